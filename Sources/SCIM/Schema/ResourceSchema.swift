@@ -122,6 +122,9 @@ public struct ResourceSchema: Sendable, Hashable {
 
     /// A definition for an attribute no schema defines: a case-insensitive string, or a complex value.
     static func schemaless(_ name: String, complex: Bool) -> AttributeDefinition {
-        AttributeDefinition(name, type: complex ? .complex : .string, description: "Not defined by a schema.")
+        AttributeDefinition(name, type: complex ? .complex : .string, description: schemalessDescription)
     }
+
+    /// The description that marks a synthesized definition for an attribute no schema defines.
+    static let schemalessDescription = "Not defined by a schema."
 }

@@ -1,0 +1,79 @@
+/// Parses xsd:dateTime values (RFC 7643 §2.3.5) into an instant for chronological comparison, without Foundation.
+public enum SCIMDateTime {
+    /// Seconds since 1970-01-01T00:00:00Z for `text`, or nil when it is not an xsd:dateTime. Accepts fractional
+    /// seconds of any length, `Z` or a `±hh:mm` offset, and no zone (taken as UTC); a bare date is midnight UTC.
+    public static func instant(_ text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ digits: Int) -> Int? {
+            guard index + digits <= bytes.count else { return nil }
+            var value = 0
+            for offset in 0..<digits {
+                let byte = bytes[index + offset]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += digits
+            return value
+        }
+        func expect(_ character: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == character else { return false }
+            index += 1
+            return true
+        }
+        var negativeYear = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+            negativeYear = true
+            index += 1
+        }
+        guard var year = number(4), expect(UInt8(ascii: "-")), let month = number(2), expect(UInt8(ascii: "-")), let day = number(2),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        if negativeYear { year = -year }
+        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        if index == bytes.count { return seconds }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t") || bytes[index] == UInt8(ascii: " ") else {
+            return nil
+        }
+        index += 1
+        guard let hour = number(2), expect(UInt8(ascii: ":")), let minute = number(2), expect(UInt8(ascii: ":")), let second = number(2),
+            hour <= 24, minute <= 59, second <= 60
+        else { return nil }
+        seconds += Double(hour * 3600 + minute * 60 + second)
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 0.1
+            var fraction = 0.0
+            let start = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+            seconds += fraction
+        }
+        if index == bytes.count { return seconds }
+        if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
+            index += 1
+            return index == bytes.count ? seconds : nil
+        }
+        guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") else { return nil }
+        let sign: Double = bytes[index] == UInt8(ascii: "+") ? 1 : -1
+        index += 1
+        guard let offsetHours = number(2) else { return nil }
+        _ = expect(UInt8(ascii: ":"))
+        guard let offsetMinutes = number(2), index == bytes.count, offsetHours <= 14, offsetMinutes <= 59 else { return nil }
+        return seconds - sign * Double(offsetHours * 3600 + offsetMinutes * 60)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
