@@ -67,6 +67,39 @@ public enum SCIMDateTime {
         return seconds - sign * Double(offsetHours * 3600 + offsetMinutes * 60)
     }
 
+    /// The xsd:dateTime text, in UTC with milliseconds, of an instant given in milliseconds since 1970
+    /// (`2026-11-29T06:15:22.123Z`).
+    public static func format(millisecondsSince1970 milliseconds: Int64) -> String {
+        let millisecondsPerDay: Int64 = 86_400_000
+        var days = milliseconds / millisecondsPerDay
+        var remainder = milliseconds % millisecondsPerDay
+        if remainder < 0 {
+            remainder += millisecondsPerDay
+            days -= 1
+        }
+        let (year, month, day) = civilFromDays(Int(days))
+        let seconds = Int(remainder / 1000)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))."
+            + "\(pad(Int(remainder % 1000), 3))Z"
+    }
+
+    /// The proleptic Gregorian date of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let shiftedYear = month <= 2 ? year - 1 : year
