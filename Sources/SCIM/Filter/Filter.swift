@@ -53,7 +53,8 @@ public enum FilterValue: Sendable, Hashable {
     case number(JSONNumber)
     /// `true` or `false`.
     case bool(Bool)
-    /// `null`.
+    /// `null`: `attribute eq null` matches an unassigned attribute (as `not (attribute pr)`), `ne null` an
+    /// assigned one.
     case null
 
     /// The value as the JSON it stands for.

@@ -148,6 +148,15 @@ extension Filter {
         case .comparison(let path, let comparison, let value):
             let resolved = scope.resolve(path)
             var values = resolved.values(in: document)
+            // Null, unassigned and empty are one state (RFC 7643 §2.5): `eq null` is "not pr", `ne null` is "pr".
+            if case .null = value {
+                let present = values.contains { $0.isPresent }
+                switch comparison {
+                case .eq: return !present
+                case .ne: return present
+                default: return false
+                }
+            }
             var definition = resolved.leafDefinition
             if resolved.subName == nil, definition.type == .complex, let valueDefinition = definition.subAttribute(named: "value") {
                 values = values.compactMap { $0.objectValue?.value(forName: "value") }

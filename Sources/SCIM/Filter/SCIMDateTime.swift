@@ -2,6 +2,7 @@
 public enum SCIMDateTime {
     /// Seconds since 1970-01-01T00:00:00Z for `text`, or nil when it is not an xsd:dateTime. Accepts fractional
     /// seconds of any length, `Z` or a `±hh:mm` offset, and no zone (taken as UTC); a bare date is midnight UTC.
+    /// Days that the month does not have (`2011-02-29`, `2011-04-31`) are rejected, and hour 24 only as `24:00:00`.
     public static func instant(_ text: String) -> Double? {
         let bytes = Array(text.utf8)
         var index = 0
@@ -27,7 +28,7 @@ public enum SCIMDateTime {
             index += 1
         }
         guard var year = number(4), expect(UInt8(ascii: "-")), let month = number(2), expect(UInt8(ascii: "-")), let day = number(2),
-            (1...12).contains(month), (1...31).contains(day)
+            (1...12).contains(month), (1...daysInMonth(month, year: negativeYear ? -year : year)).contains(day)
         else { return nil }
         if negativeYear { year = -year }
         var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
@@ -37,7 +38,7 @@ public enum SCIMDateTime {
         }
         index += 1
         guard let hour = number(2), expect(UInt8(ascii: ":")), let minute = number(2), expect(UInt8(ascii: ":")), let second = number(2),
-            hour <= 24, minute <= 59, second <= 60
+            hour < 24 || (hour == 24 && minute == 0 && second == 0), minute <= 59, second <= 60
         else { return nil }
         seconds += Double(hour * 3600 + minute * 60 + second)
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
@@ -50,7 +51,7 @@ public enum SCIMDateTime {
                 scale /= 10
                 index += 1
             }
-            guard index > start else { return nil }
+            guard index > start, hour < 24 || fraction == 0 else { return nil }
             seconds += fraction
         }
         if index == bytes.count { return seconds }
@@ -98,6 +99,15 @@ public enum SCIMDateTime {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// The number of days in `month` of `year` in the proleptic Gregorian calendar.
+    static func daysInMonth(_ month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
