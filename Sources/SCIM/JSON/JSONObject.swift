@@ -77,7 +77,8 @@ extension String {
         let lhs = self.utf8
         let rhs = other.utf8
         guard lhs.count == rhs.count else {
-            return (!self.utf8.allSatisfy { $0 < 0x80 } || !other.utf8.allSatisfy { $0 < 0x80 }) && self.lowercased() == other.lowercased()
+            // Lengths differ: only a non-ASCII case mapping (such as "İ") can still make them equal.
+            return (lhs.contains { $0 >= 0x80 } || rhs.contains { $0 >= 0x80 }) && self.lowercased() == other.lowercased()
         }
         var allASCII = true
         for (a, b) in zip(lhs, rhs) {

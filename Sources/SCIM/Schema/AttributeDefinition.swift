@@ -78,7 +78,9 @@ public struct AttributeDefinition: Sendable, Hashable {
     /// For references, the resource types they may point at.
     public var referenceTypes: [String]
     /// For complex attributes, the sub-attributes.
-    public var subAttributes: [AttributeDefinition]
+    public let subAttributes: [AttributeDefinition]
+    /// The sub-attributes' positions by lowercased name, for case-insensitive lookup without scanning.
+    private let subAttributeIndex: [String: Int]
 
     /// Makes a definition; the defaults are those of RFC 7643 §2.2.
     public init(
@@ -107,11 +109,13 @@ public struct AttributeDefinition: Sendable, Hashable {
         self.canonicalValues = canonicalValues
         self.referenceTypes = referenceTypes
         self.subAttributes = subAttributes
+        self.subAttributeIndex = SchemaDefinition.index(subAttributes)
     }
 
     /// The sub-attribute named `name`, ignoring case.
     public func subAttribute(named name: String) -> AttributeDefinition? {
-        subAttributes.first { $0.name.caseInsensitiveEquals(name) }
+        guard !subAttributes.isEmpty, let index = subAttributeIndex[name.lowercased()] else { return nil }
+        return subAttributes[index]
     }
 
     /// The definition a comparison on this attribute uses: for a multi-valued complex attribute with a `value`

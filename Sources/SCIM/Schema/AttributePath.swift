@@ -68,8 +68,11 @@ public struct AttributePath: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `name` is a valid attribute name.
     static func isAttributeName(_ name: Substring) -> Bool {
-        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || first == "$" || first == "_" else { return false }
-        return name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "$" }
+        func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || (scalar.value >= 0x80 && scalar.properties.isAlphabetic)
+        }
+        guard let first = name.unicodeScalars.first, isLetter(first) || first == "$" || first == "_" else { return false }
+        return name.unicodeScalars.allSatisfy { isLetter($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "$" }
     }
 
     /// Whether the path names a whole extension object.
