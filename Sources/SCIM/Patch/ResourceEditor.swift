@@ -82,7 +82,8 @@ struct ResourceEditor {
         let target = resolved.leafDefinition
         if resolved.definition.mutability == .writeOnly && resolved.definition.returned == .never { return }
         if resolved.definition.name == "id" && resolved.container == nil {
-            if strictness == .lenient, let resourceID, value == .string(resourceID) { return }
+            // Okta echoes the resource's own id; only a real attempt to change it is an error (idp-notes §7).
+            if kind != .remove, let resourceID, value == .string(resourceID) { return }
             throw .mutability("'id' is read-only")
         }
         if resolved.definition.mutability == .readOnly || target.mutability == .readOnly {
@@ -165,18 +166,28 @@ struct ResourceEditor {
                 return
             }
             var elements = resolved.attributeValue(in: document)?.arrayValue ?? []
+            var touched: [Int] = []
             for element in coerced?.arrayValue ?? [] {
                 if let index = elements.firstIndex(where: { ResourceEditor.sameValue($0, element, definition) }) {
                     elements[index] = ResourceEditor.merged(elements[index], element)
+                    touched.append(index)
                 } else {
                     elements.append(element)
+                    touched.append(elements.count - 1)
                 }
             }
-            write(resolved, .array(ValueCoercion.keepingOnePrimary(elements, preferLast: true)))
-        } else if definition.type == .complex, let object = coerced?.objectValue {
-            // A complex value merges: replacing `name` with only `familyName` keeps `givenName`.
+            write(resolved, .array(ValueCoercion.keepingOnePrimary(elements, preferLast: true, touched: touched)))
+        } else if definition.type == .complex, coerced?.objectValue != nil || value.objectValue != nil {
+            // A complex value merges: replacing `name` with only `familyName` keeps `givenName`, and a null
+            // sub-attribute is unassigned (RFC 7643 §2.5) without touching the others.
             var current = resolved.attributeValue(in: document)?.objectValue ?? JSONObject()
-            for (key, member) in object { current[current.key(matching: key) ?? key] = member }
+            // A new identity (`manager` pointing at someone else) replaces the whole value, so no stale `$ref`
+            // or `displayName` of the previous one survives.
+            if let newIdentity = coerced?.objectValue?["value"], let oldIdentity = current["value"], newIdentity != oldIdentity {
+                current = JSONObject()
+            }
+            for (key, member) in value.objectValue ?? JSONObject() where member.isNull { current.removeValue(forName: key) }
+            for (key, member) in coerced?.objectValue ?? JSONObject() { current[current.key(matching: key) ?? key] = member }
             write(resolved, .object(current))
         } else {
             write(resolved, coerced)
@@ -217,6 +228,7 @@ struct ResourceEditor {
             return filter.matchesElement(object, of: definition)
         }
         let label = resolved.name
+        var touched = matching
         switch kind {
         case .remove:
             if let subName {
@@ -245,6 +257,7 @@ struct ResourceEditor {
                     for (key, member) in object where !key.caseInsensitiveEquals("type") { created[key] = member }
                 }
                 elements.append(.object(created))
+                touched = [elements.count - 1]
             } else {
                 for index in matching {
                     guard var object = elements[index].objectValue else { continue }
@@ -260,7 +273,7 @@ struct ResourceEditor {
                     elements[index] = .object(object)
                 }
             }
-            elements = ValueCoercion.keepingOnePrimary(elements, preferLast: true)
+            elements = ValueCoercion.keepingOnePrimary(elements, preferLast: true, touched: touched)
         }
         write(resolved, .array(elements))
     }

@@ -17,10 +17,11 @@ public struct NormalizedResource: Sendable, Hashable {
 /// read-only attributes (ignored), `password` (dropped), unknown attributes (kept as sent).
 public enum ResourceNormalizer {
     /// Normalizes a body for `schema`; throws `invalidSyntax` for a non-object and `invalidValue` for a missing
-    /// required attribute or a value of the wrong type.
-    public static func normalize(_ body: JSONValue, schema: ResourceSchema) throws(SCIMError) -> NormalizedResource {
+    /// required attribute or a value of the wrong type. With `resourceID` (a PUT), an `id` in the body that differs
+    /// from it is a 400 `mutability`; without (a POST), any `id` is ignored.
+    public static func normalize(_ body: JSONValue, schema: ResourceSchema, resourceID: String? = nil) throws(SCIMError) -> NormalizedResource {
         guard let object = body.objectValue else { throw .invalidSyntax("the body must be a JSON object") }
-        var editor = ResourceEditor(schema: schema, document: JSONObject(), resourceID: nil)
+        var editor = ResourceEditor(schema: schema, document: JSONObject(), resourceID: resourceID)
         try editor.applyValueObject(.replace, object)
         try checkRequired(editor.document, schema: schema)
         var members: [GroupMember]?

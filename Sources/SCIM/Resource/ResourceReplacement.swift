@@ -3,9 +3,10 @@
 /// `password` accepted and never stored, immutable attributes unchanged or 400 `mutability`. Group members are
 /// replaced when the body lists `members` and left alone when it has no `members` key.
 public enum ResourceReplacement {
-    /// Replaces the stored `current` attributes with `body`.
-    public static func apply(_ body: JSONValue, to current: JSONObject, schema: ResourceSchema) throws(SCIMError) -> PatchResult {
-        let normalized = try ResourceNormalizer.normalize(body, schema: schema)
+    /// Replaces the stored `current` attributes of the resource `resourceID` with `body`; an `id` in the body must be
+    /// absent, null or equal to `resourceID`.
+    public static func apply(_ body: JSONValue, to current: JSONObject, schema: ResourceSchema, resourceID: String) throws(SCIMError) -> PatchResult {
+        let normalized = try ResourceNormalizer.normalize(body, schema: schema, resourceID: resourceID)
         var attributes = normalized.attributes
         for attribute in schema.core.attributes where attribute.type == .boolean && attribute.name == "active" {
             if attributes[attribute.name] == nil, let kept = current[attribute.name] { attributes[attribute.name] = kept }

@@ -1,7 +1,7 @@
 /// Turns what an IdP sent for one attribute into the stored form its definition asks for: string booleans become
 /// booleans, a single object for a multi-valued attribute becomes a one-element array (OneLogin's `emails`), a bare
 /// id string or one-element array for a complex attribute becomes an object (Entra's `manager`), sub-attribute names
-/// take their canonical spelling, and `null` means unassigned.
+/// take their canonical spelling, `null` means unassigned, and attributes no schema defines are kept as sent.
 enum ValueCoercion {
     /// The stored form of `value` for `definition`, or nil when it is unassigned (null, empty array, empty object).
     /// `name` is used in error messages. Throws `invalidValue` when the value cannot have the attribute's type.
@@ -24,6 +24,10 @@ enum ValueCoercion {
         switch (definition.type, value) {
         case (_, .null):
             return nil
+        case (.string, _) where definition.description == ResourceSchema.schemalessDescription:
+            // An attribute no schema defines is kept as sent, whatever its JSON type (idp-notes §7: Microsoft's
+            // collection PUTs the misspelled `adreses` array and expects 200).
+            return value
         case (.complex, .object(let object)):
             return try coerceComplex(object, for: definition, name: name)
         case (.complex, .array(let array)) where !definition.multiValued && array.count <= 1:
@@ -82,11 +86,13 @@ enum ValueCoercion {
         return result.isEmpty ? nil : .object(result)
     }
 
-    /// Leaves at most one element with `primary: true` (RFC 7643 §2.4): the last one when `preferLast` (a value just
-    /// added wins), otherwise the first.
-    static func keepingOnePrimary(_ elements: [JSONValue], preferLast: Bool) -> [JSONValue] {
+    /// Leaves at most one element with `primary: true` (RFC 7643 §2.4). The one kept is the last primary among
+    /// `touched` (the indices an operation just added or changed, so that value wins wherever it sits), else the last
+    /// one when `preferLast`, otherwise the first.
+    static func keepingOnePrimary(_ elements: [JSONValue], preferLast: Bool, touched: [Int] = []) -> [JSONValue] {
         let primaries = elements.indices.filter { elements[$0].objectValue?["primary"] == .bool(true) }
-        guard primaries.count > 1, let keep = preferLast ? primaries.last : primaries.first else { return elements }
+        let touchedPrimary = touched.last { primaries.contains($0) }
+        guard primaries.count > 1, let keep = touchedPrimary ?? (preferLast ? primaries.last : primaries.first) else { return elements }
         var result = elements
         for index in primaries where index != keep {
             if var object = result[index].objectValue {

@@ -93,8 +93,13 @@ public struct ResourceSchema: Sendable, Hashable {
             } else if isCoreSchema(path.attribute) {
                 name = core.id
             }
-        } else {
-            definition = coreAttribute(named: path.attribute)
+        } else if let coreDefinition = coreAttribute(named: path.attribute) {
+            definition = coreDefinition
+        } else if let owner = extensionOwning(path.attribute) {
+            // RFC 7644 §3.10 lets clients omit only the core URN, but Entra's tutorial sends `manager` unqualified;
+            // a name that exactly one extension defines is unambiguous.
+            container = owner.id
+            definition = owner.attribute(named: path.attribute)
         }
         let known = definition != nil
         let resolvedDefinition = definition ?? ResourceSchema.schemaless(path.attribute, complex: path.subAttribute != nil || path.isExtensionReference)
@@ -118,6 +123,12 @@ public struct ResourceSchema: Sendable, Hashable {
             subDefinition: subDefinition,
             isKnown: known && subKnown
         )
+    }
+
+    /// The one extension that defines an attribute named `name`, when exactly one does.
+    func extensionOwning(_ name: String) -> SchemaDefinition? {
+        let owners = extensions.filter { $0.attribute(named: name) != nil }
+        return owners.count == 1 ? owners.first : nil
     }
 
     /// A definition for an attribute no schema defines: a case-insensitive string, or a complex value.
