@@ -62,7 +62,10 @@ do {
         }
     }
     let patches = [
-        ("PATCH Okta deactivate (no-path replace active)", #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#),
+        (
+            "PATCH Okta deactivate (no-path replace active)",
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#
+        ),
         (
             "PATCH Entra Replace work email + familyName",
             #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"emails[type eq \"work\"].value","value":"updated@okta.local"},{"op":"Replace","path":"name.familyName","value":"Updated"}]}"#

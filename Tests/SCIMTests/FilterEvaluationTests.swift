@@ -490,9 +490,11 @@ struct FilterEvaluationTests {
     }
 
     @Test func presentOnSubAttributes() throws {
-        let user = try document(#"""
+        let user = try document(
+            #"""
             {"name":{"givenName":"Barbara","familyName":""},"emails":[{"value":"a@x.test"},{"value":"b@x.test","type":"work"}]}
-            """#)
+            """#
+        )
         #expect(try evaluate("name.givenName pr", user))
         #expect(try !evaluate("name.familyName pr", user))
         #expect(try !evaluate("name.middleName pr", user))
@@ -505,9 +507,11 @@ struct FilterEvaluationTests {
     // MARK: Multi-valued attributes without a sub-attribute
 
     @Test func multiValuedComparisonWithoutSubAttributeUsesValue() throws {
-        let user = try document(#"""
+        let user = try document(
+            #"""
             {"emails":[{"value":"a@corp.test","display":"example.com fan","type":"example.com"},{"value":"b@Example.COM","type":"home"}]}
-            """#)
+            """#
+        )
         #expect(try evaluate(#"emails co "example.com""#, user))
         #expect(try evaluate(#"emails eq "a@corp.test""#, user))
         #expect(try evaluate(#"emails sw "A@""#, user))

@@ -331,7 +331,9 @@ struct PatchOktaTests {
         #expect(result.membershipChanges == [.remove(["u1"]), .add([member("u5", "five@okta.local")])])
         #expect(result.attributes["displayName"] == "Renamed")
         #expect(result.changedAttributes == ["displayName"])
-        #expect(MembershipChange.apply(result.membershipChanges, to: [member("u1"), member("u2")]) == [member("u2"), member("u5", "five@okta.local")])
+        #expect(
+            MembershipChange.apply(result.membershipChanges, to: [member("u1"), member("u2")]) == [member("u2"), member("u5", "five@okta.local")]
+        )
     }
 
     @Test func filteredRemoveWithSeveralIDsJoinedByOr() throws {

@@ -62,7 +62,9 @@ struct ProjectionTests {
 
     @Test func wholeExtensionCanBeAskedForOrExcluded() throws {
         let asked = try AttributeProjection(attributes: SCIMSchemaURN.enterpriseUser, excludedAttributes: nil)
-        #expect(asked.apply(to: try renderedUser(), schema: .user)[SCIMSchemaURN.enterpriseUser] == ["department": "Sales", "employeeNumber": "701984"])
+        #expect(
+            asked.apply(to: try renderedUser(), schema: .user)[SCIMSchemaURN.enterpriseUser] == ["department": "Sales", "employeeNumber": "701984"]
+        )
         let excluded = try AttributeProjection(attributes: nil, excludedAttributes: SCIMSchemaURN.enterpriseUser)
         let projected = excluded.apply(to: try renderedUser(), schema: .user)
         #expect(projected[SCIMSchemaURN.enterpriseUser] == nil)

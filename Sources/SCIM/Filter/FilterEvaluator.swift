@@ -59,7 +59,8 @@ extension Filter {
     /// can delete those rows directly; nil for any other filter.
     var memberIDs: [String]? {
         switch self {
-        case .comparison(let path, .eq, .string(let id)) where path.schemaURN == nil && path.subAttribute == nil
+        case .comparison(let path, .eq, .string(let id))
+        where path.schemaURN == nil && path.subAttribute == nil
             && path.attribute.caseInsensitiveEquals("value"):
             return [id]
         case .or(let left, let right):

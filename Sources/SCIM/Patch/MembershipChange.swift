@@ -43,6 +43,7 @@ public enum MembershipChange: Sendable, Hashable {
 
 extension GroupMember {
     /// The definition of a Group's `members`, against which member filters resolve.
-    static let definition: AttributeDefinition = CoreSchemas.group.attribute(named: "members")
+    static let definition: AttributeDefinition =
+        CoreSchemas.group.attribute(named: "members")
         ?? AttributeDefinition("members", type: .complex, multiValued: true, description: "")
 }

@@ -30,7 +30,8 @@ public struct PatchRequest: Sendable, Hashable {
 
     private static func parseOperation(_ json: JSONValue, index: Int, parser: FilterParser) throws(SCIMError) -> PatchOperation {
         guard let object = json.objectValue else { throw .invalidSyntax("Operations[\(index)] must be an object") }
-        guard let opName = object.value(forName: "op")?.stringValue, let kind = PatchOperation.Kind(rawValue: opName.trimmingSpaces.lowercased()) else {
+        guard let opName = object.value(forName: "op")?.stringValue, let kind = PatchOperation.Kind(rawValue: opName.trimmingSpaces.lowercased())
+        else {
             throw .invalidSyntax("Operations[\(index)].op must be \"add\", \"remove\" or \"replace\"")
         }
         var path: PatchPath?

@@ -262,7 +262,11 @@ struct ResourceEditor {
                 for index in matching {
                     guard var object = elements[index].objectValue else { continue }
                     if let subName, let subDefinition {
-                        object[object.key(matching: subName) ?? subName] = try ValueCoercion.coerce(value, for: subDefinition, name: label + "." + subName)
+                        object[object.key(matching: subName) ?? subName] = try ValueCoercion.coerce(
+                            value,
+                            for: subDefinition,
+                            name: label + "." + subName
+                        )
                     } else if let replacement = try ValueCoercion.coerceSingle(value, for: definition, name: label)?.objectValue {
                         if kind == .replace {
                             object = replacement
@@ -280,7 +284,12 @@ struct ResourceEditor {
 
     // MARK: Detached members
 
-    private mutating func applyMembership(_ kind: PatchOperation.Kind, path: PatchPath, resolved: ResolvedAttribute, value: JSONValue?) throws(SCIMError) {
+    private mutating func applyMembership(
+        _ kind: PatchOperation.Kind,
+        path: PatchPath,
+        resolved: ResolvedAttribute,
+        value: JSONValue?
+    ) throws(SCIMError) {
         guard resolved.subName == nil, path.subAttribute == nil else {
             throw .invalidPath("member sub-attributes cannot be changed; remove and add the member instead")
         }

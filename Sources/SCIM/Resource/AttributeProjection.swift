@@ -79,7 +79,9 @@ public struct AttributeProjection: Sendable, Hashable {
 
     private func project(extension urn: String, value: JSONValue, schema: ResourceSchema) -> JSONValue? {
         let wholeAsked = attributes.contains { $0.isExtensionReference && AttributePath.canonicalURN($0.attribute).caseInsensitiveEquals(urn) }
-        let wholeExcluded = excludedAttributes.contains { $0.isExtensionReference && AttributePath.canonicalURN($0.attribute).caseInsensitiveEquals(urn) }
+        let wholeExcluded = excludedAttributes.contains {
+            $0.isExtensionReference && AttributePath.canonicalURN($0.attribute).caseInsensitiveEquals(urn)
+        }
         if wholeExcluded { return nil }
         guard let object = value.objectValue else { return nil }
         var output = JSONObject()

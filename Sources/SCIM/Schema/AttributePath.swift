@@ -17,7 +17,8 @@ public struct AttributePath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The schema URNs a path may be qualified with; longest first so that a prefix never shadows a longer URN.
-    static let knownSchemaURNs: [String] = ([SCIMSchemaURN.user, SCIMSchemaURN.group, SCIMSchemaURN.enterpriseUser] + SCIMSchemaURN.legacyAliases.keys)
+    static let knownSchemaURNs: [String] =
+        ([SCIMSchemaURN.user, SCIMSchemaURN.group, SCIMSchemaURN.enterpriseUser] + SCIMSchemaURN.legacyAliases.keys)
         .sorted { $0.count > $1.count }
 
     /// Parses `text`; URNs are split at the known schema URN or, for an unknown URN, at its last colon, never at
@@ -31,7 +32,9 @@ public struct AttributePath: Sendable, Hashable, CustomStringConvertible {
             }
             let urn: String
             let rest: Substring
-            if let known = AttributePath.knownSchemaURNs.first(where: { text.count > $0.count + 1 && text.prefix($0.count + 1).lowercased() == ($0 + ":").lowercased() }) {
+            if let known = AttributePath.knownSchemaURNs.first(where: {
+                text.count > $0.count + 1 && text.prefix($0.count + 1).lowercased() == ($0 + ":").lowercased()
+            }) {
                 urn = AttributePath.canonicalURN(known)
                 rest = text.dropFirst(known.count + 1)
             } else {

@@ -93,7 +93,11 @@ extension CoreSchemas {
                     text("region", "The state or region."),
                     text("postalCode", "The zip code or postal code."),
                     text("country", "The country name in ISO 3166-1 alpha-2 code format."),
-                    AttributeDefinition("type", description: "A label indicating the address's function.", canonicalValues: ["work", "home", "other"]),
+                    AttributeDefinition(
+                        "type",
+                        description: "A label indicating the address's function.",
+                        canonicalValues: ["work", "home", "other"]
+                    ),
                     AttributeDefinition("primary", type: .boolean, description: "Whether this is the primary address."),
                 ]
             ),

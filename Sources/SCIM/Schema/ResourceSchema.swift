@@ -102,7 +102,8 @@ public struct ResourceSchema: Sendable, Hashable {
             definition = owner.attribute(named: path.attribute)
         }
         let known = definition != nil
-        let resolvedDefinition = definition ?? ResourceSchema.schemaless(path.attribute, complex: path.subAttribute != nil || path.isExtensionReference)
+        let resolvedDefinition =
+            definition ?? ResourceSchema.schemaless(path.attribute, complex: path.subAttribute != nil || path.isExtensionReference)
         if let definition { name = definition.name }
         var subDefinition: AttributeDefinition?
         var subName = path.subAttribute
