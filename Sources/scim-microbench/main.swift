@@ -1,5 +1,5 @@
 // Micro-benchmark of the SCIM protocol core on realistic Okta and Entra traffic. Run in release mode:
-//   swift run -c release scim-microbench [seconds-per-case]
+//   swift run -c release scim-microbench [seconds-per-case] [only-cases-containing]
 // Each case runs repeatedly for the given time (default 1 s) three times; the best round is reported.
 import SCIM
 
@@ -19,6 +19,7 @@ func consume<T>(_ value: T) { withExtendedLifetime(value) {} }
 
 /// Runs `body` for `seconds`, three rounds, and prints the best throughput.
 func measure(_ name: String, seconds: Double, _ body: () throws -> Void) rethrows {
+    if let only = CommandLine.arguments.dropFirst(2).first, !name.contains(only) { return }
     let clock = ContinuousClock()
     var best = 0.0
     for _ in 0..<3 {

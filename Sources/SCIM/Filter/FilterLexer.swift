@@ -10,67 +10,76 @@ enum FilterToken: Equatable {
     case word(String)
 }
 
-/// Splits a filter into tokens with their character offsets.
+/// Splits a filter into tokens with their byte offsets, working on UTF-8 so a token costs one string slice.
 struct FilterLexer {
     /// Tokenizes `text`; throws `invalidFilter` for an unterminated or malformed string literal.
     static func tokenize(_ text: String) throws(SCIMError) -> [(token: FilterToken, offset: Int)] {
-        let scalars = Array(text.unicodeScalars)
+        var text = text
+        let result = text.withUTF8 { bytes in Result { () throws(SCIMError) in try tokenize(bytes) } }
+        return try result.get()
+    }
+
+    private static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\""):
+            true
+        default:
+            false
+        }
+    }
+
+    private static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) throws(SCIMError) -> [(token: FilterToken, offset: Int)] {
         var tokens: [(token: FilterToken, offset: Int)] = []
         var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            switch scalar {
-            case " ", "\t", "\n", "\r":
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 index += 1
-            case "(":
+            case UInt8(ascii: "("):
                 tokens.append((.openParen, index))
                 index += 1
-            case ")":
+            case UInt8(ascii: ")"):
                 tokens.append((.closeParen, index))
                 index += 1
-            case "[":
+            case UInt8(ascii: "["):
                 tokens.append((.openBracket, index))
                 index += 1
-            case "]":
+            case UInt8(ascii: "]"):
                 tokens.append((.closeBracket, index))
                 index += 1
-            case "\"":
+            case UInt8(ascii: "\""):
                 let start = index
                 index += 1
-                var literal = String.UnicodeScalarView()
-                literal.append("\"")
+                var escaped = false
                 var closed = false
-                while index < scalars.count {
-                    let current = scalars[index]
-                    literal.append(current)
+                while index < bytes.count {
+                    let current = bytes[index]
                     index += 1
-                    if current == "\\", index < scalars.count {
-                        literal.append(scalars[index])
+                    if current == UInt8(ascii: "\\") {
+                        escaped = true
                         index += 1
-                    } else if current == "\"" {
+                    } else if current == UInt8(ascii: "\"") {
                         closed = true
                         break
                     }
                 }
-                guard closed else { throw .invalidFilter("unterminated string starting at position \(start + 1)") }
-                guard let string = try? JSONParser().parse(String(literal)).stringValue else {
-                    throw .invalidFilter("invalid string literal at position \(start + 1)")
+                guard closed, index <= bytes.count else { throw .invalidFilter("unterminated string starting at position \(start + 1)") }
+                let literal = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let string: String?
+                if escaped {
+                    string = try? JSONParser().parse(literal).stringValue
+                } else {
+                    string = String(validating: UnsafeBufferPointer(rebasing: literal.dropFirst().dropLast()), as: UTF8.self)
                 }
+                guard let string else { throw .invalidFilter("invalid string literal at position \(start + 1)") }
                 tokens.append((.quoted(string), start))
             default:
                 let start = index
-                var word = String.UnicodeScalarView()
-                while index < scalars.count {
-                    let current = scalars[index]
-                    if current == " " || current == "\t" || current == "\n" || current == "\r" || current == "(" || current == ")"
-                        || current == "[" || current == "]" || current == "\""
-                    {
-                        break
-                    }
-                    word.append(current)
-                    index += 1
-                }
-                tokens.append((.word(String(word)), start))
+                while index < bytes.count, !isDelimiter(bytes[index]) { index += 1 }
+                let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                tokens.append((.word(word), start))
             }
         }
         return tokens

@@ -1,8 +1,21 @@
-/// A JSON object that keeps its members in order and finds keys exactly or case-insensitively.
+/// A JSON object that keeps its members in order and finds keys exactly or case-insensitively. Small objects (all
+/// SCIM resources) are scanned linearly, which beats hashing; large ones get a hash index so hostile input with
+/// thousands of keys stays linear to build.
 public struct JSONObject: Sendable, Hashable, Sequence {
-    /// The keys in order.
-    public private(set) var keys: [String] = []
-    private var storage: [String: JSONValue] = [:]
+    /// One member of an object.
+    public struct Member: Sendable, Hashable {
+        /// The member name.
+        public var key: String
+        /// The member value.
+        public var value: JSONValue
+    }
+
+    /// The members in order.
+    public private(set) var members: [Member] = []
+    /// Positions by key, kept once the object outgrows ``indexThreshold`` members.
+    private var index: [String: Int]?
+    /// The member count above which lookups go through a hash index.
+    private static let indexThreshold = 24
 
     /// Makes an empty object.
     public init() {}
@@ -12,88 +25,93 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         for (key, value) in members { self[key] = value }
     }
 
+    /// The keys in order.
+    public var keys: [String] { members.map(\.key) }
+
     /// The number of members.
-    public var count: Int { keys.count }
+    public var count: Int { members.count }
 
     /// Whether the object has no members.
-    public var isEmpty: Bool { keys.isEmpty }
+    public var isEmpty: Bool { members.isEmpty }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
+    }
 
     /// The value under exactly `key`; setting nil removes the member.
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+            if let position = position(of: key) {
+                if let newValue {
+                    members[position].value = newValue
+                } else {
+                    members.remove(at: position)
+                    if index != nil { rebuildIndex() }
+                }
+            } else if let newValue {
+                members.append(Member(key: key, value: newValue))
+                if index != nil {
+                    index?[key] = members.count - 1
+                } else if members.count > JSONObject.indexThreshold {
+                    rebuildIndex()
+                }
             }
         }
     }
 
+    private mutating func rebuildIndex() {
+        guard members.count > JSONObject.indexThreshold else {
+            index = nil
+            return
+        }
+        var rebuilt: [String: Int] = [:]
+        rebuilt.reserveCapacity(members.count)
+        for (position, member) in members.enumerated() { rebuilt[member.key] = position }
+        index = rebuilt
+    }
+
     /// The first key that equals `name` ignoring case, as RFC 7643 §2.1 compares attribute names.
     public func key(matching name: String) -> String? {
-        if storage[name] != nil { return name }
-        return keys.first { $0.caseInsensitiveEquals(name) }
+        if let position = position(of: name) { return members[position].key }
+        return members.first { $0.key.caseInsensitiveEquals(name) }?.key
     }
 
     /// The value under the key that equals `name` ignoring case.
     public func value(forName name: String) -> JSONValue? {
-        guard let key = key(matching: name) else { return nil }
-        return storage[key]
+        if let position = position(of: name) { return members[position].value }
+        return members.first { $0.key.caseInsensitiveEquals(name) }?.value
     }
 
     /// Removes the member whose key equals `name` ignoring case, returning its value.
     @discardableResult
     public mutating func removeValue(forName name: String) -> JSONValue? {
         guard let key = key(matching: name) else { return nil }
-        let value = storage[key]
+        let value = self[key]
         self[key] = nil
         return value
     }
 
-    /// The members in order.
+    /// The members in order, as `(key, value)` pairs.
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        var index = 0
-        let keys = self.keys
-        let storage = self.storage
-        return AnyIterator {
-            guard index < keys.count else { return nil }
-            defer { index += 1 }
-            let key = keys[index]
-            return (key: key, value: storage[key] ?? .null)
-        }
+        members.lazy.map { (key: $0.key, value: $0.value) }.makeIterator()
     }
 
     /// Objects are equal when they have the same members, whatever their order.
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-
-    /// Hashes the members, consistent with `==`.
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
-}
-
-extension String {
-    /// Whether two strings are equal ignoring case; ASCII is compared without allocating.
-    func caseInsensitiveEquals(_ other: String) -> Bool {
-        let lhs = self.utf8
-        let rhs = other.utf8
-        guard lhs.count == rhs.count else {
-            // Lengths differ: only a non-ASCII case mapping (such as "İ") can still make them equal.
-            return (lhs.contains { $0 >= 0x80 } || rhs.contains { $0 >= 0x80 }) && self.lowercased() == other.lowercased()
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.members.count == rhs.members.count else { return false }
+        for member in lhs.members where rhs[member.key] != member.value {
+            return false
         }
-        var allASCII = true
-        for (a, b) in zip(lhs, rhs) {
-            if a >= 0x80 || b >= 0x80 {
-                allASCII = false
-                break
-            }
-            if a != b && asciiLower(a) != asciiLower(b) { return false }
-        }
-        return allASCII || self.lowercased() == other.lowercased()
+        return true
     }
-}
 
-/// Lowercases one ASCII byte.
-@inline(__always)
-func asciiLower(_ byte: UInt8) -> UInt8 {
-    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+    /// Hashes the members independently of their order, consistent with `==`.
+    public func hash(into hasher: inout Hasher) {
+        var combined = 0
+        for member in members { combined = combined &+ member.hashValue }
+        hasher.combine(members.count)
+        hasher.combine(combined)
+    }
 }

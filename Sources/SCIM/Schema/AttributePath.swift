@@ -25,16 +25,15 @@ public struct AttributePath: Sendable, Hashable, CustomStringConvertible {
     /// the dot in "2.0". Returns nil when the text is not a valid path.
     public init?(parsing text: String) {
         guard !text.isEmpty else { return nil }
-        if text.utf8.count > 4, text.prefix(4).lowercased() == "urn:" {
+        if text.utf8.count > 4, text.hasPrefixIgnoringCase("urn:") {
             if let known = AttributePath.knownSchemaURNs.first(where: { $0.caseInsensitiveEquals(text) }) {
                 self.init(attribute: AttributePath.canonicalURN(known))
                 return
             }
             let urn: String
             let rest: Substring
-            if let known = AttributePath.knownSchemaURNs.first(where: {
-                text.count > $0.count + 1 && text.prefix($0.count + 1).lowercased() == ($0 + ":").lowercased()
-            }) {
+            if let known = AttributePath.knownSchemaURNs.first(where: { text.utf8.count > $0.utf8.count + 1 && text.hasPrefixIgnoringCase($0 + ":") })
+            {
                 urn = AttributePath.canonicalURN(known)
                 rest = text.dropFirst(known.count + 1)
             } else {
@@ -59,23 +58,39 @@ public struct AttributePath: Sendable, Hashable, CustomStringConvertible {
 
     /// The current URN for a known or legacy one.
     static func canonicalURN(_ urn: String) -> String {
-        SCIMSchemaURN.legacyAliases[urn.lowercased()] ?? urn
+        // Current URNs start "urn:ietf:"; only the legacy "urn:scim:" ones need a lookup.
+        guard !urn.hasPrefix("urn:ietf:") else { return urn }
+        return SCIMSchemaURN.legacyAliases[urn.lowercased()] ?? urn
     }
 
     /// Splits `name.sub`, checking the ATTRNAME grammar loosely (letters, digits, `$`, `_`, `-`).
     private static func splitNames(_ text: Substring) -> (String, String?)? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, parts.allSatisfy({ isAttributeName($0) }) else { return nil }
-        return (String(parts[0]), parts.count == 2 ? String(parts[1]) : nil)
+        guard let dot = text.utf8.firstIndex(of: UInt8(ascii: ".")) else {
+            return isAttributeName(text) ? (String(text), nil) : nil
+        }
+        let name = text[..<dot]
+        let sub = text[text.utf8.index(after: dot)...]
+        guard isAttributeName(name), isAttributeName(sub) else { return nil }
+        return (String(name), String(sub))
     }
 
-    /// Whether `name` is a valid attribute name.
+    /// Whether `name` is a valid attribute name: ASCII is checked byte by byte, other letters by their properties.
     static func isAttributeName(_ name: Substring) -> Bool {
-        func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || (scalar.value >= 0x80 && scalar.properties.isAlphabetic)
+        guard let first = name.utf8.first else { return false }
+        if first >= 0x80 || name.utf8.contains(where: { $0 >= 0x80 }) {
+            return isAttributeNameUnicode(name)
         }
-        guard let first = name.unicodeScalars.first, isLetter(first) || first == "$" || first == "_" else { return false }
-        return name.unicodeScalars.allSatisfy { isLetter($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "$" }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        guard isLetter(first) || first == UInt8(ascii: "$") || first == UInt8(ascii: "_") else { return false }
+        return name.utf8.allSatisfy { byte in
+            isLetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "$")
+        }
+    }
+
+    private static func isAttributeNameUnicode(_ name: Substring) -> Bool {
+        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || first == "$" || first == "_" else { return false }
+        return name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "$" }
     }
 
     /// Whether the path names a whole extension object.
