@@ -5,14 +5,69 @@ let package = Package(
     name: "roster",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "SCIM", targets: ["SCIM"])
+        .executable(name: "roster", targets: ["roster"]),
+        .library(name: "SCIM", targets: ["SCIM"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
         // The SCIM 2.0 protocol: resources, schemas, filters, PATCH, projection, messages. No I/O.
         .target(name: "SCIM"),
+        // The domain: directories, users, groups, memberships, the event outbox and the storage protocol.
+        .target(
+            name: "RosterCore",
+            dependencies: [
+                "SCIM",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The SQLite store (GRDB on the system libsqlite3): migrations, records, filter-to-SQL.
+        .target(
+            name: "RosterSQLite",
+            dependencies: [
+                "SCIM",
+                "RosterCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The HTTP layer (Hummingbird 2): SCIM routes under /api/scim/v2.0/{directoryId}.
+        .target(
+            name: "RosterServer",
+            dependencies: [
+                "SCIM",
+                "RosterCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The executable: serve, directory management.
+        .executableTarget(
+            name: "roster",
+            dependencies: [
+                "RosterCore",
+                "RosterSQLite",
+                "RosterServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Release-mode micro-benchmark of the protocol core (see BENCHMARKS.md).
         .executableTarget(name: "scim-microbench", dependencies: ["SCIM"]),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        .testTarget(
+            name: "RosterTests",
+            dependencies: [
+                "SCIM",
+                "RosterCore",
+                "RosterSQLite",
+                "RosterServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

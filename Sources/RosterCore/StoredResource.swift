@@ -1,0 +1,62 @@
+import SCIM
+
+/// A user or group as the store returns it: its attributes, its bookkeeping, and what the store derives (a group's
+/// `members`, a user's `groups`).
+public struct StoredResource: Sendable, Hashable {
+    /// The kind of resource.
+    public var kind: ResourceKind
+    /// The resource's id.
+    public var id: String
+    /// The directory it belongs to.
+    public var directoryID: String
+    /// The stored attributes (no `id`, `meta` or derived attributes).
+    public var attributes: JSONObject
+    /// Derived attributes, present when asked for.
+    public var derived: JSONObject
+    /// When it was created, in milliseconds since 1970.
+    public var createdAt: Int64
+    /// When it last changed, in milliseconds since 1970.
+    public var modifiedAt: Int64
+    /// A counter that moves on every real change; the weak ETag is `W/"version"`.
+    public var version: Int64
+
+    /// Makes a stored resource.
+    public init(
+        kind: ResourceKind,
+        id: String,
+        directoryID: String,
+        attributes: JSONObject,
+        derived: JSONObject = JSONObject(),
+        createdAt: Int64,
+        modifiedAt: Int64,
+        version: Int64
+    ) {
+        self.kind = kind
+        self.id = id
+        self.directoryID = directoryID
+        self.attributes = attributes
+        self.derived = derived
+        self.createdAt = createdAt
+        self.modifiedAt = modifiedAt
+        self.version = version
+    }
+
+    /// The weak ETag of this version.
+    public var etag: String { "W/\"\(version)\"" }
+
+    /// The resource's URI under a directory's SCIM Base URL.
+    public func location(baseURL: String) -> String {
+        SCIMPaths.base(baseURL: baseURL, directoryID: directoryID) + "/" + kind.endpoint + "/" + id
+    }
+
+    /// The full SCIM representation.
+    public func representation(baseURL: String) -> JSONObject {
+        let meta = ResourceMeta(
+            created: SCIMDateTime.format(millisecondsSince1970: createdAt),
+            lastModified: SCIMDateTime.format(millisecondsSince1970: modifiedAt),
+            location: location(baseURL: baseURL),
+            version: etag
+        )
+        return ResourceRenderer.render(schema: kind.schema, id: id, attributes: attributes, derived: derived, meta: meta)
+    }
+}

@@ -1,0 +1,44 @@
+import SCIM
+
+/// The values a resource's indexed columns take, derived from its stored attributes. Case-insensitive attributes
+/// are stored lowercased in `…_key` columns so that lookups use the index.
+struct IndexedColumns {
+    /// `userName` as sent.
+    var userName = ""
+    /// `userName` lowercased (unique per directory).
+    var userNameKey = ""
+    /// `displayName` as sent (groups).
+    var displayName = ""
+    /// `displayName` lowercased.
+    var displayNameKey: String?
+    /// `externalId`, case-sensitive.
+    var externalID: String?
+    /// `active`; absent counts as true.
+    var active = true
+    /// Each email's value and type, lowercased.
+    var emails: [(value: String, type: String?)] = []
+
+    /// The columns of a user.
+    static func user(_ attributes: JSONObject) -> IndexedColumns {
+        var columns = IndexedColumns()
+        columns.userName = attributes["userName"]?.stringValue ?? ""
+        columns.userNameKey = columns.userName.lowercased()
+        columns.displayNameKey = attributes["displayName"]?.stringValue?.lowercased()
+        columns.externalID = attributes["externalId"]?.stringValue
+        columns.active = attributes["active"]?.boolValue ?? true
+        columns.emails = (attributes["emails"]?.arrayValue ?? []).compactMap { email in
+            guard let object = email.objectValue, let value = object["value"]?.stringValue else { return nil }
+            return (value.lowercased(), object["type"]?.stringValue?.lowercased())
+        }
+        return columns
+    }
+
+    /// The columns of a group.
+    static func group(_ attributes: JSONObject) -> IndexedColumns {
+        var columns = IndexedColumns()
+        columns.displayName = attributes["displayName"]?.stringValue ?? ""
+        columns.displayNameKey = columns.displayName.lowercased()
+        columns.externalID = attributes["externalId"]?.stringValue
+        return columns
+    }
+}

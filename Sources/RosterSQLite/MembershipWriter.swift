@@ -1,0 +1,164 @@
+import GRDB
+import SCIM
+
+/// Applies a group's membership changes row by row: adding or removing one member is one indexed insert or delete,
+/// whatever the group's size. Member ids that are not users of the directory are skipped and recorded as warnings
+/// (idp-notes §7). Each member who really joins or leaves gets a `group.user_added` or `group.user_removed` event.
+struct MembershipWriter {
+    /// The open transaction.
+    let db: Database
+    /// The group whose members change.
+    let group: ResourceRow
+    /// The group's display name after the change, for events.
+    let groupName: String
+    /// The time of the change.
+    let at: Int64
+
+    /// The largest number of ids bound in one statement.
+    private static let chunkSize = 500
+
+    /// Applies the changes in order; returns whether the member list changed.
+    func apply(_ changes: [MembershipChange]) throws -> Bool {
+        var changed = false
+        for change in changes {
+            switch change {
+            case .add(let members):
+                changed = try add(members) || changed
+            case .remove(let ids):
+                let rows = try userRows(for: ids, warnUnknown: false)
+                changed = try remove(rows.map(\.row)) || changed
+            case .removeAll:
+                changed = try remove(nil) || changed
+            case .removeMatching(let filter):
+                let current = try currentMembers()
+                let kept = Set(MembershipChange.removeMatching(filter).apply(to: current.map(\.member)).map(\.value))
+                changed = try remove(current.filter { !kept.contains($0.member.value) }.map(\.row)) || changed
+            case .replace(let members):
+                let wanted = try userRows(for: members.map(\.value), warnUnknown: true, types: members)
+                let wantedRows = Set(wanted.map(\.row))
+                let current = try currentMembers()
+                let currentRows = Set(current.map(\.row))
+                changed = try remove(current.map(\.row).filter { !wantedRows.contains($0) }) || changed
+                changed = try insert(wanted.filter { !currentRows.contains($0.row) }) || changed
+            }
+        }
+        return changed
+    }
+
+    private func add(_ members: [GroupMember]) throws -> Bool {
+        try insert(try userRows(for: members.map(\.value), warnUnknown: true, types: members))
+    }
+
+    /// Inserts membership rows, emitting an event for each that was not there yet.
+    private func insert(_ users: [(row: Int64, id: String, userName: String)]) throws -> Bool {
+        var changed = false
+        for user in users {
+            try db.execute(sql: "INSERT OR IGNORE INTO group_member (group_row, user_row) VALUES (?, ?)", arguments: [group.rowID, user.row])
+            if db.changesCount > 0 {
+                changed = true
+                try event("group.user_added", userID: user.id, userName: user.userName)
+            }
+        }
+        return changed
+    }
+
+    /// Deletes membership rows (all when `rows` is nil), emitting an event for each that existed.
+    private func remove(_ rows: [Int64]?) throws -> Bool {
+        var removed: [Row] = []
+        if let rows {
+            for chunk in rows.chunked(MembershipWriter.chunkSize) where !chunk.isEmpty {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                removed += try Row.fetchAll(
+                    db,
+                    sql: """
+                        DELETE FROM group_member WHERE group_row = ? AND user_row IN (\(marks))
+                        RETURNING (SELECT id FROM scim_user WHERE row_id = user_row), (SELECT user_name FROM scim_user WHERE row_id = user_row)
+                        """,
+                    arguments: StatementArguments([group.rowID] + chunk)
+                )
+            }
+        } else {
+            removed = try Row.fetchAll(
+                db,
+                sql: """
+                    DELETE FROM group_member WHERE group_row = ?
+                    RETURNING (SELECT id FROM scim_user WHERE row_id = user_row), (SELECT user_name FROM scim_user WHERE row_id = user_row)
+                    """,
+                arguments: [group.rowID]
+            )
+        }
+        for row in removed {
+            try event("group.user_removed", userID: row[0], userName: row[1])
+        }
+        return !removed.isEmpty
+    }
+
+    /// The current members with their rows.
+    private func currentMembers() throws -> [(row: Int64, member: GroupMember)] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT u.row_id, u.id, u.user_name FROM group_member m JOIN scim_user u ON u.row_id = m.user_row WHERE m.group_row = ?",
+            arguments: [group.rowID]
+        ).map { ($0[0], GroupMember(value: $0[1], type: "User", display: $0[2])) }
+    }
+
+    /// The user rows of `ids` in the group's directory, in the order given; unknown ids (and members typed as
+    /// groups, which Roster does not nest) are skipped and, when `warnUnknown`, recorded.
+    private func userRows(
+        for ids: [String],
+        warnUnknown: Bool,
+        types: [GroupMember] = []
+    ) throws -> [(row: Int64, id: String, userName: String)] {
+        var found: [String: (row: Int64, id: String, userName: String)] = [:]
+        let nested = Set(types.filter { $0.type?.lowercased() == "group" }.map(\.value))
+        let candidates = ids.filter { !nested.contains($0) }
+        for chunk in candidates.chunked(MembershipWriter.chunkSize) where !chunk.isEmpty {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT row_id, id, user_name FROM scim_user WHERE directory_id = ? AND id IN (\(marks))",
+                arguments: StatementArguments([group.directoryID] + chunk)
+            ) {
+                found[row[1]] = (row[0], row[1], row[2])
+            }
+        }
+        var seen = Set<String>()
+        var result: [(row: Int64, id: String, userName: String)] = []
+        var unknown: [String] = []
+        for id in ids where seen.insert(id).inserted {
+            if let user = found[id] {
+                result.append(user)
+            } else {
+                unknown.append(id)
+            }
+        }
+        if warnUnknown, !unknown.isEmpty {
+            let shown = unknown.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ")
+            let more = unknown.count > 20 ? " and \(unknown.count - 20) more" : ""
+            try SQLiteStore.recordWarning(
+                db,
+                directoryID: group.directoryID,
+                at: at,
+                message: "group \"\(groupName)\" (\(group.id)): skipped member ids that are not users of this directory: \(shown)\(more)"
+            )
+        }
+        return result
+    }
+
+    private func event(_ type: String, userID: String, userName: String) throws {
+        let data: JSONValue = .object(
+            JSONObject([
+                ("group", .object(JSONObject([("id", .string(group.id)), ("displayName", .string(groupName))]))),
+                ("user", .object(JSONObject([("id", .string(userID)), ("userName", .string(userName))]))),
+            ])
+        )
+        try EventOutbox.append(db, directoryID: group.directoryID, type: type, resourceID: group.id, data: data, at: at)
+    }
+}
+
+extension Array {
+    /// The array cut into consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,94 @@
+import GRDB
+
+/// The SQLite schema, as an append-only list of migrations: never edit a registered migration, add a new one.
+enum RosterMigrations {
+    /// The migrator with every migration registered.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: directories, users, groups, memberships, events") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// Users and groups are rows with indexed columns for what is looked up, plus the full resource document;
+    /// group membership is a table of (group, user) rows.
+    static let v1 = """
+        CREATE TABLE directory (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            token_hash BLOB NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE scim_user (
+            row_id INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            directory_id TEXT NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            user_name TEXT NOT NULL,
+            user_name_key TEXT NOT NULL,
+            external_id TEXT,
+            display_name_key TEXT,
+            active INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            document TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX scim_user_user_name ON scim_user(directory_id, user_name_key);
+        CREATE INDEX scim_user_external_id ON scim_user(directory_id, external_id);
+        CREATE INDEX scim_user_active ON scim_user(directory_id, active);
+        CREATE INDEX scim_user_display_name ON scim_user(directory_id, display_name_key);
+        CREATE INDEX scim_user_created ON scim_user(directory_id, created_at);
+        CREATE INDEX scim_user_modified ON scim_user(directory_id, modified_at);
+        CREATE TABLE scim_user_email (
+            user_row INTEGER NOT NULL REFERENCES scim_user(row_id) ON DELETE CASCADE,
+            directory_id TEXT NOT NULL,
+            value_key TEXT NOT NULL,
+            type_key TEXT
+        );
+        CREATE INDEX scim_user_email_value ON scim_user_email(directory_id, value_key);
+        CREATE INDEX scim_user_email_user ON scim_user_email(user_row);
+        CREATE TABLE scim_group (
+            row_id INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            directory_id TEXT NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            display_name TEXT NOT NULL,
+            display_name_key TEXT NOT NULL,
+            external_id TEXT,
+            created_at INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            document TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX scim_group_display_name ON scim_group(directory_id, display_name_key);
+        CREATE INDEX scim_group_external_id ON scim_group(directory_id, external_id);
+        CREATE INDEX scim_group_created ON scim_group(directory_id, created_at);
+        CREATE INDEX scim_group_modified ON scim_group(directory_id, modified_at);
+        CREATE TABLE group_member (
+            group_row INTEGER NOT NULL REFERENCES scim_group(row_id) ON DELETE CASCADE,
+            user_row INTEGER NOT NULL REFERENCES scim_user(row_id) ON DELETE CASCADE,
+            PRIMARY KEY (group_row, user_row)
+        ) WITHOUT ROWID;
+        CREATE INDEX group_member_user ON group_member(user_row, group_row);
+        CREATE TABLE event (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            directory_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            resource_id TEXT,
+            data TEXT NOT NULL,
+            previous_attributes TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX event_directory ON event(directory_id, sequence);
+        CREATE TABLE directory_warning (
+            row_id INTEGER PRIMARY KEY,
+            directory_id TEXT NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            at INTEGER NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX directory_warning_directory ON directory_warning(directory_id, row_id);
+        """
+}

@@ -1,0 +1,174 @@
+import GRDB
+import RosterCore
+import SCIM
+
+extension SQLiteStore {
+    /// One page of matching resources. Filters and sorts on indexed attributes run as indexed SQL with `COUNT(*)`;
+    /// anything else is evaluated by the protocol core over the directory's rows (narrowed by whatever part of the
+    /// filter does translate). Ties are broken by creation order, so pages are stable.
+    public func list(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
+        try query.filter?.validate(for: kind.schema)
+        return try await writer.read { db in
+            let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
+            if plan.isExact {
+                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)", arguments: plan.arguments) ?? 0
+                guard query.count > 0, query.startIndex <= total else { return ResourcePage(totalResults: total, resources: []) }
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.order) LIMIT ? OFFSET ?",
+                    arguments: plan.arguments + StatementArguments([query.count, query.startIndex - 1])
+                )
+                let resources = try rows.map { row -> StoredResource in
+                    let resource = try ResourceRow(row: row)
+                    return resource.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: resource) : JSONObject())
+                }
+                return ResourcePage(totalResults: total, resources: resources)
+            }
+            let matches = try SQLiteStore.evaluateInMemory(db, plan: plan, query: query)
+            let page = matches.dropFirst(query.startIndex - 1).prefix(query.count)
+            let resources = try page.map { resource -> StoredResource in
+                var stored = resource.row.stored(kind)
+                if includeDerived { stored.derived = resource.derived }
+                return stored
+            }
+            return ResourcePage(totalResults: matches.count, resources: resources)
+        }
+    }
+
+    /// The steps SQLite takes for the SQL part of a list query (`EXPLAIN QUERY PLAN`), to prove index use in tests.
+    func queryPlan(_ kind: ResourceKind, directoryID: String, query: ListQuery) async throws -> [String] {
+        try await writer.read { db in
+            let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
+            return try Row.fetchAll(
+                db,
+                sql: "EXPLAIN QUERY PLAN SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.order)",
+                arguments: plan.arguments
+            ).map { $0["detail"] }
+        }
+    }
+
+    /// How many resources match.
+    public func count(_ kind: ResourceKind, directoryID: String, query: ListQuery) async throws -> Int {
+        try query.filter?.validate(for: kind.schema)
+        return try await writer.read { db in
+            let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
+            if plan.isExact {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)", arguments: plan.arguments) ?? 0
+            }
+            return try SQLiteStore.evaluateInMemory(db, plan: plan, query: query).count
+        }
+    }
+
+    /// The matching rows, sorted, when the filter or the sort needs the protocol core.
+    private static func evaluateInMemory(_ db: Database, plan: ListPlan, query: ListQuery) throws -> [(row: ResourceRow, derived: JSONObject)] {
+        let schema = plan.kind.schema
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.table.alias).row_id",
+            arguments: plan.arguments
+        )
+        var matches: [(row: ResourceRow, derived: JSONObject, document: JSONObject)] = []
+        for row in rows {
+            let resource = try ResourceRow(row: row)
+            let derived = try derived(db, plan.kind, row: resource)
+            let document = resource.stored(plan.kind, derived: derived).representation(baseURL: "")
+            if let filter = query.filter, !filter.matches(document, schema: schema) { continue }
+            matches.append((resource, derived, document))
+        }
+        if let sortBy = query.sortBy {
+            let resolved = schema.resolve(sortBy)
+            let keys = matches.map { SortKey(resolved.values(in: $0.document), caseExact: resolved.leafDefinition.caseExact) }
+            let order = matches.indices.sorted { lhs, rhs in
+                let comparison = SortKey.compare(keys[lhs], keys[rhs])
+                if comparison != 0 { return query.sortOrder == .ascending ? comparison < 0 : comparison > 0 }
+                return matches[lhs].row.rowID < matches[rhs].row.rowID
+            }
+            return order.map { (matches[$0].row, matches[$0].derived) }
+        }
+        return matches.map { ($0.row, $0.derived) }
+    }
+}
+
+/// How a list query runs: its SQL condition, whether that condition is the whole filter, and the order.
+struct ListPlan {
+    /// The kind listed.
+    let kind: ResourceKind
+    /// Its table.
+    let table: ResourceTable
+    /// The FROM clause.
+    let from: String
+    /// The directory condition and the translated filter.
+    let condition: SQLCondition
+    /// Whether SQL alone answers the query (filter fully translated, sort on an indexed column or none).
+    let isExact: Bool
+    /// The ORDER BY clause for the SQL path.
+    let order: String
+
+    /// Plans `query` over the directory's resources of `kind`.
+    init(kind: ResourceKind, directoryID: String, query: ListQuery) {
+        self.kind = kind
+        table = ResourceTable.of(kind)
+        from = "\(table.name) \(table.alias)"
+        let translator = SQLFilter(table: table, directoryID: directoryID)
+        var condition = SQLCondition(sql: "\(table.alias).directory_id = ?", arguments: [directoryID])
+        var exact = true
+        if let filter = query.filter {
+            if let whole = translator.translate(filter) {
+                condition = SQLCondition(sql: condition.sql + " AND " + whole.sql, arguments: condition.arguments + whole.arguments)
+            } else {
+                exact = false
+                if let partial = translator.prefilter(filter) {
+                    condition = SQLCondition(sql: condition.sql + " AND " + partial.sql, arguments: condition.arguments + partial.arguments)
+                }
+            }
+        }
+        var order = "\(table.alias).row_id"
+        if let sortBy = query.sortBy {
+            if let column = translator.sortColumn(sortBy) {
+                order = "\(column) \(query.sortOrder == .ascending ? "ASC" : "DESC"), \(table.alias).row_id"
+            } else {
+                exact = false
+            }
+        }
+        self.condition = condition
+        self.isExact = exact
+        self.order = order
+    }
+
+    /// The condition's arguments.
+    var arguments: StatementArguments { StatementArguments(condition.arguments.map { $0?.databaseValue ?? .null }) }
+}
+
+/// A value to sort by: the primary (or first) value of the attribute; missing values sort last.
+struct SortKey {
+    let value: JSONValue?
+    let caseExact: Bool
+
+    init(_ values: [JSONValue], caseExact: Bool) {
+        self.value = values.first { $0.objectValue?["primary"] == .bool(true) } ?? values.first
+        self.caseExact = caseExact
+    }
+
+    /// -1, 0 or 1.
+    static func compare(_ lhs: SortKey, _ rhs: SortKey) -> Int {
+        switch (lhs.value, rhs.value) {
+        case (nil, nil): return 0
+        case (nil, _): return 1
+        case (_, nil): return -1
+        case (let left?, let right?):
+            switch (left, right) {
+            case (.number(let a), .number(let b)): return a.doubleValue < b.doubleValue ? -1 : a.doubleValue > b.doubleValue ? 1 : 0
+            case (.bool(let a), .bool(let b)): return a == b ? 0 : (!a ? -1 : 1)
+            default:
+                let a = text(left, caseExact: lhs.caseExact)
+                let b = text(right, caseExact: rhs.caseExact)
+                return a < b ? -1 : a > b ? 1 : 0
+            }
+        }
+    }
+
+    private static func text(_ value: JSONValue, caseExact: Bool) -> String {
+        let raw = value.stringValue ?? value.objectValue?["value"]?.stringValue ?? value.serialized()
+        return caseExact ? raw : raw.lowercased()
+    }
+}

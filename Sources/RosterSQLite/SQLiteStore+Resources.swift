@@ -1,0 +1,277 @@
+import GRDB
+import RosterCore
+import SCIM
+
+extension SQLiteStore {
+    /// Creates a user or group; a group's listed members are added in the same transaction.
+    public func create(_ kind: ResourceKind, directoryID: String, input: NormalizedResource) async throws -> StoredResource {
+        let timestamp = now()
+        let id = SQLiteStore.newID()
+        var attributes = input.attributes
+        if kind == .user, attributes["active"] == nil { attributes["active"] = .bool(true) }
+        let created = attributes
+        return try await writer.write { db in
+            let table = ResourceTable.of(kind)
+            try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: created, excludingRow: nil)
+            let document = JSONValue.object(created).serialized()
+            switch kind {
+            case .user:
+                let columns = IndexedColumns.user(created)
+                try db.execute(
+                    sql: """
+                        INSERT INTO scim_user (id, directory_id, user_name, user_name_key, external_id, display_name_key, active,
+                            created_at, modified_at, version, document)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                        """,
+                    arguments: [
+                        id, directoryID, columns.userName, columns.userNameKey, columns.externalID, columns.displayNameKey, columns.active,
+                        timestamp, timestamp, document,
+                    ]
+                )
+                try SQLiteStore.writeEmails(db, userRow: db.lastInsertedRowID, directoryID: directoryID, columns: columns)
+            case .group:
+                let columns = IndexedColumns.group(created)
+                try db.execute(
+                    sql: """
+                        INSERT INTO scim_group (id, directory_id, display_name, display_name_key, external_id, created_at, modified_at,
+                            version, document)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+                        """,
+                    arguments: [id, directoryID, columns.displayName, columns.displayNameKey, columns.externalID, timestamp, timestamp, document]
+                )
+            }
+            let row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
+            var resource = row.stored(kind)
+            try EventOutbox.append(
+                db,
+                directoryID: directoryID,
+                type: "\(kind.rawValue).created",
+                resourceID: id,
+                data: .object(created),
+                at: timestamp
+            )
+            if kind == .group, let members = input.members, !members.isEmpty {
+                let writer = MembershipWriter(db: db, group: row, groupName: IndexedColumns.group(created).displayName, at: timestamp)
+                _ = try writer.apply([.add(members)])
+            }
+            resource.derived = try SQLiteStore.derived(db, kind, row: row)
+            return resource
+        }
+    }
+
+    /// The resource with `id`, or a 404.
+    public func resource(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
+        try await writer.read { db in
+            let row = try SQLiteStore.fetchRow(db, .of(kind), directoryID: directoryID, id: id)
+            return row.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: row) : JSONObject())
+        }
+    }
+
+    /// Replaces a resource (PUT).
+    public func replace(
+        _ kind: ResourceKind,
+        directoryID: String,
+        id: String,
+        body: JSONValue,
+        precondition: VersionPrecondition?,
+        includeDerived: Bool
+    ) async throws -> StoredResource {
+        try await modify(kind, directoryID: directoryID, id: id, precondition: precondition, includeDerived: includeDerived) { row in
+            try ResourceReplacement.apply(body, to: row.attributes, schema: kind.schema, resourceID: id)
+        }
+    }
+
+    /// Applies a PATCH.
+    public func patch(
+        _ kind: ResourceKind,
+        directoryID: String,
+        id: String,
+        request: PatchRequest,
+        precondition: VersionPrecondition?,
+        includeDerived: Bool
+    ) async throws -> StoredResource {
+        try await modify(kind, directoryID: directoryID, id: id, precondition: precondition, includeDerived: includeDerived) { row in
+            try PatchEngine(schema: kind.schema).apply(request, to: row.attributes, resourceID: id)
+        }
+    }
+
+    /// Deletes a resource; a deleted user leaves every group (the membership rows cascade).
+    public func delete(_ kind: ResourceKind, directoryID: String, id: String, precondition: VersionPrecondition?) async throws {
+        let timestamp = now()
+        try await writer.write { db in
+            let table = ResourceTable.of(kind)
+            let row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
+            try SQLiteStore.check(precondition, row: row)
+            try db.execute(sql: "DELETE FROM \(table.name) WHERE row_id = ?", arguments: [row.rowID])
+            try EventOutbox.append(
+                db,
+                directoryID: directoryID,
+                type: "\(kind.rawValue).deleted",
+                resourceID: id,
+                data: .object(row.attributes),
+                at: timestamp
+            )
+        }
+    }
+
+    /// Loads a row, computes its change with `change`, and writes it back, all in one transaction. Nothing is
+    /// written and `meta.lastModified` stays when nothing really changed.
+    private func modify(
+        _ kind: ResourceKind,
+        directoryID: String,
+        id: String,
+        precondition: VersionPrecondition?,
+        includeDerived: Bool,
+        change: @escaping @Sendable (ResourceRow) throws -> PatchResult
+    ) async throws -> StoredResource {
+        let timestamp = now()
+        return try await writer.write { db in
+            let table = ResourceTable.of(kind)
+            var row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
+            try SQLiteStore.check(precondition, row: row)
+            let result = try change(row)
+            var membersChanged = false
+            if kind == .group, !result.membershipChanges.isEmpty {
+                let name = IndexedColumns.group(result.attributes).displayName
+                let writer = MembershipWriter(db: db, group: row, groupName: name, at: timestamp)
+                membersChanged = try writer.apply(result.membershipChanges)
+            }
+            if result.attributesChanged {
+                try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: result.attributes, excludingRow: row.rowID)
+                try SQLiteStore.writeAttributes(db, kind, row: row, attributes: result.attributes, at: timestamp)
+                var previous = JSONObject()
+                for name in result.changedAttributes { previous[name] = row.attributes[name] ?? .null }
+                try EventOutbox.append(
+                    db,
+                    directoryID: directoryID,
+                    type: "\(kind.rawValue).updated",
+                    resourceID: id,
+                    data: .object(result.attributes),
+                    previousAttributes: .object(previous),
+                    at: timestamp
+                )
+            } else if membersChanged {
+                try db.execute(
+                    sql: "UPDATE \(table.name) SET modified_at = ?, version = version + 1 WHERE row_id = ?",
+                    arguments: [timestamp, row.rowID]
+                )
+            }
+            if result.attributesChanged || membersChanged {
+                row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
+            }
+            return row.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: row) : JSONObject())
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The row of a resource in a directory, or a 404.
+    static func fetchRow(_ db: Database, _ table: ResourceTable, directoryID: String, id: String) throws -> ResourceRow {
+        let sql = "SELECT \(table.selectColumns) FROM \(table.name) \(table.alias) WHERE \(table.alias).id = ? AND \(table.alias).directory_id = ?"
+        guard let row = try Row.fetchOne(db, sql: sql, arguments: [id, directoryID]) else {
+            throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found")
+        }
+        return try ResourceRow(row: row)
+    }
+
+    /// Throws 412 unless the row's version satisfies the precondition.
+    static func check(_ precondition: VersionPrecondition?, row: ResourceRow) throws {
+        guard let precondition else { return }
+        let etag = "W/\"\(row.version)\""
+        guard precondition.isSatisfied(by: etag) else {
+            throw SCIMError(status: 412, detail: "the resource's version is \(etag), not the one in If-Match")
+        }
+    }
+
+    /// Throws 409 `uniqueness` when another resource of the directory has the same `userName` (users) or
+    /// `displayName` (groups), ignoring case.
+    static func checkUniqueness(_ db: Database, _ table: ResourceTable, directoryID: String, attributes: JSONObject, excludingRow: Int64?) throws {
+        let (column, key, label): (String, String, String)
+        switch table.kind {
+        case .user:
+            let columns = IndexedColumns.user(attributes)
+            (column, key, label) = ("user_name_key", columns.userNameKey, "userName \"\(columns.userName)\"")
+        case .group:
+            let columns = IndexedColumns.group(attributes)
+            (column, key, label) = ("display_name_key", columns.displayNameKey ?? "", "displayName \"\(columns.displayName)\"")
+        }
+        let taken = try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM \(table.name) WHERE directory_id = ? AND \(column) = ? AND row_id IS NOT ?",
+            arguments: [directoryID, key, excludingRow]
+        )
+        if taken == true { throw SCIMError.uniqueness("\(label) is already in use in this directory") }
+    }
+
+    /// Writes new attributes and their indexed columns, moving `modified_at` and the version.
+    static func writeAttributes(_ db: Database, _ kind: ResourceKind, row: ResourceRow, attributes: JSONObject, at timestamp: Int64) throws {
+        let document = JSONValue.object(attributes).serialized()
+        switch kind {
+        case .user:
+            let columns = IndexedColumns.user(attributes)
+            try db.execute(
+                sql: """
+                    UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?,
+                        modified_at = ?, version = version + 1, document = ?
+                    WHERE row_id = ?
+                    """,
+                arguments: [
+                    columns.userName, columns.userNameKey, columns.externalID, columns.displayNameKey, columns.active, timestamp, document, row.rowID,
+                ]
+            )
+            try db.execute(sql: "DELETE FROM scim_user_email WHERE user_row = ?", arguments: [row.rowID])
+            try writeEmails(db, userRow: row.rowID, directoryID: row.directoryID, columns: columns)
+        case .group:
+            let columns = IndexedColumns.group(attributes)
+            try db.execute(
+                sql: """
+                    UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, modified_at = ?, version = version + 1,
+                        document = ?
+                    WHERE row_id = ?
+                    """,
+                arguments: [columns.displayName, columns.displayNameKey, columns.externalID, timestamp, document, row.rowID]
+            )
+        }
+    }
+
+    /// Inserts a user's email index rows.
+    static func writeEmails(_ db: Database, userRow: Int64, directoryID: String, columns: IndexedColumns) throws {
+        for email in columns.emails {
+            try db.execute(
+                sql: "INSERT INTO scim_user_email (user_row, directory_id, value_key, type_key) VALUES (?, ?, ?, ?)",
+                arguments: [userRow, directoryID, email.value, email.type]
+            )
+        }
+    }
+
+    /// The derived attributes: a group's `members` or a user's `groups`, read from the membership table.
+    static func derived(_ db: Database, _ kind: ResourceKind, row: ResourceRow) throws -> JSONObject {
+        switch kind {
+        case .group:
+            let members = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT u.id, u.user_name FROM group_member m JOIN scim_user u ON u.row_id = m.user_row
+                    WHERE m.group_row = ? ORDER BY m.user_row
+                    """,
+                arguments: [row.rowID]
+            ).map { member -> JSONValue in
+                JSONValue.object(JSONObject([("value", .string(member[0])), ("display", .string(member[1])), ("type", "User")]))
+            }
+            // An empty group shows `"members": []`, as Okta and Entra expect after a create.
+            return JSONObject([("members", .array(members))])
+        case .user:
+            let groups = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row
+                    WHERE m.user_row = ? ORDER BY m.group_row
+                    """,
+                arguments: [row.rowID]
+            ).map { group -> JSONValue in
+                JSONValue.object(JSONObject([("value", .string(group[0])), ("display", .string(group[1])), ("type", "direct")]))
+            }
+            return groups.isEmpty ? JSONObject() : JSONObject([("groups", .array(groups))])
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import RosterCore
+import SCIM
+
+/// The SQLite implementation of ``RosterStore``: GRDB on the system libsqlite3, WAL mode, versioned migrations.
+/// Every SCIM write runs in one transaction that also appends its events to the outbox.
+public final class SQLiteStore: RosterStore {
+    /// The connection (a pool for files, a queue in memory).
+    let writer: any DatabaseWriter
+    /// The current time in milliseconds since 1970; replaceable in tests.
+    let now: @Sendable () -> Int64
+
+    /// Opens (creating and migrating) the SQLite file at `path`, in WAL mode with full synchronous commits so that a
+    /// 2xx answer means the change is on disk.
+    public convenience init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try self.init(writer: pool)
+    }
+
+    /// A fresh in-memory store, for tests.
+    public static func inMemory(now: (@Sendable () -> Int64)? = nil) throws -> SQLiteStore {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        return try SQLiteStore(writer: DatabaseQueue(configuration: configuration), now: now)
+    }
+
+    /// Wraps a connection, applying the migrations.
+    init(writer: any DatabaseWriter, now: (@Sendable () -> Int64)? = nil) throws {
+        self.writer = writer
+        self.now = now ?? { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+        try RosterMigrations.migrator.migrate(writer)
+    }
+
+    /// A new resource or directory id.
+    static func newID() -> String { UUID().uuidString.lowercased() }
+
+    // MARK: Directories
+
+    /// Creates a directory.
+    public func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8]) async throws -> Directory {
+        let directory = Directory(id: SQLiteStore.newID(), name: name, provider: provider, createdAt: now())
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO directory (id, name, provider, token_hash, enabled, created_at) VALUES (?, ?, ?, ?, 1, ?)",
+                arguments: [directory.id, directory.name, directory.provider.rawValue, Data(tokenHash), directory.createdAt]
+            )
+        }
+        return directory
+    }
+
+    /// Every directory, oldest first.
+    public func directories() async throws -> [Directory] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, provider, enabled, created_at FROM directory ORDER BY created_at, id")
+                .map(SQLiteStore.directory(from:))
+        }
+    }
+
+    /// The directory with `id`.
+    public func directory(id: String) async throws -> Directory? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name, provider, enabled, created_at FROM directory WHERE id = ?", arguments: [id])
+                .map(SQLiteStore.directory(from:))
+        }
+    }
+
+    private static func directory(from row: Row) -> Directory {
+        Directory(
+            id: row["id"],
+            name: row["name"],
+            provider: DirectoryProvider(rawValue: row["provider"]) ?? .generic,
+            enabled: row["enabled"],
+            createdAt: row["created_at"]
+        )
+    }
+
+    /// The token hash of an enabled directory.
+    public func tokenHash(directoryID: String) async throws -> [UInt8]? {
+        try await writer.read { db in
+            let data = try Data.fetchOne(db, sql: "SELECT token_hash FROM directory WHERE id = ? AND enabled = 1", arguments: [directoryID])
+            return data.map { Array($0) }
+        }
+    }
+
+    /// Replaces a directory's token hash.
+    public func replaceTokenHash(directoryID: String, tokenHash: [UInt8]) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE directory SET token_hash = ? WHERE id = ?", arguments: [Data(tokenHash), directoryID])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Deletes a directory and everything in it.
+    public func deleteDirectory(id: String) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM directory WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Recorded warnings, newest first.
+    public func warnings(directoryID: String, limit: Int) async throws -> [DirectoryWarning] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT at, message FROM directory_warning WHERE directory_id = ? ORDER BY row_id DESC LIMIT ?",
+                arguments: [directoryID, limit]
+            ).map { DirectoryWarning(at: $0["at"], message: $0["message"]) }
+        }
+    }
+
+    /// Records a warning inside the current transaction.
+    static func recordWarning(_ db: Database, directoryID: String, at: Int64, message: String) throws {
+        try db.execute(
+            sql: "INSERT INTO directory_warning (directory_id, at, message) VALUES (?, ?, ?)",
+            arguments: [directoryID, at, message]
+        )
+    }
+}

@@ -1,0 +1,223 @@
+import RosterCore
+import SCIM
+import Testing
+
+@testable import RosterSQLite
+
+/// The SQLite store on a fresh in-memory database per test.
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    let store: SQLiteStore
+    let directory: Directory
+
+    init() async throws {
+        store = try SQLiteStore.inMemory()
+        directory = try await store.createDirectory(name: "Okta", provider: .okta, tokenHash: BearerToken.hash("t"))
+    }
+
+    func json(_ text: String) throws -> JSONValue { try JSONParser().parse(text) }
+
+    @discardableResult
+    func createUser(_ userName: String, in directoryID: String? = nil, extra: String = "") async throws -> StoredResource {
+        let body = try json(
+            #"{"userName":"\#(userName)","name":{"givenName":"G","familyName":"F"},"emails":[{"value":"\#(userName)","type":"work","primary":true}]\#(extra)}"#
+        )
+        return try await store.create(.user, directoryID: directoryID ?? directory.id, input: try ResourceNormalizer.normalize(body, schema: .user))
+    }
+
+    func createGroup(_ name: String, members: [String] = []) async throws -> StoredResource {
+        let list = members.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+        let body = try json(#"{"displayName":"\#(name)","members":[\#(list)]}"#)
+        return try await store.create(.group, directoryID: directory.id, input: try ResourceNormalizer.normalize(body, schema: .group))
+    }
+
+    func patch(_ kind: ResourceKind, _ id: String, _ operations: String, ifMatch: String? = nil) async throws -> StoredResource {
+        let request = try PatchRequest(
+            parsing: try json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":\#(operations)}"#)
+        )
+        return try await store.patch(
+            kind,
+            directoryID: directory.id,
+            id: id,
+            request: request,
+            precondition: VersionPrecondition(ifMatch: ifMatch),
+            includeDerived: true
+        )
+    }
+
+    func memberIDs(_ group: StoredResource) -> [String] {
+        (group.derived["members"]?.arrayValue ?? []).compactMap { $0.objectValue?["value"]?.stringValue }
+    }
+
+    func list(_ kind: ResourceKind, _ parameters: [String: String]) async throws -> ResourcePage {
+        try await store.list(kind, directoryID: directory.id, query: try ListQuery(parameters: parameters), includeDerived: false)
+    }
+
+    @Test func createsReadsAndDefaultsActive() async throws {
+        let user = try await createUser("Jane@Example.com")
+        #expect(user.attributes["active"] == true)
+        #expect(user.version == 1)
+        let read = try await store.resource(.user, directoryID: directory.id, id: user.id, includeDerived: true)
+        #expect(read.attributes["userName"] == "Jane@Example.com")
+    }
+
+    @Test func userNameIsUniqueIgnoringCase() async throws {
+        try await createUser("jane@example.com")
+        let error = await #expect(throws: SCIMError.self) { try await createUser("JANE@example.com") }
+        #expect(error?.scimType == .uniqueness)
+        #expect(error?.status == 409)
+    }
+
+    @Test func groupDisplayNameIsUniqueIgnoringCase() async throws {
+        _ = try await createGroup("Engineering")
+        let error = await #expect(throws: SCIMError.self) { try await createGroup("engineering") }
+        #expect(error?.status == 409)
+    }
+
+    @Test func directoriesAreIsolated() async throws {
+        let other = try await store.createDirectory(name: "Entra", provider: .azure, tokenHash: BearerToken.hash("u"))
+        let user = try await createUser("a@x.com", in: other.id)
+        await #expect(throws: SCIMError.notFound("User \"\(user.id)\" not found")) {
+            try await store.resource(.user, directoryID: directory.id, id: user.id, includeDerived: false)
+        }
+        #expect(try await list(.user, [:]).totalResults == 0)
+        try await createUser("a@x.com")
+    }
+
+    @Test func membershipChangesTouchOnlyNamedMembers() async throws {
+        let a = try await createUser("a@x.com")
+        let b = try await createUser("b@x.com")
+        let c = try await createUser("c@x.com")
+        let group = try await createGroup("Eng", members: [a.id, b.id])
+        #expect(memberIDs(group) == [a.id, b.id])
+        let okta = try await patch(
+            .group,
+            group.id,
+            #"[{"op":"remove","path":"members[value eq \"\#(a.id)\"]"},{"op":"add","path":"members","value":[{"value":"\#(c.id)"}]}]"#
+        )
+        #expect(memberIDs(okta) == [b.id, c.id])
+        let entra = try await patch(.group, group.id, #"[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"\#(b.id)"}]}]"#)
+        #expect(memberIDs(entra) == [c.id])
+        let replaced = try await patch(.group, group.id, #"[{"op":"replace","path":"members","value":[{"value":"\#(a.id)"},{"value":"\#(b.id)"}]}]"#)
+        #expect(memberIDs(replaced) == [a.id, b.id])
+        let emptied = try await patch(.group, group.id, #"[{"op":"replace","path":"members","value":[]}]"#)
+        #expect(memberIDs(emptied).isEmpty)
+        #expect(emptied.version == 5)
+    }
+
+    @Test func unknownMemberIdsAreSkippedAndRecorded() async throws {
+        let a = try await createUser("a@x.com")
+        let group = try await createGroup("Eng")
+        let patched = try await patch(.group, group.id, #"[{"op":"add","path":"members","value":[{"value":"fake-member-id"},{"value":"\#(a.id)"}]}]"#)
+        #expect(memberIDs(patched) == [a.id])
+        let warnings = try await store.warnings(directoryID: directory.id, limit: 10)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("fake-member-id") == true)
+    }
+
+    @Test func noRealChangeKeepsVersionAndLastModified() async throws {
+        let a = try await createUser("a@x.com")
+        let group = try await createGroup("Eng", members: [a.id])
+        let same = try await patch(
+            .group,
+            group.id,
+            #"[{"op":"replace","value":{"id":"\#(group.id)","displayName":"Eng"}},{"op":"add","path":"members","value":[{"value":"\#(a.id)"}]}]"#
+        )
+        #expect(same.version == group.version)
+        #expect(same.modifiedAt == group.modifiedAt)
+        let user = try await patch(.user, a.id, #"[{"op":"replace","value":{"active":true}}]"#)
+        #expect(user.version == a.version)
+    }
+
+    @Test func staleIfMatchIsPreconditionFailed() async throws {
+        let a = try await createUser("a@x.com")
+        _ = try await patch(.user, a.id, #"[{"op":"replace","path":"title","value":"CTO"}]"#, ifMatch: a.etag)
+        let error = await #expect(throws: SCIMError.self) {
+            try await patch(.user, a.id, #"[{"op":"replace","path":"title","value":"CEO"}]"#, ifMatch: a.etag)
+        }
+        #expect(error?.status == 412)
+    }
+
+    @Test func deletedUserLeavesEveryGroup() async throws {
+        let a = try await createUser("a@x.com")
+        let b = try await createUser("b@x.com")
+        let group = try await createGroup("Eng", members: [a.id, b.id])
+        try await store.delete(.user, directoryID: directory.id, id: a.id, precondition: nil)
+        let read = try await store.resource(.group, directoryID: directory.id, id: group.id, includeDerived: true)
+        #expect(memberIDs(read) == [b.id])
+        let user = try await store.resource(.user, directoryID: directory.id, id: b.id, includeDerived: true)
+        #expect(user.derived["groups"]?.arrayValue?.first?.objectValue?["value"] == .string(group.id))
+    }
+
+    @Test func concurrentPatchesOfOneGroupLoseNothing() async throws {
+        var users: [StoredResource] = []
+        for index in 0..<40 { users.append(try await createUser("u\(index)@x.com")) }
+        let group = try await createGroup("Eng")
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for user in users {
+                tasks.addTask { _ = try await patch(.group, group.id, #"[{"op":"add","path":"members","value":[{"value":"\#(user.id)"}]}]"#) }
+            }
+            try await tasks.waitForAll()
+        }
+        let read = try await store.resource(.group, directoryID: directory.id, id: group.id, includeDerived: true)
+        #expect(Set(memberIDs(read)) == Set(users.map(\.id)))
+    }
+
+    @Test func indexedFiltersAndFallbackFiltersAgree() async throws {
+        try await createUser("Alice@Example.com", extra: #","externalId":"ext-1","title":"Engineer""#)
+        try await createUser("bob@example.org", extra: #","externalId":"EXT-2","active":false"#)
+        try await createUser("carol@example.com", extra: #","title":"Manager""#)
+        let cases: [(String, [String])] = [
+            (#"userName eq "alice@example.com""#, ["Alice@Example.com"]),
+            (#"externalId eq "ext-1""#, ["Alice@Example.com"]),
+            (#"externalId eq "EXT-1""#, []),
+            (#"emails[type eq "work"].value eq "BOB@example.org""#, ["bob@example.org"]),
+            (#"emails co "example.com""#, ["Alice@Example.com", "carol@example.com"]),
+            (#"active eq false"#, ["bob@example.org"]),
+            (#"not (active eq false) and userName sw "c""#, ["carol@example.com"]),
+            (#"title co "engin""#, ["Alice@Example.com"]),
+            (#"title pr or externalId eq "EXT-2""#, ["Alice@Example.com", "bob@example.org", "carol@example.com"]),
+            (#"externalId pr and not (title pr)"#, ["bob@example.org"]),
+            (#"name.givenName eq "g" and userName ew ".org""#, ["bob@example.org"]),
+        ]
+        for (filter, expected) in cases {
+            let page = try await list(.user, ["filter": filter])
+            #expect(page.resources.compactMap { $0.attributes["userName"]?.stringValue } == expected, "\(filter)")
+            #expect(page.totalResults == expected.count, "\(filter)")
+        }
+    }
+
+    @Test func pagesAreStableAndSortable() async throws {
+        for name in ["d", "b", "a", "c", "e"] { try await createUser("\(name)@x.com", extra: #","title":"\#(name.uppercased())""#) }
+        let first = try await list(.user, ["startIndex": "1", "count": "2"])
+        let second = try await list(.user, ["startIndex": "3", "count": "2"])
+        #expect(first.totalResults == 5)
+        #expect((first.resources + second.resources).map(\.attributes["userName"]) == ["d@x.com", "b@x.com", "a@x.com", "c@x.com"])
+        let none = try await list(.user, ["count": "0"])
+        #expect(none.totalResults == 5 && none.resources.isEmpty)
+        let sorted = try await list(.user, ["sortBy": "userName", "sortOrder": "descending", "count": "2"])
+        #expect(sorted.resources.map(\.attributes["userName"]) == ["e@x.com", "d@x.com"])
+        let byTitle = try await list(.user, ["sortBy": "title", "startIndex": "2", "count": "2"])
+        #expect(byTitle.resources.map(\.attributes["userName"]) == ["b@x.com", "c@x.com"])
+    }
+
+    @Test func indexedFiltersUseAnIndex() async throws {
+        let expectedIndexes = [
+            #"userName eq "a@x.com""#: "scim_user_user_name",
+            #"externalId eq "x""#: "scim_user_external_id",
+            #"emails[type eq "work"].value eq "a@x.com""#: "scim_user_email_value",
+            #"emails.value eq "a@x.com""#: "scim_user_email_value",
+        ]
+        for (filter, index) in expectedIndexes {
+            let plan = try await store.queryPlan(.user, directoryID: directory.id, query: try ListQuery(parameters: ["filter": filter]))
+            #expect(plan.contains { $0.contains(index) }, "\(filter): \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(filter): \(plan)")
+        }
+        let groupPlan = try await store.queryPlan(
+            .group,
+            directoryID: directory.id,
+            query: try ListQuery(parameters: ["filter": #"displayName eq "Eng""#])
+        )
+        #expect(groupPlan.contains { $0.contains("scim_group_display_name") }, "\(groupPlan)")
+    }
+}
