@@ -1,0 +1,113 @@
+import Hummingbird
+import RosterCore
+import SCIM
+
+extension SCIMController {
+    /// `GET /Users`, `GET /Groups`: a filtered, sorted, paged ListResponse; 200 with `totalResults` 0 when nothing
+    /// matches.
+    func list(_ kind: ResourceKind, request: Request, context: some RequestContext) async throws -> Response {
+        let scope = try RequestScope(request: request, context: context)
+        let query = try scope.listQuery(configuration: configuration)
+        return try await listResponse(kind, directoryID: scope.directoryID, query: query)
+    }
+
+    /// `POST /Users/.search`, `POST /Groups/.search`: the same as a list, from a SearchRequest body.
+    func search(_ kind: ResourceKind, request: Request, context: some RequestContext) async throws -> Response {
+        let scope = try RequestScope(request: request, context: context)
+        let body = try await readJSONBody(request)
+        let query = try ListQuery(searchRequest: body, defaultCount: configuration.defaultPageSize, maximumCount: configuration.maxPageSize)
+        return try await listResponse(kind, directoryID: scope.directoryID, query: query)
+    }
+
+    /// One page of `kind` as a ListResponse, with derived attributes loaded only when they are returned.
+    private func listResponse(_ kind: ResourceKind, directoryID: String, query: ListQuery) async throws -> Response {
+        try query.filter?.validate(for: kind.schema)
+        let includeDerived = query.projection.includes(kind.derivedAttribute, schema: kind.schema)
+        let page = try await store.list(kind, directoryID: directoryID, query: query, includeDerived: includeDerived)
+        let resources = page.resources.map { render($0, projection: query.projection) }
+        return SCIMResponse.json(ListResponse(totalResults: page.totalResults, startIndex: query.startIndex, resources: resources).document)
+    }
+
+    /// `POST /Users`, `POST /Groups`: 201 with the created resource, `Location` equal to `meta.location`, `ETag`.
+    func create(_ kind: ResourceKind, request: Request, context: some RequestContext) async throws -> Response {
+        let scope = try RequestScope(request: request, context: context)
+        let projection = try scope.projection()
+        let body = try await readJSONBody(request)
+        let input = try ResourceNormalizer.normalize(body, schema: kind.schema)
+        let resource = try await store.create(kind, directoryID: scope.directoryID, input: input)
+        var headers = SCIMController.resourceHeaders(resource)
+        headers[.location] = resource.location(baseURL: configuration.baseURL)
+        return SCIMResponse.json(render(resource, projection: projection), status: .created, headers: headers)
+    }
+
+    /// `GET /Users/{id}`, `GET /Groups/{id}`: 200 with the resource and its `ETag`; 304 when `If-None-Match`
+    /// names the current version; 404 when it does not exist.
+    func get(_ kind: ResourceKind, request: Request, context: some RequestContext) async throws -> Response {
+        let scope = try RequestScope(request: request, context: context)
+        let id = try scope.requireResourceID()
+        let projection = try scope.projection()
+        let includeDerived = projection.includes(kind.derivedAttribute, schema: kind.schema)
+        let resource = try await store.resource(kind, directoryID: scope.directoryID, id: id, includeDerived: includeDerived)
+        if let tags = VersionPrecondition(ifMatch: request.headers[.ifNoneMatch]), tags.isSatisfied(by: resource.etag) {
+            return SCIMResponse.empty(status: .notModified, headers: SCIMController.resourceHeaders(resource))
+        }
+        return SCIMResponse.json(render(resource, projection: projection), headers: SCIMController.resourceHeaders(resource))
+    }
+
+    /// `PUT /Users/{id}`, `PUT /Groups/{id}`: replaces the resource (honouring `If-Match`), 200 with it.
+    func replace(_ kind: ResourceKind, request: Request, context: some RequestContext) async throws -> Response {
+        let scope = try RequestScope(request: request, context: context)
+        let id = try scope.requireResourceID()
+        let projection = try scope.projection()
+        let body = try await readJSONBody(request)
+        guard body.objectValue != nil else { throw SCIMError.invalidSyntax("The PUT body must be a JSON object.") }
+        let resource = try await store.replace(
+            kind,
+            directoryID: scope.directoryID,
+            id: id,
+            body: body,
+            precondition: VersionPrecondition(ifMatch: request.headers[.ifMatch]),
+            includeDerived: projection.includes(kind.derivedAttribute, schema: kind.schema)
+        )
+        return SCIMResponse.json(render(resource, projection: projection), headers: SCIMController.resourceHeaders(resource))
+    }
+
+    /// `PATCH /Users/{id}`: 200 with the resource. `PATCH /Groups/{id}`: 204 without loading the members, or 200
+    /// with the projected group when the query has `attributes` or `excludedAttributes` (idp-notes §7).
+    func patch(_ kind: ResourceKind, request: Request, context: some RequestContext) async throws -> Response {
+        let scope = try RequestScope(request: request, context: context)
+        let id = try scope.requireResourceID()
+        let projection = try scope.projection()
+        let body = try await readJSONBody(request)
+        let patch = try PatchRequest(parsing: body)
+        let returnsBody = kind == .user || scope.asksForProjection
+        let resource = try await store.patch(
+            kind,
+            directoryID: scope.directoryID,
+            id: id,
+            request: patch,
+            precondition: VersionPrecondition(ifMatch: request.headers[.ifMatch]),
+            includeDerived: returnsBody && projection.includes(kind.derivedAttribute, schema: kind.schema)
+        )
+        guard returnsBody else {
+            return SCIMResponse.empty(status: .noContent, headers: SCIMController.resourceHeaders(resource))
+        }
+        return SCIMResponse.json(render(resource, projection: projection), headers: SCIMController.resourceHeaders(resource))
+    }
+
+    /// `DELETE /Users/{id}`, `DELETE /Groups/{id}`: 204 with no body (honouring `If-Match`); 404 when it does
+    /// not exist.
+    func delete(_ kind: ResourceKind, request: Request, context: some RequestContext) async throws -> Response {
+        let scope = try RequestScope(request: request, context: context)
+        let id = try scope.requireResourceID()
+        try await store.delete(kind, directoryID: scope.directoryID, id: id, precondition: VersionPrecondition(ifMatch: request.headers[.ifMatch]))
+        return SCIMResponse.empty(status: .noContent)
+    }
+
+    /// The headers of a single-resource response: its weak `ETag`.
+    static func resourceHeaders(_ resource: StoredResource) -> HTTPFields {
+        var headers: HTTPFields = [:]
+        headers[.eTag] = resource.etag
+        return headers
+    }
+}

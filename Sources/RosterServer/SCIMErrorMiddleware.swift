@@ -1,0 +1,53 @@
+import Hummingbird
+import Logging
+import SCIM
+
+/// Makes every answer under the SCIM prefix a SCIM answer: thrown ``SCIMError``s become Error messages, a path
+/// that no route matches becomes a 404 Error, a body over the limit a 413, Hummingbird's own errors keep their
+/// status, and anything unexpected becomes a 500 with a generic detail (the real error is logged). Every response
+/// gets `Content-Type: application/scim+json`. Requests outside the prefix pass through untouched.
+struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The body limit, quoted in 413 details.
+    let maxBodyBytes: Int
+
+    /// Handles one request.
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard SCIMRequestPath(path: request.uri.path) != nil else {
+            return try await next(request, context)
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as SCIMError {
+            if error.status == 500 {
+                context.logger.error("SCIM request failed: \(error)", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)"])
+            }
+            response = SCIMResponse.error(error)
+        } catch let error as any HTTPResponseError {
+            response = SCIMResponse.error(scimError(for: error, request: request))
+        } catch {
+            context.logger.error(
+                "Unexpected error answering a SCIM request: \(String(reflecting: error))",
+                metadata: ["method": "\(request.method)", "path": "\(request.uri.path)"]
+            )
+            response = SCIMResponse.error(SCIMError(status: 500, detail: "The server could not complete the request."))
+        }
+        response.headers[.contentType] = SCIMResponse.mediaType
+        return response
+    }
+
+    /// The SCIM error that stands for one of Hummingbird's errors.
+    private func scimError(for error: any HTTPResponseError, request: Request) -> SCIMError {
+        switch error.status {
+        case .notFound:
+            return .notFound("No SCIM endpoint at \(request.method) \(request.uri.path).")
+        case .contentTooLarge:
+            return SCIMError(status: 413, detail: "The request body is larger than the limit of \(maxBodyBytes) bytes.")
+        case let status where status.code >= 500:
+            return SCIMError(status: status.code, detail: "The server could not complete the request.")
+        case let status:
+            let message = (error as? HTTPError)?.body ?? status.reasonPhrase
+            return SCIMError(status: status.code, detail: message.isEmpty ? "The request was not accepted." : message)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import SCIM
+
+/// How the SCIM server listens and what it answers with.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// The address to bind to.
+    public var host: String
+    /// The port to bind to; 0 picks a free one.
+    public var port: Int
+    /// What every SCIM URL Roster hands out starts with (`meta.location`, `Location`), without a trailing slash:
+    /// the public URL clients reach Roster at.
+    public var baseURL: String
+    /// The largest request body accepted, in bytes; larger ones get 413.
+    public var maxBodyBytes: Int
+    /// How many resources a list returns when the request gives no `count`.
+    public var defaultPageSize: Int
+    /// The most resources one list returns, advertised as `filter.maxResults`.
+    public var maxPageSize: Int
+    /// Where the ServiceProviderConfig's `documentationUri` points; omitted when nil.
+    public var documentationURI: String?
+
+    /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 3000,
+        baseURL: String? = nil,
+        maxBodyBytes: Int = 10_485_760,
+        defaultPageSize: Int = 100,
+        maxPageSize: Int = 1000,
+        documentationURI: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        var base = baseURL ?? "http://\(host):\(port)"
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.maxBodyBytes = maxBodyBytes
+        self.defaultPageSize = defaultPageSize
+        self.maxPageSize = maxPageSize
+        self.documentationURI = documentationURI
+    }
+
+    /// What `/ServiceProviderConfig` advertises for this configuration.
+    public var serviceProviderConfiguration: ServiceProviderConfiguration {
+        ServiceProviderConfiguration(
+            documentationUri: documentationURI,
+            bulkMaxPayloadSize: maxBodyBytes,
+            filterMaxResults: maxPageSize
+        )
+    }
+}

@@ -1,0 +1,209 @@
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RosterCore
+import RosterSQLite
+import RosterServer
+import SCIM
+import Testing
+
+/// The SCIM base URL tests configure; `meta.location` and `Location` start with it.
+let testBaseURL = "https://roster.example"
+
+/// A directory made for a test, with its plaintext token.
+struct TestDirectory: Sendable {
+    /// The directory id.
+    var id: String
+    /// Its bearer token.
+    var token: String
+
+    /// The SCIM base path of the directory, as a client requests it.
+    var path: String { SCIMPaths.prefix + "/" + id }
+    /// The directory's SCIM Base URL under ``testBaseURL``.
+    var baseURL: String { SCIMPaths.base(baseURL: testBaseURL, directoryID: id) }
+    /// The `Authorization` header value.
+    var authorization: String { "Bearer " + token }
+}
+
+/// The store the endpoint tests run against: the real SQLite store, on a fresh in-memory database. Tests that
+/// spy on the store's calls or inject failures use ``MemoryStore`` instead.
+func makeStore() async throws -> SQLiteStore {
+    try SQLiteStore.inMemory()
+}
+
+/// Creates a directory with a fresh token.
+func makeDirectory(in store: some RosterStore, name: String = "Acme", provider: DirectoryProvider = .okta) async throws -> TestDirectory {
+    let (token, hash) = BearerToken.generate()
+    let directory = try await store.createDirectory(name: name, provider: provider, tokenHash: hash)
+    return TestDirectory(id: directory.id, token: token)
+}
+
+/// The configuration tests use: ``testBaseURL``, a random port, and the defaults otherwise.
+func testConfiguration(maxBodyBytes: Int = 10_485_760, defaultPageSize: Int = 100, maxPageSize: Int = 1000) -> ServerConfiguration {
+    ServerConfiguration(port: 0, baseURL: testBaseURL, maxBodyBytes: maxBodyBytes, defaultPageSize: defaultPageSize, maxPageSize: maxPageSize)
+}
+
+/// A logger that stays quiet unless a test fails loudly.
+func testLogger() -> Logger {
+    var logger = Logger(label: "roster-tests")
+    logger.logLevel = .critical
+    return logger
+}
+
+/// Runs `body` against the router of an app on `store`, with one directory made beforehand.
+func withRouterApp<Store: RosterStore>(
+    store: Store,
+    configuration: ServerConfiguration = testConfiguration(),
+    _ body: @Sendable (any TestClientProtocol, TestDirectory) async throws -> Void
+) async throws {
+    let directory = try await makeDirectory(in: store)
+    let app = buildApplication(configuration: configuration, store: store, logger: testLogger())
+    try await app.test(.router) { client in
+        try await body(client, directory)
+    }
+}
+
+/// Runs `body` against the router of an app on a fresh store, with one directory made beforehand.
+func withRouterApp(
+    configuration: ServerConfiguration = testConfiguration(),
+    _ body: @Sendable (any TestClientProtocol, TestDirectory) async throws -> Void
+) async throws {
+    try await withRouterApp(store: try await makeStore(), configuration: configuration, body)
+}
+
+extension TestClientProtocol {
+    /// Sends a request to a path under the directory (`path` starts with `/`), authenticated with its token unless
+    /// `headers` has its own `Authorization` or `authenticated` is false. A body is sent as
+    /// `application/scim+json` unless `headers` names a `Content-Type` (or `contentType` is nil).
+    @discardableResult
+    func scim(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        in directory: TestDirectory,
+        body: String? = nil,
+        contentType: String? = "application/scim+json",
+        headers: HTTPFields = [:],
+        authenticated: Bool = true
+    ) async throws -> TestResponse {
+        var headers = headers
+        if authenticated, headers[.authorization] == nil { headers[.authorization] = directory.authorization }
+        if body != nil, headers[.contentType] == nil, let contentType { headers[.contentType] = contentType }
+        return try await execute(uri: directory.path + path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// Creates a user from a JSON body and returns the created resource; expects 201.
+    func createUser(_ body: String, in directory: TestDirectory, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+        let response = try await scim(.post, "/Users", in: directory, body: body)
+        #expect(response.status == .created, "\(response.bodyText)", sourceLocation: sourceLocation)
+        return try response.json()
+    }
+
+    /// Creates a user with a userName and returns its id; expects 201.
+    func createUser(named userName: String, in directory: TestDirectory, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let body =
+            #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"\#(userName)","name":{"givenName":"G","familyName":"F"},"emails":[{"value":"\#(userName)","type":"work","primary":true}],"active":true}"#
+        return try await createUser(body, in: directory, sourceLocation: sourceLocation)["id"]?.stringValue ?? ""
+    }
+
+    /// Creates a group and returns its id; expects 201.
+    func createGroup(
+        named displayName: String,
+        members: [String] = [],
+        in directory: TestDirectory,
+        sourceLocation: SourceLocation = #_sourceLocation
+    )
+        async throws -> String
+    {
+        let memberList = members.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+        let body = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"\#(displayName)","members":[\#(memberList)]}"#
+        let response = try await scim(.post, "/Groups", in: directory, body: body)
+        #expect(response.status == .created, "\(response.bodyText)", sourceLocation: sourceLocation)
+        return try response.json()["id"]?.stringValue ?? ""
+    }
+}
+
+extension TestResponse {
+    /// The body as text.
+    var bodyText: String { String(buffer: body) }
+
+    /// The body parsed as JSON.
+    func json() throws -> JSONValue {
+        try JSONParser().parse(Array(body.readableBytesView))
+    }
+
+    /// Whether the response is `application/scim+json`.
+    var isSCIM: Bool { headers[.contentType] == "application/scim+json" }
+}
+
+extension JSONValue {
+    /// The member `name` (ignoring case) of an object.
+    subscript(name: String) -> JSONValue? { objectValue?.value(forName: name) }
+
+    /// The element at `index` of an array.
+    subscript(index: Int) -> JSONValue? {
+        guard let array = arrayValue, array.indices.contains(index) else { return nil }
+        return array[index]
+    }
+
+    /// The integer value of a number.
+    var intValue: Int? {
+        if case .number(let number) = self { return number.intValue }
+        return nil
+    }
+
+    /// The names of an object's members.
+    var keys: [String] { objectValue?.keys ?? [] }
+}
+
+/// Asserts a SCIM Error message with `status` (and `scimType` when given) and a non-empty `detail`.
+func expectSCIMError(
+    _ response: TestResponse,
+    status: Int,
+    scimType: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    #expect(response.status.code == status, "\(response.bodyText)", sourceLocation: sourceLocation)
+    #expect(response.isSCIM, sourceLocation: sourceLocation)
+    let json = try response.json()
+    #expect(json["schemas"]?[0]?.stringValue == SCIMSchemaURN.error, sourceLocation: sourceLocation)
+    #expect(json["status"]?.stringValue == String(status), sourceLocation: sourceLocation)
+    #expect(json["detail"]?.stringValue?.isEmpty == false, sourceLocation: sourceLocation)
+    if let scimType {
+        #expect(json["scimType"]?.stringValue == scimType, sourceLocation: sourceLocation)
+    }
+}
+
+/// Runs `body` against a real server (on a free port) for an app on `store`, with one directory made beforehand.
+func withLiveApp<Store: RosterStore>(
+    store: Store,
+    provider: DirectoryProvider = .okta,
+    _ body: @Sendable (any TestClientProtocol, TestDirectory) async throws -> Void
+) async throws {
+    let directory = try await makeDirectory(in: store, provider: provider)
+    let app = buildApplication(configuration: testConfiguration(), store: store, logger: testLogger())
+    try await app.test(.live) { client in
+        try await body(client, directory)
+    }
+}
+
+/// An IdP replaying its requests: a fixed set of headers on every request, the way the IdP sends them.
+struct IdentityProviderReplay: Sendable {
+    /// The connection.
+    var client: any TestClientProtocol
+    /// The directory it is connected to.
+    var directory: TestDirectory
+    /// The headers sent on every request.
+    var headers: HTTPFields
+    /// Whether `Content-Type` is sent on requests without a body too (Okta sends it on DELETE).
+    var contentTypeWithoutBody: Bool
+    /// The `Content-Type` of request bodies.
+    var contentType: String
+
+    /// Sends one request; `headers` replaces the usual ones when given.
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ path: String, body: String? = nil, headers: HTTPFields? = nil) async throws -> TestResponse {
+        var fields = headers ?? self.headers
+        if headers == nil, body != nil || contentTypeWithoutBody { fields[.contentType] = contentType }
+        return try await client.execute(uri: directory.path + path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
+    }
+}
