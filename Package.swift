@@ -53,6 +53,7 @@ let package = Package(
                 "RosterSQLite",
                 "RosterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Release-mode micro-benchmark of the protocol core (see BENCHMARKS.md).

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster.DirectoryCommands {
+    /// `roster directory delete ID`: deletes a directory with its users and groups.
+    struct Delete: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(abstract: "Delete a directory with all its users and groups.")
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// The directory's id.
+        @Argument(help: "The directory's id (see `roster directory list`).")
+        var id: String
+
+        /// Deletes the directory.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
+                guard let directory = try await store.directory(id: id), try await store.deleteDirectory(id: directory.id) else {
+                    throw CommandFailure.unknownDirectory(id)
+                }
+                Console.out(
+                    "Deleted directory \"\(directory.name)\" (\(directory.provider.displayName)), id \(directory.id), with its users and groups."
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `roster` command: `roster serve` runs the SCIM server, `roster directory …` manages directories.
+@main
+struct Roster: AsyncParsableCommand {
+    /// The command tree.
+    static let configuration = CommandConfiguration(
+        commandName: "roster",
+        abstract: "A self-hosted SCIM 2.0 directory-sync server.",
+        discussion: """
+            Every option that has an environment variable reads it when the flag is not given: SAML_DATABASE_URL, \
+            BASE_URL, HOST, PORT, MAX_BODY_BYTES. Invalid configuration exits with status 2.
+            """,
+        subcommands: [Serve.self, DirectoryCommands.self]
+    )
+}

@@ -1,0 +1,40 @@
+/// One configuration value that comes from a flag or, when the flag is absent, from an environment variable. Blank
+/// values count as absent.
+struct Setting {
+    /// The flag, such as `--port`.
+    var flag: String
+    /// The environment variable, such as `PORT`.
+    var variable: String
+
+    /// The flag's value if given, else the environment variable's; nil when both are absent or blank.
+    func value(flag flagValue: String?, environment: [String: String]) -> String? {
+        for candidate in [flagValue, environment[variable]] {
+            if let candidate, !candidate.allSatisfy(\.isWhitespace) { return candidate }
+        }
+        return nil
+    }
+
+    /// How an error line names the setting: `PORT (or --port)`.
+    var name: String { "\(variable) (or \(flag))" }
+
+    /// Parses a whole number in `range`, or fails with exit code 2 naming the setting.
+    func integer(_ text: String, in range: ClosedRange<Int>, expected: String) throws(CommandFailure) -> Int {
+        guard let number = Int(text.trimmed()), range.contains(number) else {
+            throw .configuration("\(name) must be \(expected), not \"\(text.replacingNewlines())\"")
+        }
+        return number
+    }
+}
+
+extension Setting {
+    /// `SAML_DATABASE_URL`.
+    static let databaseURL = Setting(flag: "--database-url", variable: "SAML_DATABASE_URL")
+    /// `BASE_URL`.
+    static let baseURL = Setting(flag: "--base-url", variable: "BASE_URL")
+    /// `HOST`.
+    static let host = Setting(flag: "--host", variable: "HOST")
+    /// `PORT`.
+    static let port = Setting(flag: "--port", variable: "PORT")
+    /// `MAX_BODY_BYTES`.
+    static let maxBodyBytes = Setting(flag: "--max-body-bytes", variable: "MAX_BODY_BYTES")
+}
