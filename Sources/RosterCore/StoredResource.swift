@@ -57,6 +57,24 @@ public struct StoredResource: Sendable, Hashable {
             location: location(baseURL: baseURL),
             version: etag
         )
-        return ResourceRenderer.render(schema: kind.schema, id: id, attributes: attributes, derived: derived, meta: meta)
+        return ResourceRenderer.render(schema: kind.schema, id: id, attributes: attributes, derived: referenced(baseURL: baseURL), meta: meta)
+    }
+
+    /// The derived attributes with each reference's `$ref` (a member's or a group's URI) filled in.
+    private func referenced(baseURL: String) -> JSONObject {
+        var result = derived
+        let root = SCIMPaths.base(baseURL: baseURL, directoryID: directoryID)
+        for (name, endpoint) in [("members", "/Users/"), ("groups", "/Groups/")] {
+            guard let elements = derived[name]?.arrayValue else { continue }
+            result[name] = .array(
+                elements.map { element in
+                    guard let object = element.objectValue, let id = object["value"]?.stringValue else { return element }
+                    var withReference = JSONObject([("value", .string(id)), ("$ref", .string(root + endpoint + id))])
+                    for (key, value) in object where key != "value" { withReference[key] = value }
+                    return .object(withReference)
+                }
+            )
+        }
+        return result
     }
 }

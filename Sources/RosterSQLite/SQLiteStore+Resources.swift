@@ -251,12 +251,12 @@ extension SQLiteStore {
             let members = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT u.id, u.user_name FROM group_member m JOIN scim_user u ON u.row_id = m.user_row
+                    SELECT u.id FROM group_member m JOIN scim_user u ON u.row_id = m.user_row
                     WHERE m.group_row = ? ORDER BY m.user_row
                     """,
                 arguments: [row.rowID]
             ).map { member -> JSONValue in
-                JSONValue.object(JSONObject([("value", .string(member[0])), ("display", .string(member[1])), ("type", "User")]))
+                JSONValue.object(JSONObject([("value", .string(member[0])), ("type", "User")]))
             }
             // An empty group shows `"members": []`, as Okta and Entra expect after a create.
             return JSONObject([("members", .array(members))])

@@ -105,6 +105,20 @@ struct SQLiteStoreTests {
         #expect(emptied.version == 5)
     }
 
+    @Test func membersAndGroupsRenderWithReferences() async throws {
+        let a = try await createUser("a@x.com")
+        let group = try await createGroup("Eng", members: [a.id])
+        let base = "https://roster.example/api/scim/v2.0/\(directory.id)"
+        let members = group.representation(baseURL: "https://roster.example/")["members"]
+        #expect(members == .array([.object(JSONObject([("value", .string(a.id)), ("$ref", .string("\(base)/Users/\(a.id)")), ("type", "User")]))]))
+        let user = try await store.resource(.user, directoryID: directory.id, id: a.id, includeDerived: true)
+        let groups = user.representation(baseURL: "https://roster.example")["groups"]?.arrayValue?.first?.objectValue
+        #expect(groups?["$ref"] == .string("\(base)/Groups/\(group.id)"))
+        #expect(groups?["display"] == "Eng")
+        let empty = try await createGroup("Empty")
+        #expect(empty.representation(baseURL: "https://roster.example")["members"] == [])
+    }
+
     @Test func unknownMemberIdsAreSkippedAndRecorded() async throws {
         let a = try await createUser("a@x.com")
         let group = try await createGroup("Eng")

@@ -26,7 +26,6 @@ extension CoreSchemas {
                         mutability: .immutable,
                         referenceTypes: ["User", "Group"]
                     ),
-                    AttributeDefinition("display", description: "The member's display name.", mutability: .readOnly),
                     AttributeDefinition("type", description: "The type of the member.", mutability: .immutable, canonicalValues: ["User", "Group"]),
                 ]
             ),
