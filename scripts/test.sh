@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite, as README.md names it and .ci/run calls it:
+#   1. the protocol core imports nothing but Foundation;
+#   2. every unit, HTTP and replay test (swift test);
+#   3. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+
+if grep -rhE '^\s*(@testable\s+)?import\s' Sources/SCIM | grep -vE '^\s*import\s+Foundation\s*$'; then
+    echo "test.sh: Sources/SCIM may import only Foundation" >&2
+    exit 1
+fi
+swift build --build-tests
+swift test --skip-build
+bash scripts/conformance.sh
