@@ -3,7 +3,8 @@ import SCIM
 
 /// Applies a group's membership changes row by row: adding or removing one member is one indexed insert or delete,
 /// whatever the group's size. Member ids that are not users of the directory are skipped and recorded as warnings
-/// (idp-notes §7). Each member who really joins or leaves gets a `group.user_added` or `group.user_removed` event.
+/// (idp-notes §7). Each member who really joins or leaves gets a `group.member_added` or `group.member_removed`
+/// event, and the teams mapped to the group follow in the same transaction.
 struct MembershipWriter {
     /// The open transaction.
     let db: Database
@@ -13,6 +14,11 @@ struct MembershipWriter {
     let groupName: String
     /// The time of the change.
     let at: Int64
+
+    /// The group as team synchronisation sees it.
+    private var groupRef: GroupRef {
+        GroupRef(row: group.rowID, id: group.id, directoryID: group.directoryID, displayName: groupName)
+    }
 
     /// The largest number of ids bound in one statement.
     private static let chunkSize = 500
@@ -56,7 +62,8 @@ struct MembershipWriter {
             try db.execute(sql: "INSERT OR IGNORE INTO group_member (group_row, user_row) VALUES (?, ?)", arguments: [group.rowID, user.row])
             if db.changesCount > 0 {
                 changed = true
-                try event("group.user_added", userID: user.id, userName: user.userName)
+                try event("group.member_added", userID: user.id, userName: user.userName)
+                try TeamSync(db: db, at: at).memberJoined(userRow: user.row, group: groupRef)
             }
         }
         return changed
@@ -72,7 +79,7 @@ struct MembershipWriter {
                     db,
                     sql: """
                         DELETE FROM group_member WHERE group_row = ? AND user_row IN (\(marks))
-                        RETURNING (SELECT id FROM scim_user WHERE row_id = user_row), (SELECT user_name FROM scim_user WHERE row_id = user_row)
+                        RETURNING user_row, (SELECT id FROM scim_user WHERE row_id = user_row), (SELECT user_name FROM scim_user WHERE row_id = user_row)
                         """,
                     arguments: StatementArguments([group.rowID] + chunk)
                 )
@@ -82,13 +89,15 @@ struct MembershipWriter {
                 db,
                 sql: """
                     DELETE FROM group_member WHERE group_row = ?
-                    RETURNING (SELECT id FROM scim_user WHERE row_id = user_row), (SELECT user_name FROM scim_user WHERE row_id = user_row)
+                    RETURNING user_row, (SELECT id FROM scim_user WHERE row_id = user_row), (SELECT user_name FROM scim_user WHERE row_id = user_row)
                     """,
                 arguments: [group.rowID]
             )
         }
+        let teams = TeamSync(db: db, at: at)
         for row in removed {
-            try event("group.user_removed", userID: row[0], userName: row[1])
+            try event("group.member_removed", userID: row[1], userName: row[2])
+            try teams.memberLeft(userRow: row[0], group: groupRef)
         }
         return !removed.isEmpty
     }

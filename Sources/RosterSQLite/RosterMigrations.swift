@@ -8,6 +8,9 @@ enum RosterMigrations {
         migrator.registerMigration("v1: directories, users, groups, memberships, events") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: teams, group-to-team mappings, team memberships") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -90,5 +93,36 @@ enum RosterMigrations {
             message TEXT NOT NULL
         );
         CREATE INDEX directory_warning_directory ON directory_warning(directory_id, row_id);
+        """
+
+    /// Teams, mappings by exact group name, and team memberships with their source (a group, or NULL for a manual
+    /// member). The membership event types take their final names.
+    static let v2 = """
+        CREATE TABLE team (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            slug TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE team_mapping (
+            row_id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL REFERENCES team(id) ON DELETE CASCADE,
+            directory_id TEXT REFERENCES directory(id) ON DELETE CASCADE,
+            group_name TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX team_mapping_unique ON team_mapping(team_id, IFNULL(directory_id, ''), group_name);
+        CREATE INDEX team_mapping_group_name ON team_mapping(group_name);
+        CREATE TABLE team_membership (
+            team_id TEXT NOT NULL REFERENCES team(id) ON DELETE CASCADE,
+            user_row INTEGER NOT NULL REFERENCES scim_user(row_id) ON DELETE CASCADE,
+            source_group_row INTEGER REFERENCES scim_group(row_id) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX team_membership_unique ON team_membership(team_id, user_row, IFNULL(source_group_row, 0));
+        CREATE INDEX team_membership_user ON team_membership(user_row, team_id);
+        CREATE INDEX team_membership_source ON team_membership(source_group_row, team_id);
+        UPDATE event SET type = 'group.member_added' WHERE type = 'group.user_added';
+        UPDATE event SET type = 'group.member_removed' WHERE type = 'group.user_removed';
         """
 }

@@ -102,6 +102,26 @@ extension SQLiteStore {
             let table = ResourceTable.of(kind)
             let row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
             try SQLiteStore.check(precondition, row: row)
+            let teams = TeamSync(db: db, at: timestamp)
+            switch kind {
+            case .group:
+                let name = IndexedColumns.group(row.attributes).displayName
+                try teams.groupDeleting(GroupRef(row: row.rowID, id: row.id, directoryID: directoryID, displayName: name))
+            case .user:
+                try teams.userDeleting(userRow: row.rowID)
+                let userName = IndexedColumns.user(row.attributes).userName
+                for group in try Row.fetchAll(
+                    db,
+                    sql: "SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row WHERE m.user_row = ? ORDER BY g.row_id",
+                    arguments: [row.rowID]
+                ) {
+                    let data = JSONObject([
+                        ("group", .object(JSONObject([("id", .string(group[0])), ("displayName", .string(group[1]))]))),
+                        ("user", .object(JSONObject([("id", .string(row.id)), ("userName", .string(userName))]))),
+                    ])
+                    try EventOutbox.append(db, directoryID: directoryID, type: "group.member_removed", resourceID: group[0], data: .object(data), at: timestamp)
+                }
+            }
             try db.execute(sql: "DELETE FROM \(table.name) WHERE row_id = ?", arguments: [row.rowID])
             try EventOutbox.append(
                 db,
@@ -139,17 +159,7 @@ extension SQLiteStore {
             if result.attributesChanged {
                 try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: result.attributes, excludingRow: row.rowID)
                 try SQLiteStore.writeAttributes(db, kind, row: row, attributes: result.attributes, at: timestamp)
-                var previous = JSONObject()
-                for name in result.changedAttributes { previous[name] = row.attributes[name] ?? .null }
-                try EventOutbox.append(
-                    db,
-                    directoryID: directoryID,
-                    type: "\(kind.rawValue).updated",
-                    resourceID: id,
-                    data: .object(result.attributes),
-                    previousAttributes: .object(previous),
-                    at: timestamp
-                )
+                try SQLiteStore.recordUpdate(db, kind, row: row, result: result, at: timestamp)
             } else if membersChanged {
                 try db.execute(
                     sql: "UPDATE \(table.name) SET modified_at = ?, version = version + 1 WHERE row_id = ?",
@@ -164,6 +174,50 @@ extension SQLiteStore {
     }
 
     // MARK: Helpers
+
+    /// Appends the events of an attribute change and lets teams follow it: `user.deactivated` or
+    /// `user.reactivated` when `active` flips (suspending or restoring team memberships), `user.updated` or
+    /// `group.updated` for the other attributes, and a group rename moves its members between mapped teams.
+    private static func recordUpdate(_ db: Database, _ kind: ResourceKind, row: ResourceRow, result: PatchResult, at timestamp: Int64) throws {
+        var others = result.changedAttributes
+        let teams = TeamSync(db: db, at: timestamp)
+        switch kind {
+        case .user:
+            let before = IndexedColumns.user(row.attributes).active
+            let after = IndexedColumns.user(result.attributes).active
+            if before != after {
+                others.removeAll { $0 == "active" }
+                try EventOutbox.append(
+                    db,
+                    directoryID: row.directoryID,
+                    type: after ? "user.reactivated" : "user.deactivated",
+                    resourceID: row.id,
+                    data: .object(result.attributes),
+                    previousAttributes: .object(JSONObject([("active", .bool(before))])),
+                    at: timestamp
+                )
+                try teams.userActivityChanged(userRow: row.rowID, active: after)
+            }
+        case .group:
+            let oldName = IndexedColumns.group(row.attributes).displayName
+            let newName = IndexedColumns.group(result.attributes).displayName
+            if oldName != newName {
+                try teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: oldName)
+            }
+        }
+        guard !others.isEmpty else { return }
+        var previous = JSONObject()
+        for name in others { previous[name] = row.attributes[name] ?? .null }
+        try EventOutbox.append(
+            db,
+            directoryID: row.directoryID,
+            type: "\(kind.rawValue).updated",
+            resourceID: row.id,
+            data: .object(result.attributes),
+            previousAttributes: .object(previous),
+            at: timestamp
+        )
+    }
 
     /// The row of a resource in a directory, or a 404.
     static func fetchRow(_ db: Database, _ table: ResourceTable, directoryID: String, id: String) throws -> ResourceRow {

@@ -1,0 +1,86 @@
+/// A team of the organization. IdP groups feed it through mappings by exact group name; an admin may also add
+/// members by hand.
+public struct Team: Sendable, Hashable, Codable {
+    /// The team's id.
+    public var id: String
+    /// The name shown to people.
+    public var name: String
+    /// A URL-safe unique name.
+    public var slug: String
+    /// When it was created, in milliseconds since 1970.
+    public var createdAt: Int64
+
+    /// Makes a team.
+    public init(id: String, name: String, slug: String, createdAt: Int64) {
+        self.id = id
+        self.name = name
+        self.slug = slug
+        self.createdAt = createdAt
+    }
+
+    /// A slug made from a name: lowercase letters and digits, other runs of characters turned into one `-`.
+    public static func slug(from name: String) -> String {
+        var slug = ""
+        var pendingDash = false
+        for scalar in name.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                if pendingDash, !slug.isEmpty { slug.append("-") }
+                pendingDash = false
+                slug.unicodeScalars.append(scalar)
+            } else {
+                pendingDash = true
+            }
+        }
+        return slug.isEmpty ? "team" : slug
+    }
+}
+
+/// A mapping from an IdP group name to a team: every active member of a group whose `displayName` equals
+/// `groupName` exactly (case-sensitive, as the seed guide says) is in the team. With no directory, groups of that
+/// name in every directory count.
+public struct TeamMapping: Sendable, Hashable, Codable {
+    /// The team fed.
+    public var teamID: String
+    /// The directory whose groups count, or nil for every directory.
+    public var directoryID: String?
+    /// The exact group name.
+    public var groupName: String
+
+    /// Makes a mapping.
+    public init(teamID: String, directoryID: String?, groupName: String) {
+        self.teamID = teamID
+        self.directoryID = directoryID
+        self.groupName = groupName
+    }
+}
+
+/// Why a user is in a team.
+public enum TeamMembershipSource: Sendable, Hashable {
+    /// Added by hand; never removed by the IdP.
+    case manual
+    /// A member of this mapped group.
+    case group(id: String, displayName: String)
+}
+
+/// A user in a team, with every source that holds them there.
+public struct TeamMember: Sendable, Hashable {
+    /// The user's SCIM id.
+    public var userID: String
+    /// The user's `userName`.
+    public var userName: String
+    /// The user's directory.
+    public var directoryID: String
+    /// Whether the user is active; inactive users' memberships are suspended, not counted.
+    public var active: Bool
+    /// What holds the user in the team.
+    public var sources: [TeamMembershipSource]
+
+    /// Makes a member.
+    public init(userID: String, userName: String, directoryID: String, active: Bool, sources: [TeamMembershipSource]) {
+        self.userID = userID
+        self.userName = userName
+        self.directoryID = directoryID
+        self.active = active
+        self.sources = sources
+    }
+}

@@ -1,0 +1,174 @@
+import GRDB
+import SCIM
+
+/// Keeps team memberships in step with group memberships inside the transaction of the change that causes them.
+/// A membership row is (team, user, source group); a user is in a team while any row holds and the user is active.
+/// Every effective change, and only those, appends a `team.member_added` or `team.member_removed` event, so a
+/// one-member group change touches O(mapped teams) rows.
+struct TeamSync {
+    /// The open transaction.
+    let db: Database
+    /// The time of the change.
+    let at: Int64
+
+    /// The teams mapped to a group name in a directory (exact, case-sensitive match).
+    func teams(mappedTo groupName: String, directoryID: String) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT team_id FROM team_mapping
+                WHERE group_name = ? AND (directory_id IS NULL OR directory_id = ?) ORDER BY team_id
+                """,
+            arguments: [groupName, directoryID]
+        )
+    }
+
+    /// A user joined a group: it now sources membership of every team mapped to the group's name.
+    func memberJoined(userRow: Int64, group: GroupRef) throws {
+        for team in try teams(mappedTo: group.displayName, directoryID: group.directoryID) {
+            try addSource(team: team, userRow: userRow, group: group)
+        }
+    }
+
+    /// A user left a group: the memberships it sourced go.
+    func memberLeft(userRow: Int64, group: GroupRef) throws {
+        let teams = try String.fetchAll(
+            db,
+            sql: "SELECT team_id FROM team_membership WHERE user_row = ? AND source_group_row = ?",
+            arguments: [userRow, group.row]
+        )
+        for team in teams { try removeSource(team: team, userRow: userRow, group: group) }
+    }
+
+    /// A group was renamed: its members leave teams mapped only to the old name and join teams mapped to the new.
+    func groupRenamed(_ group: GroupRef, from oldName: String) throws {
+        let before = Set(try teams(mappedTo: oldName, directoryID: group.directoryID))
+        let after = Set(try teams(mappedTo: group.displayName, directoryID: group.directoryID))
+        guard before != after else { return }
+        let members = try Int64.fetchAll(db, sql: "SELECT user_row FROM group_member WHERE group_row = ? ORDER BY user_row", arguments: [group.row])
+        for team in before.subtracting(after).sorted() {
+            for member in members { try removeSource(team: team, userRow: member, group: group) }
+        }
+        for team in after.subtracting(before).sorted() {
+            for member in members { try addSource(team: team, userRow: member, group: group) }
+        }
+    }
+
+    /// A group is about to be deleted: the memberships it sourced go.
+    func groupDeleting(_ group: GroupRef) throws {
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT team_id, user_row FROM team_membership WHERE source_group_row = ? ORDER BY team_id, user_row",
+            arguments: [group.row]
+        )
+        for row in rows { try removeSource(team: row[0], userRow: row[1], group: group) }
+    }
+
+    /// A user's `active` flipped: their memberships are suspended (kept, announced as removed) or restored from the
+    /// groups as they are now.
+    func userActivityChanged(userRow: Int64, active: Bool) throws {
+        let teams = try String.fetchAll(
+            db,
+            sql: "SELECT DISTINCT team_id FROM team_membership WHERE user_row = ? ORDER BY team_id",
+            arguments: [userRow]
+        )
+        for team in teams {
+            try event(active ? "team.member_added" : "team.member_removed", team: team, userRow: userRow, group: nil)
+        }
+    }
+
+    /// A user is about to be deleted: every team they are in (while active) announces their removal.
+    func userDeleting(userRow: Int64) throws {
+        guard try userIsActive(userRow) else { return }
+        let teams = try String.fetchAll(
+            db,
+            sql: "SELECT DISTINCT team_id FROM team_membership WHERE user_row = ? ORDER BY team_id",
+            arguments: [userRow]
+        )
+        for team in teams { try event("team.member_removed", team: team, userRow: userRow, group: nil) }
+    }
+
+    /// Back-fills a team from a group's current members (a mapping was added).
+    func backfill(team: String, group: GroupRef) throws {
+        let members = try Int64.fetchAll(db, sql: "SELECT user_row FROM group_member WHERE group_row = ? ORDER BY user_row", arguments: [group.row])
+        for member in members { try addSource(team: team, userRow: member, group: group) }
+    }
+
+    /// Removes the memberships a group sourced in a team (a mapping was removed).
+    func withdraw(team: String, group: GroupRef) throws {
+        let members = try Int64.fetchAll(
+            db,
+            sql: "SELECT user_row FROM team_membership WHERE team_id = ? AND source_group_row = ? ORDER BY user_row",
+            arguments: [team, group.row]
+        )
+        for member in members { try removeSource(team: team, userRow: member, group: group) }
+    }
+
+    /// Adds a manual membership.
+    func addManual(team: String, userRow: Int64) throws {
+        let wasIn = try holds(team: team, userRow: userRow)
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (?, ?, NULL, ?)",
+            arguments: [team, userRow, at]
+        )
+        if db.changesCount > 0, !wasIn, try userIsActive(userRow) {
+            try event("team.member_added", team: team, userRow: userRow, group: nil)
+        }
+    }
+
+    // MARK: Rows
+
+    private func addSource(team: String, userRow: Int64, group: GroupRef) throws {
+        let wasIn = try holds(team: team, userRow: userRow)
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [team, userRow, group.row, at]
+        )
+        if db.changesCount > 0, !wasIn, try userIsActive(userRow) {
+            try event("team.member_added", team: team, userRow: userRow, group: group)
+        }
+    }
+
+    private func removeSource(team: String, userRow: Int64, group: GroupRef) throws {
+        try db.execute(
+            sql: "DELETE FROM team_membership WHERE team_id = ? AND user_row = ? AND source_group_row = ?",
+            arguments: [team, userRow, group.row]
+        )
+        if db.changesCount > 0, try !holds(team: team, userRow: userRow), try userIsActive(userRow) {
+            try event("team.member_removed", team: team, userRow: userRow, group: group)
+        }
+    }
+
+    private func holds(team: String, userRow: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM team_membership WHERE team_id = ? AND user_row = ? LIMIT 1", arguments: [team, userRow]) ?? false
+    }
+
+    private func userIsActive(_ userRow: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT active FROM scim_user WHERE row_id = ?", arguments: [userRow]) ?? false
+    }
+
+    private func event(_ type: String, team: String, userRow: Int64, group: GroupRef?) throws {
+        guard let teamRow = try Row.fetchOne(db, sql: "SELECT id, name, slug FROM team WHERE id = ?", arguments: [team]),
+            let user = try Row.fetchOne(db, sql: "SELECT id, user_name, directory_id FROM scim_user WHERE row_id = ?", arguments: [userRow])
+        else { return }
+        var data = JSONObject()
+        data["team"] = .object(JSONObject([("id", .string(teamRow[0])), ("name", .string(teamRow[1])), ("slug", .string(teamRow[2]))]))
+        data["user"] = .object(JSONObject([("id", .string(user[0])), ("userName", .string(user[1]))]))
+        if let group {
+            data["source"] = .object(JSONObject([("group", .object(JSONObject([("id", .string(group.id)), ("displayName", .string(group.displayName))])))]))
+        }
+        try EventOutbox.append(db, directoryID: user[2], type: type, resourceID: team, data: .object(data), at: at)
+    }
+}
+
+/// What team synchronisation needs to know of a group.
+struct GroupRef {
+    /// The group's row.
+    var row: Int64
+    /// The group's SCIM id.
+    var id: String
+    /// The group's directory.
+    var directoryID: String
+    /// The group's current display name.
+    var displayName: String
+}
