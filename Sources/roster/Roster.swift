@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// The `roster` command: `roster serve` runs the SCIM server, `roster directory …` manages directories.
+/// The `roster` command: `roster serve` runs the SCIM server, `roster directory …` manages directories, `roster team …`
+/// manages teams and their group mappings, `roster events` prints the event outbox.
 @main
 struct Roster: AsyncParsableCommand {
     /// The command tree.
@@ -11,6 +12,6 @@ struct Roster: AsyncParsableCommand {
             Every option that has an environment variable reads it when the flag is not given: SAML_DATABASE_URL, \
             BASE_URL, HOST, PORT, MAX_BODY_BYTES. Invalid configuration exits with status 2.
             """,
-        subcommands: [Serve.self, DirectoryCommands.self]
+        subcommands: [Serve.self, DirectoryCommands.self, TeamCommands.self, Events.self]
     )
 }

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+import RosterSQLite
+
+extension Roster {
+    /// `roster events`: the event outbox, one JSON object per line, oldest first; `--follow` keeps printing new
+    /// events until SIGINT or SIGTERM.
+    struct Events: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(
+            abstract: "Print events (user, group and team changes) as one JSON object per line, oldest first.",
+            discussion: """
+                Each line is one event: {"id", "type", "sequence", "created_at", "directory_id", "data", \
+                "previous_attributes"}. To resume where a previous run stopped, pass the last "sequence" seen as --after.
+                """
+        )
+
+        /// How often `--follow` looks for new events.
+        static let pollInterval: Duration = .milliseconds(500)
+        /// How many events one read fetches at most.
+        static let batchSize = 500
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// Print events whose sequence is greater than this.
+        @Option(help: ArgumentHelp("Print only events whose sequence is greater than this (default 0: all).", valueName: "seq"))
+        var after: String?
+
+        /// Keep printing new events.
+        @Flag(help: "Keep printing new events as they are committed (checking every 500 ms) until SIGINT or SIGTERM.")
+        var follow = false
+
+        /// Stop after this many events.
+        @Option(help: ArgumentHelp("Print at most this many events, then exit (with --follow too).", valueName: "n"))
+        var limit: String?
+
+        /// Prints the events.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let start = try Self.number(after, flag: "--after", minimum: 0, expected: "a sequence number, 0 or more") ?? 0
+                let limit = try Self.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of events")
+                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
+                let feed = EventFeed(store: store, after: start, limit: limit.map(Int.init))
+                guard follow else {
+                    try await feed.printAvailable()
+                    return
+                }
+                let printer = Task { try await feed.follow(every: Self.pollInterval) }
+                let watch = SignalWatch { printer.cancel() }
+                defer { watch.stop() }
+                do {
+                    try await printer.value
+                } catch {
+                    // After SIGINT or SIGTERM every event read so far has been printed whole: a clean stop.
+                    guard printer.isCancelled else { throw error }
+                }
+            }
+        }
+
+        /// Parses a whole-number option; an unusable value fails with exit code 2.
+        private static func number(_ text: String?, flag: String, minimum: Int64, expected: String) throws(CommandFailure) -> Int64? {
+            guard let text else { return nil }
+            guard let number = Int64(text.trimmed()), number >= minimum else {
+                throw .configuration("\(flag) must be \(expected), not \"\(text.replacingNewlines())\"")
+            }
+            return number
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster.TeamCommands {
+    /// `roster team create NAME`: makes a team; its slug is made from the name unless `--slug` gives one.
+    struct Create: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(abstract: "Create a team.")
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// The team's name.
+        @Argument(help: "The team's name, shown to people.")
+        var name: String
+
+        /// The team's slug, when not made from the name.
+        @Option(help: ArgumentHelp("The team's unique URL-safe name (default: made from NAME).", valueName: "slug"))
+        var slug: String?
+
+        /// Print one JSON object instead of text.
+        @Flag(help: "Print one JSON object: {\"id\", \"name\", \"slug\"}.")
+        var json = false
+
+        /// Creates the team.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let name = try TeamArguments.name(name)
+                let chosenSlug = try slug.map(TeamArguments.slug)
+                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
+                let wantedSlug = chosenSlug ?? Team.slug(from: name)
+                // A slug equal to another team's id would make TEAM arguments ambiguous.
+                if let taken = try await store.teams().first(where: { $0.slug == wantedSlug || $0.id == wantedSlug }) {
+                    throw CommandFailure.failed("the slug \"\(wantedSlug)\" is taken by the team \(taken.shown); choose another with --slug")
+                }
+                let team = try await store.createTeam(name: name, slug: chosenSlug)
+                Console.out(json ? try JSONOutput.line(Payload(id: team.id, name: team.name, slug: team.slug)) : text(team))
+            }
+        }
+
+        private func text(_ team: Team) -> String {
+            """
+            Created team "\(team.name)", slug \(team.slug), id \(team.id).
+
+            Map an identity provider group to it with: roster team map \(team.slug) "GROUP NAME"
+            """
+        }
+
+        private struct Payload: Encodable {
+            var id: String
+            var name: String
+            var slug: String
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster.TeamCommands {
+    /// `roster team delete TEAM`: deletes a team with its mappings and memberships.
+    struct Delete: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(abstract: "Delete a team with its group mappings and memberships.")
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// The team.
+        @Argument(help: "The team's id or slug (see `roster team list`).")
+        var team: String
+
+        /// Deletes the team.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
+                let team = try await store.existingTeam(team)
+                let mappings = try await store.mappings(team: team.id).count
+                let members = try await store.teamMembers(team.id)
+                try await store.deleteTeam(team.id)
+                Console.out(
+                    "Deleted team \(team.shown), id \(team.id), with its \(Self.counted(mappings, "group mapping")); it had \(members.headcount)."
+                )
+            }
+        }
+
+        private static func counted(_ count: Int, _ noun: String) -> String {
+            count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
+        }
+    }
+}

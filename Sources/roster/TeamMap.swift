@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster.TeamCommands {
+    /// `roster team map TEAM "GROUP NAME"`: maps a group name to a team; the groups of that name fill the team at once.
+    struct Map: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(
+            abstract: "Map a group name to a team: every active member of a group of that exact name is in the team, now and later."
+        )
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// The team.
+        @Argument(help: "The team's id or slug (see `roster team list`).")
+        var team: String
+
+        /// The group name.
+        @Argument(help: "The group's name exactly as the identity provider shows it (its SCIM displayName), case included.")
+        var groupName: String
+
+        /// The directory whose groups count.
+        @Option(help: ArgumentHelp("Only groups of this directory count (default: groups of every directory).", valueName: "id"))
+        var directory: String?
+
+        /// Adds the mapping.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let groupName = try TeamArguments.groupName(groupName)
+                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
+                let team = try await store.existingTeam(team)
+                try await store.checkDirectory(directory)
+                let existing = try await store.mappings(team: team.id)
+                let mapping = try await store.map(team: team.id, groupName: groupName, directoryID: directory)
+                let members = try await store.teamMembers(team.id)
+                var lines = [
+                    existing.contains(mapping)
+                        ? "Team \(team.shown) already had \(mapping.shown) mapped to it."
+                        : "Mapped \(mapping.shown) to team \(team.shown).",
+                    "Team \(team.shown) now has \(members.headcount).",
+                ]
+                if !members.contains(where: mapping.feeds) {
+                    lines.append(
+                        "No member of a group named \"\(groupName.replacingNewlines())\" is in the team yet: names match exactly, case "
+                            + "included; the members join when the identity provider pushes the group."
+                    )
+                }
+                Console.out(lines.joined(separator: "\n"))
+            }
+        }
+    }
+}

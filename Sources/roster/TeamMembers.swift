@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster.TeamCommands {
+    /// `roster team members TEAM`: the team's members with what holds each of them there.
+    struct Members: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(
+            abstract: "List a team's members: active or suspended (deactivated in the identity provider), and their sources."
+        )
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// The team.
+        @Argument(help: "The team's id or slug (see `roster team list`).")
+        var team: String
+
+        /// Print a JSON array instead of a table.
+        @Flag(
+            help: """
+                Print one JSON array of {"user_id", "user_name", "directory_id", "active", "sources": \
+                [{"type": "group", "group_id", "display_name"} or {"type": "manual"}]}.
+                """
+        )
+        var json = false
+
+        /// Lists the members.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
+                let team = try await store.existingTeam(team)
+                let listing = TeamMemberListing(team: team, members: try await store.teamMembers(team.id))
+                Console.out(json ? try listing.json() : listing.table())
+            }
+        }
+    }
+}

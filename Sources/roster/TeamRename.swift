@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster.TeamCommands {
+    /// `roster team rename TEAM NAME`: gives a team a new name; its slug, mappings and members stay.
+    struct Rename: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(abstract: "Rename a team; its slug, mappings and members stay.")
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// The team.
+        @Argument(help: "The team's id or slug (see `roster team list`).")
+        var team: String
+
+        /// The new name.
+        @Argument(help: "The team's new name.")
+        var name: String
+
+        /// Renames the team.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let name = try TeamArguments.name(name)
+                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
+                let before = try await store.existingTeam(team)
+                let after = try await store.renameTeam(before.id, to: name)
+                Console.out("Renamed team \(before.shown) to \"\(after.name)\"; its slug stays \(after.slug).")
+            }
+        }
+    }
+}

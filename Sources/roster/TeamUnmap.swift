@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster.TeamCommands {
+    /// `roster team unmap TEAM "GROUP NAME"`: removes a mapping and the memberships only it held.
+    struct Unmap: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a group-name mapping from a team; members it alone held leave the team."
+        )
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// The team.
+        @Argument(help: "The team's id or slug (see `roster team list`).")
+        var team: String
+
+        /// The group name.
+        @Argument(help: "The mapped group name, exactly as `roster team list` shows it.")
+        var groupName: String
+
+        /// The directory of the mapping.
+        @Option(help: ArgumentHelp("The mapping's directory (default: the mapping for every directory).", valueName: "id"))
+        var directory: String?
+
+        /// Removes the mapping.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let groupName = try TeamArguments.groupName(groupName)
+                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
+                let team = try await store.existingTeam(team)
+                try await store.checkDirectory(directory)
+                let mapping = TeamMapping(teamID: team.id, directoryID: directory, groupName: groupName)
+                guard try await store.mappings(team: team.id).contains(mapping) else {
+                    throw CommandFailure.failed("team \(team.shown) has no mapping for \(mapping.shown) (see `roster team list`)")
+                }
+                try await store.unmap(team: team.id, groupName: groupName, directoryID: directory)
+                let members = try await store.teamMembers(team.id)
+                Console.out(
+                    """
+                    Unmapped \(mapping.shown) from team \(team.shown).
+                    Team \(team.shown) now has \(members.headcount).
+                    """
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,360 @@
+#!/usr/bin/env bash
+# CLI smoke test of `roster team …` and `roster events` against a real `roster serve` and a temporary SQLite file.
+#
+#   scripts/cli-smoke.sh                                    # uses $(swift build --show-bin-path)/roster
+#   ROSTER_BIN=.build-cli/debug/roster scripts/cli-smoke.sh # uses that binary
+#
+# Builds nothing: build `roster` first (swift build --product roster). Steps: creates a directory with
+# `directory create --json`, starts `roster serve` on a free loopback port, pushes users and groups over SCIM (Okta
+# request shapes), then drives team create, map, list, members, events (plain, --after, --limit, --follow), unmap,
+# rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes.
+# Prints one line per failed check and `N passed, N failed` at the end. Exit status: 0 when every check passed, 1
+# otherwise (or when the run cannot be set up). Always stops the server and removes the temporary files.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+
+say() { echo "cli-smoke.sh: $*" >&2; }
+die() {
+    say "$*"
+    exit 1
+}
+
+if [[ -n ${ROSTER_BIN:-} ]]; then
+    ROSTER=$ROSTER_BIN
+else
+    BIN_PATH=$(swift build --show-bin-path 2>/dev/null) || die "cannot find the build directory (swift build --show-bin-path failed)"
+    ROSTER=$BIN_PATH/roster
+fi
+[[ -x $ROSTER ]] || die "no roster executable at $ROSTER: build it with \`swift build --product roster\` or set ROSTER_BIN"
+command -v python3 >/dev/null || die "python3 is required"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-cli-smoke.XXXXXX")
+SERVER_PID=
+FOLLOW_PID=
+cleanup() {
+    local status=$?
+    for pid in $FOLLOW_PID $SERVER_PID; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            for _ in $(seq 50); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill -KILL "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    if [[ $status -ne 0 && -s $WORK/server.log ]]; then
+        say "last lines of the server's log:"
+        tail -n 20 "$WORK/server.log" >&2
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- checks ---
+PASSED=0
+FAILED=0
+pass() { PASSED=$((PASSED + 1)); }
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "FAIL: $1" >&2
+    if [[ -n ${2:-} ]]; then sed 's/^/    | /' <<<"$2" >&2; fi
+}
+
+# roster ARGS…: runs roster on the temporary database; sets OUT, ERR and RC.
+roster() {
+    "$ROSTER" "$@" --database-url "$DATABASE" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+}
+
+# ok NAME ARGS…: runs roster and expects exit status 0 and nothing on standard error.
+ok() {
+    local name=$1
+    shift
+    roster "$@"
+    if [[ $RC -eq 0 && -z $ERR ]]; then pass; else fail "$name: roster $* exited $RC" "$ERR"; fi
+}
+
+# fails NAME CODE TEXT ARGS…: runs roster and expects exit status CODE, nothing on standard output and exactly one
+# line `roster: …` containing TEXT on standard error.
+fails() {
+    local name=$1 code=$2 text=$3
+    shift 3
+    roster "$@"
+    if [[ $RC -ne $code ]]; then
+        fail "$name: roster $* exited $RC, expected $code" "$ERR"
+    elif [[ -n $OUT || $(wc -l <"$WORK/err") -ne 1 || $ERR != "roster: "* || $ERR != *"$text"* ]]; then
+        fail "$name: expected one line \`roster: …$text…\` on stderr and nothing on stdout" "stdout: $OUT"$'\n'"stderr: $ERR"
+    else
+        pass
+    fi
+}
+
+# contains NAME TEXT: the last output contains TEXT.
+contains() {
+    if [[ $OUT == *"$2"* ]]; then pass; else fail "$1: output lacks \`$2\`" "$OUT"; fi
+}
+
+# lacks NAME TEXT: the last output does not contain TEXT.
+lacks() {
+    if [[ $OUT != *"$2"* ]]; then pass; else fail "$1: output contains \`$2\`" "$OUT"; fi
+}
+
+# json NAME PYTHON: parses the last output as one JSON value `d` and runs the PYTHON assertions on it.
+json() {
+    local problem
+    if problem=$(python3 -c "
+import json, sys
+d = json.loads(sys.stdin.read())
+$2
+" <<<"$OUT" 2>&1); then
+        pass
+    else
+        fail "$1" "$(tail -n 3 <<<"$problem")"$'\n'"output: $OUT"
+    fi
+}
+
+# event_lines NAME PYTHON: parses every line of the last output as one event object (list `events`, checked for the
+# keys and order every event has) and runs the PYTHON assertions.
+event_lines() {
+    local problem
+    if problem=$(python3 -c "
+import json, sys
+events = []
+for number, line in enumerate(sys.stdin.read().splitlines(), 1):
+    value = json.loads(line)
+    assert isinstance(value, dict), f'line {number} is not a JSON object: {line}'
+    keys = ['id', 'type', 'sequence', 'created_at', 'directory_id', 'data', 'previous_attributes']
+    assert list(value) == keys, f'line {number} has keys {list(value)}, expected {keys}'
+    assert isinstance(value['id'], str) and isinstance(value['type'], str), f'line {number}: id and type must be strings'
+    assert isinstance(value['sequence'], int) and value['sequence'] > 0, f'line {number}: bad sequence'
+    assert isinstance(value['created_at'], str), f'line {number}: created_at must be a string'
+    assert value['directory_id'] is None or isinstance(value['directory_id'], str), f'line {number}: bad directory_id'
+    assert isinstance(value['data'], dict), f'line {number}: data must be an object'
+    events.append(value)
+sequences = [event['sequence'] for event in events]
+assert sequences == sorted(set(sequences)), f'sequences are not strictly increasing: {sequences}'
+types = [event['type'] for event in events]
+$2
+" <<<"$OUT" 2>&1); then
+        pass
+    else
+        fail "$1" "$(tail -n 3 <<<"$problem")"$'\n'"output: $(head -c 2000 <<<"$OUT")"
+    fi
+}
+
+# scim METHOD PATH [BODY]: one SCIM request to the directory; prints the response body; fails the run on a non-2xx.
+scim() {
+    python3 - "$@" <<'PYTHON' || die "SCIM request $1 $2 failed"
+import json, os, sys, urllib.request, urllib.error
+method, path = sys.argv[1], sys.argv[2]
+body = sys.argv[3].encode() if len(sys.argv) > 3 else None
+request = urllib.request.Request(os.environ["SCIM_BASE_URL"] + path, data=body, method=method, headers={
+    "Authorization": "Bearer " + os.environ["SCIM_TOKEN"],
+    "Content-Type": "application/scim+json",
+    "Accept": "application/scim+json",
+})
+try:
+    with urllib.request.urlopen(request, timeout=10) as response:
+        sys.stdout.write(response.read().decode())
+except urllib.error.HTTPError as error:
+    sys.stderr.write(f"{method} {path}: HTTP {error.code}: {error.read().decode()}\n")
+    sys.exit(1)
+PYTHON
+}
+
+# field JSON KEY: a top-level string field of a JSON object.
+field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+user_body() {
+    printf '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s@example.com","name":{"givenName":"%s","familyName":"Smoke"},"emails":[{"primary":true,"value":"%s@example.com","type":"work"}],"displayName":"%s Smoke","active":true}' "$1" "$1" "$1" "$1"
+}
+
+# --- setup: a directory and a running server ---
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+BASE_URL=http://127.0.0.1:$PORT
+DATABASE=sqlite:$WORK/roster.sqlite
+
+roster directory create --name "Smoke Okta" --provider okta --base-url "$BASE_URL" --json
+[[ $RC -eq 0 ]] || die "directory create failed: $ERR"
+json "directory create --json prints id, name, provider, base_url, token" '
+assert sorted(d) == ["base_url", "id", "name", "provider", "token"], sorted(d)
+assert d["provider"] == "okta" and d["base_url"].endswith("/" + d["id"])'
+DIRECTORY=$(field "$OUT" id)
+SCIM_BASE_URL=$(field "$OUT" base_url)
+SCIM_TOKEN=$(field "$OUT" token)
+export SCIM_BASE_URL SCIM_TOKEN
+
+"$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PORT" --base-url "$BASE_URL" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+ready=
+for _ in $(seq 300); do
+    kill -0 "$SERVER_PID" 2>/dev/null || die "roster serve exited before listening"
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+        ready=1
+        break
+    fi
+    sleep 0.1
+done
+[[ -n $ready ]] || die "roster serve is not listening on $BASE_URL after 30 s"
+
+ALICE=$(field "$(scim POST /Users "$(user_body alice)")" id)
+BOB=$(field "$(scim POST /Users "$(user_body bob)")" id)
+CAROL=$(field "$(scim POST /Users "$(user_body carol)")" id)
+ENGINEERING=$(field "$(scim POST /Groups "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"Engineering\",\"members\":[{\"value\":\"$ALICE\"},{\"value\":\"$BOB\"}]}")" id)
+scim POST /Groups "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"Design\",\"members\":[{\"value\":\"$CAROL\"}]}" >/dev/null
+
+# --- team create ---
+ok "team create" team create "Platform Engineering"
+contains "team create names the team and its slug" 'Created team "Platform Engineering", slug platform-engineering, id '
+ok "team create --slug --json" team create "Design Team" --slug design --json
+json "team create --json prints id, name, slug" '
+assert sorted(d) == ["id", "name", "slug"], sorted(d)
+assert d["name"] == "Design Team" and d["slug"] == "design"'
+DESIGN_ID=$(field "$OUT" id)
+fails "team create with a taken slug" 1 'the slug "platform-engineering" is taken' team create "platform engineering"
+fails "team create with a bad --slug" 2 "--slug must be" team create "Ops" --slug "Not A Slug"
+fails "team create with a blank name" 2 "must not be blank" team create "   "
+
+# --- team map ---
+ok "team map" team map platform-engineering "Engineering"
+contains "team map says what it did" 'Mapped the group name "Engineering" in all directories to team "Platform Engineering" (platform-engineering).'
+contains "team map counts the members" 'now has 2 members.'
+ok "team map again" team map platform-engineering "Engineering"
+contains "team map again says it was already mapped" "already had the group name \"Engineering\" in all directories mapped"
+ok "team map --directory (by id)" team map "$DESIGN_ID" "Design" --directory "$DIRECTORY"
+contains "team map --directory names the directory" "the group name \"Design\" in directory $DIRECTORY to team \"Design Team\" (design)"
+contains "team map --directory counts the members" 'now has 1 member.'
+ok "team map with a name in the wrong case" team map design "design"
+contains "team map warns when no group of that name has members" 'No member of a group named "design" is in the team yet'
+ok "team unmap of the wrong-case name" team unmap design "design"
+fails "team map of an unknown team" 1 'no team with id or slug "nobody"' team map nobody "Engineering"
+fails "team map to an unknown directory" 1 'no directory with id "no-such-directory"' team map design "Design" --directory no-such-directory
+fails "team map of an empty group name" 2 "the group name must not be empty" team map design ""
+
+# --- team list ---
+ok "team list" team list
+contains "team list has a header" "ID                                    NAME                  SLUG                  GROUPS"
+contains "team list shows a mapping for all directories" 'platform-engineering  "Engineering" (all directories)'
+contains "team list shows a mapping for one directory" "\"Design\" (directory $DIRECTORY)"
+lacks "team list no longer shows the unmapped name" '"design"'
+ok "team list --json" team list --json
+json "team list --json gives teams with their mappings" "
+assert [team['slug'] for team in d] == ['design', 'platform-engineering'], d
+assert all(sorted(team) == ['id', 'mappings', 'name', 'slug'] for team in d), d
+assert d[0]['mappings'] == [{'directory_id': '$DIRECTORY', 'group_name': 'Design'}], d[0]
+assert d[1]['mappings'] == [{'directory_id': None, 'group_name': 'Engineering'}], d[1]"
+
+# --- team members, and a suspension ---
+scim PATCH "/Users/$BOB" '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}' >/dev/null
+ok "team members" team members platform-engineering
+contains "team members has a header" "USER ID"
+contains "team members shows an active member and its source" "alice@example.com  $DIRECTORY  active     \"Engineering\""
+contains "team members shows a deactivated user as suspended" "bob@example.com    $DIRECTORY  suspended  \"Engineering\""
+ok "team members --json" team members platform-engineering --json
+json "team members --json gives users, status and sources" "
+assert [m['user_name'] for m in d] == ['alice@example.com', 'bob@example.com'], d
+assert all(sorted(m) == ['active', 'directory_id', 'sources', 'user_id', 'user_name'] for m in d), d
+assert [m['user_id'] for m in d] == ['$ALICE', '$BOB'] and all(m['directory_id'] == '$DIRECTORY' for m in d), d
+assert [m['active'] for m in d] == [True, False], d
+assert all(m['sources'] == [{'type': 'group', 'group_id': '$ENGINEERING', 'display_name': 'Engineering'}] for m in d), d"
+fails "team members of an unknown team" 1 'no team with id or slug "nobody" (see `roster team list`)' team members nobody
+
+# --- events ---
+ok "events" events
+event_lines "events prints one event object per line, oldest first" "
+for wanted in ['user.created', 'group.created', 'group.member_added', 'team.member_added', 'user.deactivated']:
+    assert wanted in types, f'no {wanted} event in {types}'
+assert types.count('user.created') == 3, types
+assert types.count('team.member_added') == 3, types"
+ALL_EVENTS=$OUT
+TOTAL=$(wc -l <<<"$ALL_EVENTS")
+THIRD=$(python3 -c 'import json, sys; print(json.loads(sys.stdin.read().splitlines()[2])["sequence"])' <<<"$ALL_EVENTS")
+ok "events --after" events --after "$THIRD"
+event_lines "events --after prints only later events" "
+assert len(events) == $TOTAL - 3, len(events)
+assert all(event['sequence'] > $THIRD for event in events), sequences"
+ok "events --limit" events --limit 2
+event_lines "events --limit prints the first N events" "
+assert [json.dumps(event) for event in events] == [json.dumps(json.loads(line)) for line in '''$ALL_EVENTS'''.splitlines()[:2]]"
+ok "events --after past the end" events --after 999999
+if [[ -z $OUT ]]; then pass; else fail "events --after past the end prints nothing" "$OUT"; fi
+fails "events --limit 0" 2 "--limit must be a positive number" events --limit 0
+fails "events --after with a word" 2 "--after must be a sequence number" events --after latest
+
+# --follow: existing events at once, new ones as they are committed, a clean exit on SIGTERM.
+"$ROSTER" events --follow --after "$THIRD" --database-url "$DATABASE" >"$WORK/follow.out" 2>"$WORK/follow.err" &
+FOLLOW_PID=$!
+wait_for_lines() {
+    for _ in $(seq 100); do
+        [[ $(wc -l <"$WORK/follow.out") -ge $1 ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+if wait_for_lines $((TOTAL - 3)); then pass; else fail "events --follow prints the existing events" "$(cat "$WORK/follow.out" "$WORK/follow.err")"; fi
+DAVE=$(field "$(scim POST /Users "$(user_body dave)")" id)
+scim PATCH "/Groups/$ENGINEERING" "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"$DAVE\"}]}]}" >/dev/null
+if wait_for_lines $((TOTAL - 3 + 3)); then pass; else fail "events --follow prints new events as they come" "$(cat "$WORK/follow.out" "$WORK/follow.err")"; fi
+sleep 0.7 # one more poll: nothing else may appear
+kill -TERM "$FOLLOW_PID"
+wait "$FOLLOW_PID"
+FOLLOW_RC=$?
+FOLLOW_PID=
+if [[ $FOLLOW_RC -eq 0 && ! -s $WORK/follow.err ]]; then
+    pass
+else
+    fail "events --follow exits 0 on SIGTERM (exited $FOLLOW_RC)" "$(cat "$WORK/follow.err")"
+fi
+OUT=$(cat "$WORK/follow.out")
+event_lines "events --follow prints the old and then the new events" "
+assert len(events) == $TOTAL - 3 + 3, types
+assert all(event['sequence'] > $THIRD for event in events), sequences
+assert types[-3:] == ['user.created', 'group.member_added', 'team.member_added'], types[-3:]
+assert events[-1]['data']['user']['id'] == '$DAVE', events[-1]"
+# --follow with --limit stops by itself.
+"$ROSTER" events --follow --limit 2 --database-url "$DATABASE" >"$WORK/follow.out" 2>"$WORK/follow.err" &
+FOLLOW_PID=$!
+for _ in $(seq 50); do kill -0 "$FOLLOW_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$FOLLOW_PID" 2>/dev/null; then
+    fail "events --follow --limit 2 exits after 2 events"
+else
+    wait "$FOLLOW_PID"
+    FOLLOW_RC=$?
+    if [[ $FOLLOW_RC -eq 0 && $(wc -l <"$WORK/follow.out") -eq 2 ]]; then pass; else fail "events --follow --limit 2 prints 2 lines, exit 0 (exited $FOLLOW_RC)" "$(cat "$WORK/follow.out" "$WORK/follow.err")"; fi
+fi
+FOLLOW_PID=
+
+# --- team unmap ---
+ok "team unmap" team unmap platform-engineering "Engineering"
+contains "team unmap says what it did" 'Unmapped the group name "Engineering" in all directories from team "Platform Engineering" (platform-engineering).'
+contains "team unmap counts the members" 'now has no members.'
+fails "team unmap of a name not mapped" 1 'has no mapping for the group name "Engineering" in all directories' team unmap platform-engineering "Engineering"
+ok "team members after unmap" team members platform-engineering
+contains "team members of an empty team gives a hint" 'Team "Platform Engineering" (platform-engineering) has no members yet.'
+ok "events after unmap" events --after "$THIRD"
+event_lines "team unmap records team.member_removed" "
+assert types[-2:] == ['team.member_removed', 'team.member_removed'], types[-2:]"
+
+# --- team rename and delete ---
+ok "team rename" team rename design "Design Guild"
+contains "team rename says what it did" 'Renamed team "Design Team" (design) to "Design Guild"; its slug stays design.'
+fails "team rename to a blank name" 2 "must not be blank" team rename design ""
+ok "team delete" team delete design
+contains "team delete says what it did" "Deleted team \"Design Guild\" (design), id $DESIGN_ID, with its 1 group mapping; it had 1 member."
+fails "team delete of a deleted team" 1 'no team with id or slug "design"' team delete design
+ok "team delete of the last team" team delete platform-engineering
+ok "team list when empty" team list
+if [[ $OUT == "No teams yet. Create one with: roster team create NAME" ]]; then pass; else fail "team list when empty gives a hint" "$OUT"; fi
+ok "team list --json when empty" team list --json
+json "team list --json when empty is []" 'assert d == [], d'
+
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED -eq 0 ]]
