@@ -61,9 +61,11 @@ def main():
     parser.add_argument("--users", type=int, default=2000, help="users created by the POST phase")
     parser.add_argument("--sizes", default="10,1000,10000", help="group sizes for the PATCH phase")
     parser.add_argument("--samples", type=int, default=200, help="PATCHes measured per group size")
+    parser.add_argument("--run-id", default=str(int(time.time())),
+                        help="names the groups bench-RUN-SIZE, so teams can be mapped to them beforehand")
     args = parser.parse_args()
     client = Client(args.base_url, args.token)
-    run = str(int(time.time()))
+    run = args.run_id
     sizes = [int(size) for size in args.sizes.split(",")]
     needed = max(args.users, max(sizes) + 2)
 

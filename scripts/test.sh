@@ -2,7 +2,8 @@
 # The whole test suite, as README.md names it and .ci/run calls it:
 #   1. the protocol core imports nothing but Foundation;
 #   2. every unit, HTTP and replay test (swift test);
-#   3. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh).
+#   3. the CLI against a live `roster serve`: teams, mappings, events (scripts/cli-smoke.sh);
+#   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -13,4 +14,5 @@ if grep -rhE '^\s*(@testable\s+)?import\s' Sources/SCIM | grep -vE '^\s*import\s
 fi
 swift build --build-tests
 swift test --skip-build
+bash scripts/cli-smoke.sh
 bash scripts/conformance.sh

@@ -11,6 +11,9 @@ enum RosterMigrations {
         migrator.registerMigration("v2: teams, group-to-team mappings, team memberships") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3: team membership indexes that lead with both lookup columns") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -124,5 +127,15 @@ enum RosterMigrations {
         CREATE INDEX team_membership_source ON team_membership(source_group_row, team_id);
         UPDATE event SET type = 'group.member_added' WHERE type = 'group.user_added';
         UPDATE event SET type = 'group.member_removed' WHERE type = 'group.user_removed';
+        """
+
+    /// With single-column leads, SQLite could answer "this user's rows from this group" through the source index,
+    /// reading every row the group sources (O(group size) per member change). Leading with both columns makes the
+    /// (user, group) lookup one index probe.
+    static let v3 = """
+        DROP INDEX team_membership_user;
+        DROP INDEX team_membership_source;
+        CREATE INDEX team_membership_user ON team_membership(user_row, source_group_row, team_id);
+        CREATE INDEX team_membership_source ON team_membership(source_group_row, team_id, user_row);
         """
 }

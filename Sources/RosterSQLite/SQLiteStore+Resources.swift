@@ -112,14 +112,22 @@ extension SQLiteStore {
                 let userName = IndexedColumns.user(row.attributes).userName
                 for group in try Row.fetchAll(
                     db,
-                    sql: "SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row WHERE m.user_row = ? ORDER BY g.row_id",
+                    sql:
+                        "SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row WHERE m.user_row = ? ORDER BY g.row_id",
                     arguments: [row.rowID]
                 ) {
                     let data = JSONObject([
                         ("group", .object(JSONObject([("id", .string(group[0])), ("displayName", .string(group[1]))]))),
                         ("user", .object(JSONObject([("id", .string(row.id)), ("userName", .string(userName))]))),
                     ])
-                    try EventOutbox.append(db, directoryID: directoryID, type: "group.member_removed", resourceID: group[0], data: .object(data), at: timestamp)
+                    try EventOutbox.append(
+                        db,
+                        directoryID: directoryID,
+                        type: "group.member_removed",
+                        resourceID: group[0],
+                        data: .object(data),
+                        at: timestamp
+                    )
                 }
             }
             try db.execute(sql: "DELETE FROM \(table.name) WHERE row_id = ?", arguments: [row.rowID])
@@ -177,10 +185,12 @@ extension SQLiteStore {
 
     /// Appends the events of an attribute change and lets teams follow it: `user.deactivated` or
     /// `user.reactivated` when `active` flips (suspending or restoring team memberships), `user.updated` or
-    /// `group.updated` for the other attributes, and a group rename moves its members between mapped teams.
+    /// `group.updated` for the other attributes, and a group rename moves its members between mapped teams. As with
+    /// membership changes, the resource's own event comes before the team events it causes.
     private static func recordUpdate(_ db: Database, _ kind: ResourceKind, row: ResourceRow, result: PatchResult, at timestamp: Int64) throws {
         var others = result.changedAttributes
         let teams = TeamSync(db: db, at: timestamp)
+        var renamedFrom: String?
         switch kind {
         case .user:
             let before = IndexedColumns.user(row.attributes).active
@@ -201,22 +211,25 @@ extension SQLiteStore {
         case .group:
             let oldName = IndexedColumns.group(row.attributes).displayName
             let newName = IndexedColumns.group(result.attributes).displayName
-            if oldName != newName {
-                try teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: oldName)
-            }
+            if oldName != newName { renamedFrom = oldName }
         }
-        guard !others.isEmpty else { return }
-        var previous = JSONObject()
-        for name in others { previous[name] = row.attributes[name] ?? .null }
-        try EventOutbox.append(
-            db,
-            directoryID: row.directoryID,
-            type: "\(kind.rawValue).updated",
-            resourceID: row.id,
-            data: .object(result.attributes),
-            previousAttributes: .object(previous),
-            at: timestamp
-        )
+        if !others.isEmpty {
+            var previous = JSONObject()
+            for name in others { previous[name] = row.attributes[name] ?? .null }
+            try EventOutbox.append(
+                db,
+                directoryID: row.directoryID,
+                type: "\(kind.rawValue).updated",
+                resourceID: row.id,
+                data: .object(result.attributes),
+                previousAttributes: .object(previous),
+                at: timestamp
+            )
+        }
+        if let renamedFrom {
+            let newName = IndexedColumns.group(result.attributes).displayName
+            try teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: renamedFrom)
+        }
     }
 
     /// The row of a resource in a directory, or a 404.

@@ -63,7 +63,14 @@ extension SQLiteStore: TeamStore {
                     ("team", .object(JSONObject([("id", .string(team.id)), ("name", .string(team.name)), ("slug", .string(team.slug))]))),
                     ("user", .object(JSONObject([("id", .string(member[0])), ("userName", .string(member[1]))]))),
                 ])
-                try EventOutbox.append(db, directoryID: member[2], type: "team.member_removed", resourceID: team.id, data: .object(data), at: timestamp)
+                try EventOutbox.append(
+                    db,
+                    directoryID: member[2],
+                    type: "team.member_removed",
+                    resourceID: team.id,
+                    data: .object(data),
+                    at: timestamp
+                )
             }
             try db.execute(sql: "DELETE FROM team WHERE id = ?", arguments: [team.id])
         }
@@ -208,7 +215,8 @@ extension SQLiteStore: TeamStore {
     private static func groups(_ db: Database, named name: String, directoryID: String?) throws -> [GroupRef] {
         try Row.fetchAll(
             db,
-            sql: "SELECT row_id, id, directory_id, display_name FROM scim_group WHERE display_name = ? AND (? IS NULL OR directory_id = ?) ORDER BY row_id",
+            sql:
+                "SELECT row_id, id, directory_id, display_name FROM scim_group WHERE display_name = ? AND (? IS NULL OR directory_id = ?) ORDER BY row_id",
             arguments: [name, directoryID, directoryID]
         ).map { GroupRef(row: $0[0], id: $0[1], directoryID: $0[2], displayName: $0[3]) }
     }

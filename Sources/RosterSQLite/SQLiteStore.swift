@@ -99,7 +99,18 @@ public final class SQLiteStore: RosterStore {
 
     /// Deletes a directory and everything in it.
     public func deleteDirectory(id: String) async throws -> Bool {
-        try await writer.write { db in
+        let timestamp = now()
+        return try await writer.write { db in
+            // Its users leave their teams; say so before the rows cascade away.
+            let teams = TeamSync(db: db, at: timestamp)
+            for userRow in try Int64.fetchAll(
+                db,
+                sql:
+                    "SELECT DISTINCT t.user_row FROM team_membership t JOIN scim_user u ON u.row_id = t.user_row WHERE u.directory_id = ? ORDER BY t.user_row",
+                arguments: [id]
+            ) {
+                try teams.userDeleting(userRow: userRow)
+            }
             try db.execute(sql: "DELETE FROM directory WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }

@@ -4,20 +4,23 @@ import SCIM
 /// Keeps team memberships in step with group memberships inside the transaction of the change that causes them.
 /// A membership row is (team, user, source group); a user is in a team while any row holds and the user is active.
 /// Every effective change, and only those, appends a `team.member_added` or `team.member_removed` event, so a
-/// one-member group change touches O(mapped teams) rows.
+/// one-member group change touches O(mapped teams) rows. Where one change affects several teams, their events come in
+/// team slug order, so the same change always writes the same events in the same order.
 struct TeamSync {
     /// The open transaction.
     let db: Database
     /// The time of the change.
     let at: Int64
 
-    /// The teams mapped to a group name in a directory (exact, case-sensitive match).
+    /// The teams mapped to a group name in a directory (exact, case-sensitive match), by slug.
     func teams(mappedTo groupName: String, directoryID: String) throws -> [String] {
         try String.fetchAll(
             db,
             sql: """
-                SELECT DISTINCT team_id FROM team_mapping
-                WHERE group_name = ? AND (directory_id IS NULL OR directory_id = ?) ORDER BY team_id
+                SELECT t.id FROM team t JOIN (
+                    SELECT DISTINCT team_id FROM team_mapping WHERE group_name = ? AND (directory_id IS NULL OR directory_id = ?)
+                ) m ON m.team_id = t.id
+                ORDER BY t.slug
                 """,
             arguments: [groupName, directoryID]
         )
@@ -34,7 +37,10 @@ struct TeamSync {
     func memberLeft(userRow: Int64, group: GroupRef) throws {
         let teams = try String.fetchAll(
             db,
-            sql: "SELECT team_id FROM team_membership WHERE user_row = ? AND source_group_row = ?",
+            sql: """
+                SELECT m.team_id FROM team_membership m JOIN team t ON t.id = m.team_id
+                WHERE m.user_row = ? AND m.source_group_row = ? ORDER BY t.slug
+                """,
             arguments: [userRow, group.row]
         )
         for team in teams { try removeSource(team: team, userRow: userRow, group: group) }
@@ -42,14 +48,14 @@ struct TeamSync {
 
     /// A group was renamed: its members leave teams mapped only to the old name and join teams mapped to the new.
     func groupRenamed(_ group: GroupRef, from oldName: String) throws {
-        let before = Set(try teams(mappedTo: oldName, directoryID: group.directoryID))
-        let after = Set(try teams(mappedTo: group.displayName, directoryID: group.directoryID))
-        guard before != after else { return }
+        let before = try teams(mappedTo: oldName, directoryID: group.directoryID)
+        let after = try teams(mappedTo: group.displayName, directoryID: group.directoryID)
+        guard Set(before) != Set(after) else { return }
         let members = try Int64.fetchAll(db, sql: "SELECT user_row FROM group_member WHERE group_row = ? ORDER BY user_row", arguments: [group.row])
-        for team in before.subtracting(after).sorted() {
+        for team in before where !after.contains(team) {
             for member in members { try removeSource(team: team, userRow: member, group: group) }
         }
-        for team in after.subtracting(before).sorted() {
+        for team in after where !before.contains(team) {
             for member in members { try addSource(team: team, userRow: member, group: group) }
         }
     }
@@ -58,7 +64,10 @@ struct TeamSync {
     func groupDeleting(_ group: GroupRef) throws {
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT team_id, user_row FROM team_membership WHERE source_group_row = ? ORDER BY team_id, user_row",
+            sql: """
+                SELECT m.team_id, m.user_row FROM team_membership m JOIN team t ON t.id = m.team_id
+                WHERE m.source_group_row = ? ORDER BY t.slug, m.user_row
+                """,
             arguments: [group.row]
         )
         for row in rows { try removeSource(team: row[0], userRow: row[1], group: group) }
@@ -69,7 +78,7 @@ struct TeamSync {
     func userActivityChanged(userRow: Int64, active: Bool) throws {
         let teams = try String.fetchAll(
             db,
-            sql: "SELECT DISTINCT team_id FROM team_membership WHERE user_row = ? ORDER BY team_id",
+            sql: "SELECT t.id FROM team t WHERE t.id IN (SELECT team_id FROM team_membership WHERE user_row = ?) ORDER BY t.slug",
             arguments: [userRow]
         )
         for team in teams {
@@ -82,7 +91,7 @@ struct TeamSync {
         guard try userIsActive(userRow) else { return }
         let teams = try String.fetchAll(
             db,
-            sql: "SELECT DISTINCT team_id FROM team_membership WHERE user_row = ? ORDER BY team_id",
+            sql: "SELECT t.id FROM team t WHERE t.id IN (SELECT team_id FROM team_membership WHERE user_row = ?) ORDER BY t.slug",
             arguments: [userRow]
         )
         for team in teams { try event("team.member_removed", team: team, userRow: userRow, group: nil) }
@@ -155,7 +164,9 @@ struct TeamSync {
         data["team"] = .object(JSONObject([("id", .string(teamRow[0])), ("name", .string(teamRow[1])), ("slug", .string(teamRow[2]))]))
         data["user"] = .object(JSONObject([("id", .string(user[0])), ("userName", .string(user[1]))]))
         if let group {
-            data["source"] = .object(JSONObject([("group", .object(JSONObject([("id", .string(group.id)), ("displayName", .string(group.displayName))])))]))
+            data["source"] = .object(
+                JSONObject([("group", .object(JSONObject([("id", .string(group.id)), ("displayName", .string(group.displayName))])))])
+            )
         }
         try EventOutbox.append(db, directoryID: user[2], type: type, resourceID: team, data: .object(data), at: at)
     }

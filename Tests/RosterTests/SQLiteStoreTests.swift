@@ -163,6 +163,19 @@ struct SQLiteStoreTests {
         #expect(user.derived["groups"]?.arrayValue?.first?.objectValue?["value"] == .string(group.id))
     }
 
+    @Test func deletingADirectoryAnnouncesItsUsersLeavingTheirTeams() async throws {
+        let a = try await createUser("a@x.com")
+        _ = try await createGroup("Eng", members: [a.id])
+        let team = try await store.createTeam(name: "Builders", slug: nil)
+        _ = try await store.map(team: team.slug, groupName: "Eng", directoryID: nil)
+        let before = try await store.events(after: 0, limit: 1000).last?.sequence ?? 0
+        #expect(try await store.deleteDirectory(id: directory.id))
+        let events = try await store.events(after: before, limit: 100)
+        #expect(events.map(\.type) == ["team.member_removed"])
+        #expect(events.first?.data.objectValue?["user"]?.objectValue?["id"] == .string(a.id))
+        #expect(try await store.teamMembers(team.slug).isEmpty)
+    }
+
     @Test func concurrentPatchesOfOneGroupLoseNothing() async throws {
         var users: [StoredResource] = []
         for index in 0..<40 { users.append(try await createUser("u\(index)@x.com")) }
