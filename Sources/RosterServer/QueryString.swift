@@ -1,3 +1,6 @@
+import RosterCore
+
+
 /// The decoded parameters of a URL query (`application/x-www-form-urlencoded`): `+` is a space and `%XX` a byte,
 /// in names and values alike, as Okta sends `filter=userName+eq+%22jane%40x.com%22`. Empty pieces (OneLogin's
 /// trailing `&`) are skipped, a name without `=` (Entra's `aadOptscim062020` flag) has an empty value, and a
@@ -67,33 +70,6 @@ public struct QueryString: Sendable, Hashable {
     }
 
     private static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes, plusAsSpace: Bool) -> String {
-        let input = Array(bytes)
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count)
-        var index = 0
-        while index < input.count {
-            let byte = input[index]
-            if byte == UInt8(ascii: "%"), index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
-                output.append(high << 4 | low)
-                index += 3
-            } else if byte == UInt8(ascii: "+"), plusAsSpace {
-                output.append(UInt8(ascii: " "))
-                index += 1
-            } else {
-                output.append(byte)
-                index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
+        PercentDecoding.decode(bytes, mode: .lenient(plusAsSpace: plusAsSpace)) ?? ""
     }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-
 }
