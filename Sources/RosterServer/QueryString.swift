@@ -1,6 +1,5 @@
 import RosterCore
 
-
 /// The decoded parameters of a URL query (`application/x-www-form-urlencoded`): `+` is a space and `%XX` a byte,
 /// in names and values alike, as Okta sends `filter=userName+eq+%22jane%40x.com%22`. Empty pieces (OneLogin's
 /// trailing `&`) are skipped, a name without `=` (Entra's `aadOptscim062020` flag) has an empty value, and a
