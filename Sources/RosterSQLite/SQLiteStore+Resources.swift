@@ -235,7 +235,8 @@ extension SQLiteStore {
     /// The row of a resource in a directory, or a 404.
     static func fetchRow(_ db: Database, _ table: ResourceTable, directoryID: String, id: String) throws -> ResourceRow {
         let sql = "SELECT \(table.selectColumns) FROM \(table.name) \(table.alias) WHERE \(table.alias).id = ? AND \(table.alias).directory_id = ?"
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: [id, directoryID]) else {
+        // The same few statements run on every request: keep them prepared.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id, directoryID]) else {
             throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found")
         }
         return try ResourceRow(row: row)
@@ -316,11 +317,12 @@ extension SQLiteStore {
         switch kind {
         case .group:
             let members = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT u.id FROM group_member m JOIN scim_user u ON u.row_id = m.user_row
-                    WHERE m.group_row = ? ORDER BY m.user_row
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT u.id FROM group_member m JOIN scim_user u ON u.row_id = m.user_row
+                        WHERE m.group_row = ? ORDER BY m.user_row
+                        """
+                ),
                 arguments: [row.rowID]
             ).map { member -> JSONValue in
                 JSONValue.object(JSONObject([("value", .string(member[0])), ("type", "User")]))
@@ -329,11 +331,12 @@ extension SQLiteStore {
             return JSONObject([("members", .array(members))])
         case .user:
             let groups = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row
-                    WHERE m.user_row = ? ORDER BY m.group_row
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row
+                        WHERE m.user_row = ? ORDER BY m.group_row
+                        """
+                ),
                 arguments: [row.rowID]
             ).map { group -> JSONValue in
                 JSONValue.object(JSONObject([("value", .string(group[0])), ("display", .string(group[1])), ("type", "direct")]))

@@ -84,7 +84,8 @@ public final class SQLiteStore: RosterStore {
     /// The token hash of an enabled directory.
     public func tokenHash(directoryID: String) async throws -> [UInt8]? {
         try await writer.read { db in
-            let data = try Data.fetchOne(db, sql: "SELECT token_hash FROM directory WHERE id = ? AND enabled = 1", arguments: [directoryID])
+            let statement = try db.cachedStatement(sql: "SELECT token_hash FROM directory WHERE id = ? AND enabled = 1")
+            let data = try Data.fetchOne(statement, arguments: [directoryID])
             return data.map { Array($0) }
         }
     }
