@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
     ],
     targets: [
         // The SCIM 2.0 protocol: resources, schemas, filters, PATCH, projection, messages. No I/O.
@@ -35,7 +36,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        // The HTTP layer (Hummingbird 2): SCIM routes under /api/scim/v2.0/{directoryId}.
+        // The HTTP layer (Hummingbird 2): SCIM routes under /api/scim/v2.0/{directoryId}, the settings pages under
+        // /settings/organization/dsync (Mustache templates compiled in from static/), admin sign-in.
         .target(
             name: "RosterServer",
             dependencies: [
@@ -43,6 +45,7 @@ let package = Package(
                 "RosterCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         // The executable: serve, directory management.

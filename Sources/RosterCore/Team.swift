@@ -84,3 +84,27 @@ public struct TeamMember: Sendable, Hashable {
         self.sources = sources
     }
 }
+
+/// What adding a mapping did, for the admin: whether it was new, which groups it matched, how many people joined,
+/// and pushed group names that differ from it only in case (names match exactly, so those do not count).
+public struct TeamMappingOutcome: Sendable, Hashable {
+    /// The mapping.
+    public var mapping: TeamMapping
+    /// Whether the team already had this mapping (nothing changed).
+    public var alreadyMapped: Bool
+    /// How many pushed groups have exactly this name.
+    public var matchedGroups: Int
+    /// How many active users joined the team because of it.
+    public var membersJoined: Int
+    /// Pushed group names equal to it ignoring case but not exactly, by name.
+    public var namesDifferingInCase: [String]
+
+    /// Makes an outcome.
+    public init(mapping: TeamMapping, alreadyMapped: Bool, matchedGroups: Int, membersJoined: Int, namesDifferingInCase: [String]) {
+        self.mapping = mapping
+        self.alreadyMapped = alreadyMapped
+        self.matchedGroups = matchedGroups
+        self.membersJoined = membersJoined
+        self.namesDifferingInCase = namesDifferingInCase
+    }
+}

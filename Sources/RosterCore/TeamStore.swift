@@ -11,8 +11,8 @@ public protocol TeamStore: Sendable {
     func renameTeam(_ reference: String, to name: String) async throws -> Team
     /// Deletes a team with its mappings and memberships.
     func deleteTeam(_ reference: String) async throws
-    /// Maps a group name to a team and back-fills the team from the group's current members at once.
-    func map(team reference: String, groupName: String, directoryID: String?) async throws -> TeamMapping
+    /// Maps a group name to a team and back-fills the team from the current members of the groups of that name at once.
+    func map(team reference: String, groupName: String, directoryID: String?) async throws -> TeamMappingOutcome
     /// Removes a mapping and the memberships it sourced.
     func unmap(team reference: String, groupName: String, directoryID: String?) async throws
     /// The mappings, of one team or of all.

@@ -14,6 +14,9 @@ enum RosterMigrations {
         migrator.registerMigration("v3: team membership indexes that lead with both lookup columns") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4: admin sign-in links and sessions") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -137,5 +140,34 @@ enum RosterMigrations {
         DROP INDEX team_membership_source;
         CREATE INDEX team_membership_user ON team_membership(user_row, source_group_row, team_id);
         CREATE INDEX team_membership_source ON team_membership(source_group_row, team_id, user_row);
+        """
+
+    /// One-time sign-in links and admin sessions, both stored as SHA-256 hashes of their tokens, and a record of who
+    /// has ever signed in (so that `roster serve` stops printing a first-start link once someone has).
+    static let v4 = """
+        CREATE TABLE admin_login_link (
+            token_hash BLOB PRIMARY KEY NOT NULL,
+            email TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER
+        );
+        CREATE INDEX admin_login_link_expires ON admin_login_link(expires_at);
+        CREATE TABLE admin_session (
+            token_hash BLOB PRIMARY KEY NOT NULL,
+            email TEXT NOT NULL,
+            method TEXT NOT NULL,
+            csrf_token TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX admin_session_expires ON admin_session(expires_at);
+        CREATE TABLE admin_sign_in (
+            email TEXT PRIMARY KEY NOT NULL,
+            method TEXT NOT NULL,
+            first_at INTEGER NOT NULL,
+            last_at INTEGER NOT NULL
+        );
         """
 }

@@ -76,8 +76,8 @@ extension SQLiteStore: TeamStore {
         }
     }
 
-    /// Maps a group name to a team and back-fills at once, in one transaction.
-    public func map(team reference: String, groupName: String, directoryID: String?) async throws -> TeamMapping {
+    /// Maps a group name to a team and back-fills at once, in one transaction, saying what it did.
+    public func map(team reference: String, groupName: String, directoryID: String?) async throws -> TeamMappingOutcome {
         guard !groupName.isEmpty else { throw TeamError("the group name is empty") }
         let timestamp = now()
         return try await writer.write { db in
@@ -89,11 +89,28 @@ extension SQLiteStore: TeamStore {
                 sql: "INSERT OR IGNORE INTO team_mapping (team_id, directory_id, group_name, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [team.id, directoryID, groupName, timestamp]
             )
+            let added = db.changesCount > 0
             let sync = TeamSync(db: db, at: timestamp)
-            for group in try SQLiteStore.groups(db, named: groupName, directoryID: directoryID) {
-                try sync.backfill(team: team.id, group: group)
+            let groups = try SQLiteStore.groups(db, named: groupName, directoryID: directoryID)
+            var joined = 0
+            for group in groups {
+                joined += try sync.backfill(team: team.id, group: group)
             }
-            return TeamMapping(teamID: team.id, directoryID: directoryID, groupName: groupName)
+            let otherCase = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT display_name FROM scim_group
+                    WHERE display_name_key = ? AND display_name <> ? AND (? IS NULL OR directory_id = ?) ORDER BY display_name
+                    """,
+                arguments: [groupName.lowercased(), groupName, directoryID, directoryID]
+            )
+            return TeamMappingOutcome(
+                mapping: TeamMapping(teamID: team.id, directoryID: directoryID, groupName: groupName),
+                alreadyMapped: !added,
+                matchedGroups: groups.count,
+                membersJoined: joined,
+                namesDifferingInCase: otherCase
+            )
         }
     }
 

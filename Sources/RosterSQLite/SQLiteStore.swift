@@ -34,7 +34,7 @@ public final class SQLiteStore: RosterStore {
     /// Wraps a connection, applying the migrations.
     init(writer: any DatabaseWriter, now: (@Sendable () -> Int64)? = nil) throws {
         self.writer = writer
-        self.now = now ?? { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+        self.now = now ?? { WallClock.millisecondsSince1970() }
         try RosterMigrations.migrator.migrate(writer)
     }
 

@@ -97,10 +97,16 @@ struct TeamSync {
         for team in teams { try event("team.member_removed", team: team, userRow: userRow, group: nil) }
     }
 
-    /// Back-fills a team from a group's current members (a mapping was added).
-    func backfill(team: String, group: GroupRef) throws {
+    /// Back-fills a team from a group's current members (a mapping was added); returns how many active users
+    /// joined the team.
+    @discardableResult
+    func backfill(team: String, group: GroupRef) throws -> Int {
         let members = try Int64.fetchAll(db, sql: "SELECT user_row FROM group_member WHERE group_row = ? ORDER BY user_row", arguments: [group.row])
-        for member in members { try addSource(team: team, userRow: member, group: group) }
+        var joined = 0
+        for member in members {
+            if try addSource(team: team, userRow: member, group: group) { joined += 1 }
+        }
+        return joined
     }
 
     /// Removes the memberships a group sourced in a team (a mapping was removed).
@@ -127,15 +133,17 @@ struct TeamSync {
 
     // MARK: Rows
 
-    private func addSource(team: String, userRow: Int64, group: GroupRef) throws {
+    /// Adds a (team, user, group) row; true when the user joined the team by it (and is active).
+    @discardableResult
+    private func addSource(team: String, userRow: Int64, group: GroupRef) throws -> Bool {
         let wasIn = try holds(team: team, userRow: userRow)
         try db.execute(
             sql: "INSERT OR IGNORE INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (?, ?, ?, ?)",
             arguments: [team, userRow, group.row, at]
         )
-        if db.changesCount > 0, !wasIn, try userIsActive(userRow) {
-            try event("team.member_added", team: team, userRow: userRow, group: group)
-        }
+        guard db.changesCount > 0, !wasIn, try userIsActive(userRow) else { return false }
+        try event("team.member_added", team: team, userRow: userRow, group: group)
+        return true
     }
 
     private func removeSource(team: String, userRow: Int64, group: GroupRef) throws {

@@ -3,13 +3,15 @@ import Logging
 import RosterCore
 import SCIM
 
-/// The request context of Roster's router.
-public typealias AppRequestContext = BasicRequestContext
-
-/// Builds the Roster HTTP application: the router of ``buildRouter(configuration:store:logger:)`` served on
+/// Builds the Roster HTTP application: the router of ``buildRouter(configuration:store:logger:requestLog:)`` served on
 /// `configuration.host`:`configuration.port`.
-public func buildApplication(configuration: ServerConfiguration, store: some RosterStore, logger: Logger) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, logger: logger)
+public func buildApplication(
+    configuration: ServerConfiguration,
+    store: some RosterStorage,
+    logger: Logger,
+    requestLog: RequestLog = RequestLog()
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, store: store, logger: logger, requestLog: requestLog)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
@@ -17,15 +19,60 @@ public func buildApplication(configuration: ServerConfiguration, store: some Ros
     )
 }
 
-/// Builds the router: the SCIM endpoints under `/api/scim/v2.0/{directoryId}`, behind the middlewares that give
-/// every answer under that prefix SCIM form (``SCIMErrorMiddleware``) and require the directory's bearer token
-/// (``BearerAuthenticationMiddleware``). Both are router-wide so that they also cover paths no route matches.
-public func buildRouter(configuration: ServerConfiguration, store: some RosterStore, logger: Logger) -> Router<AppRequestContext> {
+/// Builds the whole router: the SCIM endpoints (see ``addSCIMRoutes(to:configuration:store:requestLog:)``), the
+/// settings pages under `/settings/organization/dsync`, admin sign-in under `/auth`, and the embedded assets under
+/// `/static`.
+public func buildRouter(
+    configuration: ServerConfiguration,
+    store: some RosterStorage,
+    logger: Logger,
+    requestLog: RequestLog = RequestLog()
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
+    addSCIMRoutes(to: router, configuration: configuration, store: store, requestLog: requestLog)
+    let access = AdminAccess(store: store, admins: configuration.admins)
+    let pages = PageRenderer()
+    let flashes = FlashMessages()
+    let cookies = SessionCookies(secure: configuration.usesHTTPS)
+    AuthController(access: access, pages: pages, cookies: cookies).addRoutes(to: router)
+    SettingsController(
+        store: store,
+        configuration: configuration,
+        pages: pages,
+        flashes: flashes,
+        requestLog: requestLog
+    ).addRoutes(
+        to: router.group(RouterPath(SettingsPaths.root)).add(middleware: AdminSessionMiddleware(access: access, pages: pages, cookies: cookies))
+    )
+    StaticFilesController().addRoutes(to: router)
+    router.get("/") { _, _ in Response.redirect(to: SettingsPaths.root, type: .found) }
+    router.get("/settings") { _, _ in Response.redirect(to: SettingsPaths.root, type: .found) }
+    return router
+}
+
+/// Builds a router with the SCIM endpoints alone, for a store that holds SCIM resources only (test doubles).
+public func buildSCIMRouter(configuration: ServerConfiguration, store: some RosterStore, requestLog: RequestLog? = nil) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    addSCIMRoutes(to: router, configuration: configuration, store: store, requestLog: requestLog)
+    return router
+}
+
+/// Adds the SCIM endpoints under `/api/scim/v2.0/{directoryId}`, behind the middlewares that give every answer
+/// under that prefix SCIM form (``SCIMErrorMiddleware``), record it in the request log, and require the directory's
+/// bearer token (``BearerAuthenticationMiddleware``). They are router-wide so that they also cover paths no route
+/// matches; each passes other paths through untouched.
+public func addSCIMRoutes(
+    to router: Router<AppRequestContext>,
+    configuration: ServerConfiguration,
+    store: some RosterStore,
+    requestLog: RequestLog?
+) {
     router.add(middleware: SCIMErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    if let requestLog {
+        router.add(middleware: SCIMRequestLogMiddleware(log: requestLog, maxBodyBytes: configuration.maxBodyBytes))
+    }
     router.add(middleware: BearerAuthenticationMiddleware(store: store))
     let controller = SCIMController(store: store, configuration: configuration)
     controller.addRoutes(to: router.group(RouterPath(SCIMPaths.prefix)).group("{directoryId}"))
-    return router
 }

@@ -18,36 +18,40 @@ struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as SCIMError {
-            if error.status == 500 {
-                context.logger.error("SCIM request failed: \(error)", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)"])
-            }
-            response = SCIMResponse.error(error)
-        } catch let error as any HTTPResponseError {
-            response = SCIMResponse.error(scimError(for: error, request: request))
         } catch {
-            context.logger.error(
-                "Unexpected error answering a SCIM request: \(String(reflecting: error))",
-                metadata: ["method": "\(request.method)", "path": "\(request.uri.path)"]
-            )
-            response = SCIMResponse.error(SCIMError(status: 500, detail: "The server could not complete the request."))
+            let scimError = SCIMErrorMiddleware.scimError(for: error, request: request, maxBodyBytes: maxBodyBytes)
+            if scimError.status >= 500 {
+                context.logger.error(
+                    "SCIM request failed: \(String(reflecting: error))",
+                    metadata: ["method": "\(request.method)", "path": "\(request.uri.path)"]
+                )
+            }
+            response = SCIMResponse.error(scimError)
         }
         response.headers[.contentType] = SCIMResponse.mediaType
         return response
     }
 
-    /// The SCIM error that stands for one of Hummingbird's errors.
-    private func scimError(for error: any HTTPResponseError, request: Request) -> SCIMError {
-        switch error.status {
-        case .notFound:
-            return .notFound("No SCIM endpoint at \(request.method) \(request.uri.path).")
-        case .contentTooLarge:
-            return SCIMError(status: 413, detail: "The request body is larger than the limit of \(maxBodyBytes) bytes.")
-        case let status where status.code >= 500:
-            return SCIMError(status: status.code, detail: "The server could not complete the request.")
-        case let status:
-            let message = (error as? HTTPError)?.body ?? status.reasonPhrase
-            return SCIMError(status: status.code, detail: message.isEmpty ? "The request was not accepted." : message)
+    /// The SCIM error that answers a thrown error: a ``SCIMError`` as it is, one of Hummingbird's errors with its
+    /// status, anything else a 500 with a generic detail.
+    static func scimError(for error: any Error, request: Request, maxBodyBytes: Int) -> SCIMError {
+        switch error {
+        case let error as SCIMError:
+            return error
+        case let error as any HTTPResponseError:
+            switch error.status {
+            case .notFound:
+                return .notFound("No SCIM endpoint at \(request.method) \(request.uri.path).")
+            case .contentTooLarge:
+                return SCIMError(status: 413, detail: "The request body is larger than the limit of \(maxBodyBytes) bytes.")
+            case let status where status.code >= 500:
+                return SCIMError(status: status.code, detail: "The server could not complete the request.")
+            case let status:
+                let message = (error as? HTTPError)?.body ?? status.reasonPhrase
+                return SCIMError(status: status.code, detail: message.isEmpty ? "The request was not accepted." : message)
+            }
+        default:
+            return SCIMError(status: 500, detail: "The server could not complete the request.")
         }
     }
 }

@@ -1,3 +1,4 @@
+import RosterCore
 import SCIM
 
 /// How the SCIM server listens and what it answers with.
@@ -17,6 +18,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var maxPageSize: Int
     /// Where the ServiceProviderConfig's `documentationUri` points; omitted when nil.
     public var documentationURI: String?
+    /// Who may sign in to the settings pages (`SAML_ADMINS`).
+    public var admins: AdminAllowList
 
     /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
     public init(
@@ -26,7 +29,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         maxBodyBytes: Int = 10_485_760,
         defaultPageSize: Int = 100,
         maxPageSize: Int = 1000,
-        documentationURI: String? = nil
+        documentationURI: String? = nil,
+        admins: AdminAllowList = AdminAllowList(parsing: nil)
     ) {
         self.host = host
         self.port = port
@@ -37,7 +41,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.defaultPageSize = defaultPageSize
         self.maxPageSize = maxPageSize
         self.documentationURI = documentationURI
+        self.admins = admins
     }
+
+    /// Whether cookies carry `Secure`: when the public URL is https.
+    public var usesHTTPS: Bool { baseURL.lowercased().hasPrefix("https://") }
 
     /// What `/ServiceProviderConfig` advertises for this configuration.
     public var serviceProviderConfiguration: ServiceProviderConfiguration {

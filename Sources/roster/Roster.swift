@@ -1,7 +1,8 @@
 import ArgumentParser
 
 /// The `roster` command: `roster serve` runs the SCIM server, `roster directory …` manages directories, `roster team …`
-/// manages teams and their group mappings, `roster events` prints the event outbox.
+/// manages teams and their group mappings, `roster events` prints the event outbox, `roster login-link` prints a
+/// one-time sign-in link to the settings pages.
 @main
 struct Roster: AsyncParsableCommand {
     /// The command tree.
@@ -10,8 +11,8 @@ struct Roster: AsyncParsableCommand {
         abstract: "A self-hosted SCIM 2.0 directory-sync server.",
         discussion: """
             Every option that has an environment variable reads it when the flag is not given: SAML_DATABASE_URL, \
-            BASE_URL, HOST, PORT, MAX_BODY_BYTES. Invalid configuration exits with status 2.
+            BASE_URL, HOST, PORT, SAML_ADMINS, MAX_BODY_BYTES. Invalid configuration exits with status 2.
             """,
-        subcommands: [Serve.self, DirectoryCommands.self, TeamCommands.self, Events.self]
+        subcommands: [Serve.self, LoginLink.self, DirectoryCommands.self, TeamCommands.self, Events.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RosterCore
+import RosterSQLite
 import RosterServer
 
 extension Roster {
@@ -14,6 +15,8 @@ extension Roster {
         @OptionGroup var global: GlobalOptions
         /// Where to listen, and the public URL.
         @OptionGroup var address: ServerAddressOptions
+        /// Who may sign in to the settings pages.
+        @OptionGroup var adminOptions: AdminOptions
 
         /// `--max-body-bytes`, else `MAX_BODY_BYTES`.
         @Option(
@@ -38,21 +41,41 @@ extension Roster {
                     bodyLimit = try Setting.maxBodyBytes.integer(text, in: 1...Int.max, expected: "a positive number of bytes")
                 }
                 let database = try global.openDatabase(environment: environment)
+                let admins = adminOptions.allowList(environment: environment)
                 let configuration = ServerConfiguration(
                     host: address.host,
                     port: address.port,
                     baseURL: address.baseURL,
-                    maxBodyBytes: bodyLimit
+                    maxBodyBytes: bodyLimit,
+                    admins: admins
                 )
                 let app = buildApplication(configuration: configuration, store: database.store, logger: Logger(label: "roster"))
                 Console.out("Starting Roster on \(address.listeningURL)")
+                Console.out("Settings: \(address.baseURL)/settings/organization/dsync")
                 Console.out("SCIM Base URLs: \(SCIMPaths.base(baseURL: address.baseURL, directoryID: "{directoryId}"))")
                 Console.out("Database: SQLite file \(database.path)")
+                try await announceFirstSignIn(store: database.store, admins: admins, baseURL: address.baseURL)
                 do {
                     try await app.runService()
                 } catch {
                     throw CommandFailure.failed("cannot serve on \(address.listeningURL): \(String(describing: error).replacingNewlines())")
                 }
+            }
+        }
+
+        /// Until someone has signed in, prints a one-time sign-in link for the first admin, so that a newcomer gets
+        /// to the settings pages from the start-up output; with no admins, says how to name one.
+        private func announceFirstSignIn(store: SQLiteStore, admins: AdminAllowList, baseURL: String) async throws(CommandFailure) {
+            guard let first = admins.emails.first else {
+                Console.out("Settings pages are locked: SAML_ADMINS is empty. Set it to the admins' emails, such as SAML_ADMINS=you@example.com.")
+                return
+            }
+            do {
+                guard try await !store.hasAnyAdminSignedIn() else { return }
+                let link = try await AdminAccess(store: store, admins: admins).issueLoginLink(for: first, baseURL: baseURL)
+                Console.out("No admin has signed in yet. One-time sign-in link for \(first) (works once, for 15 minutes):\n\(link)")
+            } catch {
+                throw CommandFailure.failed("cannot prepare the first sign-in link: \(String(describing: error).replacingNewlines())")
             }
         }
     }

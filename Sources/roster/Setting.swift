@@ -35,6 +35,8 @@ extension Setting {
     static let host = Setting(flag: "--host", variable: "HOST")
     /// `PORT`.
     static let port = Setting(flag: "--port", variable: "PORT")
+    /// `SAML_ADMINS`.
+    static let admins = Setting(flag: "--admins", variable: "SAML_ADMINS")
     /// `MAX_BODY_BYTES`.
     static let maxBodyBytes = Setting(flag: "--max-body-bytes", variable: "MAX_BODY_BYTES")
 }

@@ -50,6 +50,22 @@ func testLogger() -> Logger {
     return logger
 }
 
+/// The application tests run: the whole router for a store that holds everything (the SQLite store), the SCIM
+/// endpoints alone for a SCIM-only test double.
+func testApplication<Store: RosterStore>(store: Store, configuration: ServerConfiguration) -> Application<RouterResponder<AppRequestContext>> {
+    let router: Router<AppRequestContext> =
+        if let storage = store as? any RosterStorage {
+            buildRouter(configuration: configuration, store: storage, logger: testLogger())
+        } else {
+            buildSCIMRouter(configuration: configuration, store: store)
+        }
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+        logger: testLogger()
+    )
+}
+
 /// Runs `body` against the router of an app on `store`, with one directory made beforehand.
 func withRouterApp<Store: RosterStore>(
     store: Store,
@@ -57,7 +73,7 @@ func withRouterApp<Store: RosterStore>(
     _ body: @Sendable (any TestClientProtocol, TestDirectory) async throws -> Void
 ) async throws {
     let directory = try await makeDirectory(in: store)
-    let app = buildApplication(configuration: configuration, store: store, logger: testLogger())
+    let app = testApplication(store: store, configuration: configuration)
     try await app.test(.router) { client in
         try await body(client, directory)
     }
@@ -180,7 +196,7 @@ func withLiveApp<Store: RosterStore>(
     _ body: @Sendable (any TestClientProtocol, TestDirectory) async throws -> Void
 ) async throws {
     let directory = try await makeDirectory(in: store, provider: provider)
-    let app = buildApplication(configuration: testConfiguration(), store: store, logger: testLogger())
+    let app = testApplication(store: store, configuration: testConfiguration())
     try await app.test(.live) { client in
         try await body(client, directory)
     }

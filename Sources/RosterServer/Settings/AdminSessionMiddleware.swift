@@ -1,0 +1,68 @@
+import Hummingbird
+import Logging
+import RosterCore
+
+/// Guards the settings pages: a request needs a live session (else it is sent to the sign-in page) whose email is
+/// in `SAML_ADMINS` (else 403). It sets ``AppRequestContext/adminSession`` and turns errors into pages: a
+/// ``SettingsPageError`` into its page, anything unexpected into a 500 page (the error is logged, never shown).
+struct AdminSessionMiddleware<Store: AdminSessionStore>: RouterMiddleware {
+    /// Sessions and the admin list.
+    let access: AdminAccess<Store>
+    /// The page renderer.
+    let pages: PageRenderer
+    /// The session cookie.
+    let cookies: SessionCookies
+
+    /// Handles one request.
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let token = cookies.token(in: request), let session = try await access.session(forToken: token) else {
+            var response = Response.redirect(to: SettingsPaths.signIn, type: .normal)
+            if cookies.token(in: request) != nil { response.setCookie(cookies.clear()) }
+            return response
+        }
+        let chrome = PageChrome(signedIn: true, email: session.email, csrfToken: session.csrfToken)
+        guard access.isAdmin(session.email) else {
+            return pages.message(
+                status: .forbidden,
+                heading: "Not an admin",
+                message: "You are signed in as \(session.email), which is not listed in SAML_ADMINS, so you cannot configure directory sync.",
+                hint: "Ask whoever runs Roster to add your email to SAML_ADMINS, or sign out and sign in as an admin.",
+                chrome: chrome,
+                back: (SettingsPaths.signIn, "Sign-in help")
+            )
+        }
+        var context = context
+        context.adminSession = session
+        do {
+            return try await next(request, context)
+        } catch let error as SettingsPageError {
+            return pages.message(status: .init(code: error.status), heading: error.heading, message: error.message, chrome: chrome)
+        } catch let error as HTTPError where error.status == .notFound {
+            return pages.message(
+                status: .notFound,
+                heading: "Not found",
+                message: "There is no settings page at \(request.uri.path).",
+                chrome: chrome
+            )
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return pages.message(
+                status: .contentTooLarge,
+                heading: "Form too large",
+                message: "The form sent more data than a settings form holds.",
+                chrome: chrome
+            )
+        } catch {
+            context.logger.error("Settings request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
+            return pages.message(
+                status: .internalServerError,
+                heading: "Something went wrong",
+                message: "Roster could not complete this request. The server log has the details.",
+                chrome: chrome
+            )
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Hummingbird
+import Logging
+import RosterCore
+
+/// Admin sign-in: the sign-in help page, one-time sign-in links, and sign-out. Other methods (OIDC, SAML) add their
+/// routes beside these and end, like the link, in ``AdminAccess/startSession(email:method:)``.
+struct AuthController<Store: AdminSessionStore>: Sendable {
+    /// Sessions and the admin list.
+    let access: AdminAccess<Store>
+    /// The page renderer.
+    let pages: PageRenderer
+    /// The session cookie.
+    let cookies: SessionCookies
+
+    /// Adds the routes.
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(SettingsPaths.signIn), use: signInPage)
+        router.get(RouterPath(SettingsPaths.loginLink), use: useLoginLink)
+        router.post(RouterPath(SettingsPaths.signOut), use: signOut)
+    }
+
+    /// The model of the `sign-in` template.
+    struct SignInPage {
+        /// The layout's part.
+        var chrome = PageChrome()
+        /// Whether `SAML_ADMINS` is empty.
+        var noAdmins: Bool
+    }
+
+    /// GET /auth/sign-in: how to sign in; a signed-in admin goes straight to the settings.
+    @Sendable func signInPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let token = cookies.token(in: request), let session = try await access.session(forToken: token), access.isAdmin(session.email) {
+            return .redirect(to: SettingsPaths.root, type: .normal)
+        }
+        return pages.page("sign-in", SignInPage(noAdmins: access.admins.isEmpty))
+    }
+
+    /// GET /auth/login?token=…: uses up a sign-in link and starts a session.
+    @Sendable func useLoginLink(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = QueryString(request.uri.query).value(named: "token") ?? ""
+        guard let started = try await access.signIn(withLinkToken: token) else {
+            return pages.message(
+                status: .badRequest,
+                heading: "Sign-in link not valid",
+                message: "This sign-in link was already used, has expired (links work for 15 minutes), or was copied incompletely.",
+                hint: "Run roster login-link with your email on the machine that runs Roster for a new one.",
+                back: (SettingsPaths.signIn, "Sign-in help")
+            )
+        }
+        context.logger.info("Admin signed in", metadata: ["email": "\(started.session.email)", "method": "\(started.session.method.rawValue)"])
+        var response = Response.redirect(to: SettingsPaths.root, type: .normal)
+        response.setCookie(cookies.issue(started.token, maxAgeSeconds: Int(AdminAccess<Store>.sessionLifetime / 1000)))
+        return response
+    }
+
+    /// POST /auth/sign-out: ends the session (the form's CSRF token must match).
+    @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var context = context
+        if let token = cookies.token(in: request) {
+            context.adminSession = try await access.session(forToken: token)
+            do {
+                _ = try await SubmittedForm.read(request, context: context)
+            } catch let error as SettingsPageError {
+                return pages.message(status: .init(code: error.status), heading: error.heading, message: error.message)
+            }
+            try await access.signOut(token: token)
+        }
+        var response = Response.redirect(to: SettingsPaths.signIn, type: .normal)
+        response.setCookie(cookies.clear())
+        return response
+    }
+}

@@ -1,0 +1,15 @@
+import SCIM
+
+/// How the settings pages word times, counts and membership sources.
+enum DisplayText {
+    /// A time as `2026-11-29 08:31:02 UTC`.
+    static func time(_ milliseconds: Int64) -> String {
+        let iso = SCIMDateTime.format(millisecondsSince1970: milliseconds)
+        return iso.prefix(10) + " " + iso.dropFirst(11).prefix(8) + " UTC"
+    }
+
+    /// `1 member`, `12 members`.
+    static func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(number) " + (number == 1 ? singular : plural ?? singular + "s")
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Hummingbird
+import RosterCore
+
+extension SettingsController {
+    /// GET /settings/organization/dsync: the directories and the team-mapping table.
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var directories: [OverviewPage.DirectoryRow] = []
+        for directory in try await store.directories() {
+            let status = try await store.directoryStatus(directoryID: directory.id)
+            directories.append(
+                OverviewPage.DirectoryRow(
+                    path: SettingsPaths.directory(directory.id),
+                    name: directory.name,
+                    provider: directory.provider.displayName,
+                    activeUsers: status.activeUsers,
+                    inactiveUsers: status.inactiveUsers,
+                    groups: status.groups,
+                    lastRequest: await lastRequestText(directoryID: directory.id)
+                )
+            )
+        }
+        let teams = try await store.teamOverviews().map { overview in
+            let path = SettingsPaths.team(overview.team.slug)
+            return OverviewPage.TeamRow(
+                slug: overview.team.slug,
+                name: overview.team.name,
+                path: path,
+                memberCountText: DisplayText.count(overview.memberCount, "member"),
+                groupNames: overview.groupNames.map {
+                    OverviewPage.GroupNameChip(groupName: $0, removePath: path + "/groups/remove", teamName: overview.team.name)
+                },
+                addPath: path + "/groups"
+            )
+        }
+        let page = OverviewPage(
+            chrome: try await chrome(context),
+            hasDirectories: !directories.isEmpty,
+            directories: directories,
+            hasTeams: !teams.isEmpty,
+            teams: teams
+        )
+        return pages.page("dsync", page)
+    }
+
+    /// GET …/new: the Configure Directory Sync form.
+    @Sendable func newDirectory(_ request: Request, context: AppRequestContext) async throws -> Response {
+        pages.page("directory-new", newDirectoryPage(chrome: try await chrome(context), name: "", provider: .okta, error: nil))
+    }
+
+    /// POST …/directories: configures a directory and shows its token once.
+    @Sendable func createDirectory(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        let name = form.trimmed("name")
+        let provider = DirectoryProvider(rawValue: form.trimmed("provider"))
+        let problem: String? =
+            if name.isEmpty {
+                "Give the directory a name."
+            } else if name.count > 200 {
+                "Keep the name under 200 characters."
+            } else if provider == nil {
+                "Choose a Directory Provider from the list."
+            } else {
+                nil
+            }
+        if let problem {
+            let page = newDirectoryPage(chrome: try await chrome(context), name: name, provider: provider ?? .okta, error: problem)
+            return pages.page("directory-new", page, status: .badRequest)
+        }
+        let (token, hash) = BearerToken.generate()
+        let directory = try await store.createDirectory(name: name, provider: provider ?? .okta, tokenHash: hash)
+        await flashes.reveal(token: token, directoryID: directory.id, for: try flashKey(context))
+        let message = FlashMessage(
+            .success,
+            "Directory “\(directory.name)” is configured. Copy its SCIM Base URL and SCIM Bearer Token into \(directory.provider.displayName) now: the token is shown only once."
+        )
+        return try await redirect(to: SettingsPaths.directory(directory.id), message, context: context)
+    }
+
+    /// GET …/directories/{id}: SCIM credentials, status, regeneration and deletion.
+    @Sendable func showDirectory(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let directory = try await requireDirectory(context)
+        let status = try await store.directoryStatus(directoryID: directory.id)
+        let warnings = try await store.warnings(directoryID: directory.id, limit: 10)
+        let page = DirectoryPage(
+            chrome: try await chrome(context),
+            path: SettingsPaths.directory(directory.id),
+            name: directory.name,
+            provider: directory.provider.displayName,
+            isAzure: directory.provider == .azure,
+            created: DisplayText.time(directory.createdAt),
+            baseURL: directory.scimBaseURL(baseURL: configuration.baseURL),
+            revealedToken: await flashes.takeToken(directoryID: directory.id, for: try flashKey(context)),
+            activeUsers: status.activeUsers,
+            inactiveUsers: status.inactiveUsers,
+            groups: status.groups,
+            userCount: DisplayText.count(status.activeUsers + status.inactiveUsers, "user"),
+            groupCount: DisplayText.count(status.groups, "group"),
+            lastRequest: await lastRequestText(directoryID: directory.id),
+            hasWarnings: !warnings.isEmpty,
+            warnings: warnings.map { DirectoryPage.Warning(at: DisplayText.time($0.at), message: $0.message) }
+        )
+        return pages.page("directory", page)
+    }
+
+    /// POST …/directories/{id}/token: replaces the token; the old one stops working at once.
+    @Sendable func regenerateToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await SubmittedForm.read(request, context: context)
+        let directory = try await requireDirectory(context)
+        let (token, hash) = BearerToken.generate()
+        guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash) else { throw SettingsPageError.notFound("This directory") }
+        await flashes.reveal(token: token, directoryID: directory.id, for: try flashKey(context))
+        let message = FlashMessage(
+            .warning,
+            "A new token replaced the old one, which no longer works. Paste the new token into \(directory.provider.displayName) now: it is shown only once."
+        )
+        return try await redirect(to: SettingsPaths.directory(directory.id), message, context: context)
+    }
+
+    /// POST …/directories/{id}/delete: deletes the directory when its name was typed to confirm.
+    @Sendable func deleteDirectory(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        let directory = try await requireDirectory(context)
+        guard form.trimmed("confirmName") == directory.name else {
+            let message = FlashMessage(.error, "Nothing was deleted: type the directory's name, “\(directory.name)”, exactly to confirm.")
+            return try await redirect(to: SettingsPaths.directory(directory.id), message, context: context)
+        }
+        _ = try await store.deleteDirectory(id: directory.id)
+        let message = FlashMessage(.success, "Directory “\(directory.name)” was deleted with its users and groups.")
+        return try await redirect(to: SettingsPaths.root, message, context: context)
+    }
+
+    /// GET …/directories/{id}/requests: the directory's recent SCIM requests.
+    @Sendable func requestLogPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let directory = try await requireDirectory(context)
+        let entries = await requestLog.entries(directoryID: directory.id, limit: 200)
+        let page = RequestLogPage(
+            chrome: try await chrome(context),
+            directoryName: directory.name,
+            directoryPath: SettingsPaths.directory(directory.id),
+            capacity: requestLog.capacity,
+            hasEntries: !entries.isEmpty,
+            entries: entries.map { entry in
+                RequestLogPage.Row(
+                    time: DisplayText.time(entry.at),
+                    method: entry.method,
+                    path: entry.path,
+                    status: entry.status,
+                    statusClass: entry.status >= 400 ? "error" : "ok",
+                    duration: String(format: "%.1f ms", entry.durationMilliseconds),
+                    detail: entry.detail
+                )
+            }
+        )
+        return pages.page("request-log", page)
+    }
+
+    // MARK: Helpers
+
+    /// The form's model with `provider` chosen.
+    private func newDirectoryPage(chrome: PageChrome, name: String, provider: DirectoryProvider, error: String?) -> NewDirectoryPage {
+        NewDirectoryPage(
+            chrome: chrome,
+            error: error,
+            name: name,
+            providers: DirectoryProvider.allCases.map {
+                NewDirectoryPage.ProviderOption(value: $0.rawValue, label: $0.displayName, selected: $0 == provider)
+            }
+        )
+    }
+
+    /// `2026-11-29 08:31:02 UTC · GET /Users → 200`, or that there was none.
+    private func lastRequestText(directoryID: String) async -> String {
+        guard let entry = await requestLog.lastEntry(directoryID: directoryID) else { return "None since Roster started" }
+        let prefix = SCIMPaths.prefix + "/" + directoryID
+        let path = entry.path.hasPrefix(prefix) ? String(entry.path.dropFirst(prefix.count)) : entry.path
+        var text = "\(DisplayText.time(entry.at)) · \(entry.method) \(path.isEmpty ? "/" : path) → \(entry.status)"
+        if let detail = entry.detail { text += " (\(detail))" }
+        return text
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import RosterCore
+
+extension SettingsController {
+    /// POST …/teams: creates a team.
+    @Sendable func createTeam(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        let message: FlashMessage
+        do {
+            let team = try await store.createTeam(name: form.trimmed("name"), slug: nil)
+            message = FlashMessage(.success, "Team “\(team.name)” created. Add a group name to fill it from your identity provider.")
+        } catch let error as TeamError {
+            message = FlashMessage(.error, "No team was created: \(error.description).")
+        }
+        return try await redirect(to: SettingsPaths.root + "#team-mapping", message, context: context)
+    }
+
+    /// GET …/teams/{slug}: the team's members and where each membership comes from.
+    @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let team = try await requireTeam(context)
+        let members = try await store.teamMembers(team.id)
+        let names = try await store.mappings(team: team.id).map(\.groupName)
+        let active = members.filter(\.active).count
+        let page = TeamPage(
+            chrome: try await chrome(context),
+            path: SettingsPaths.team(team.slug),
+            name: team.name,
+            memberCountText: DisplayText.count(active, "member"),
+            groupNamesText: names.isEmpty ? "none" : names.joined(separator: ", "),
+            hasMembers: !members.isEmpty,
+            members: members.map { member in
+                TeamPage.MemberRow(
+                    path: SettingsPaths.user(directoryID: member.directoryID, userID: member.userID),
+                    userName: member.userName,
+                    status: member.active ? "active" : "deactivated",
+                    sources: Self.sourcesText(member.sources)
+                )
+            }
+        )
+        return pages.page("team", page)
+    }
+
+    /// POST …/teams/{slug}/rename.
+    @Sendable func renameTeam(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        let team = try await requireTeam(context)
+        let message: FlashMessage
+        do {
+            let renamed = try await store.renameTeam(team.id, to: form.trimmed("name"))
+            message = FlashMessage(.success, "Team “\(team.name)” is now called “\(renamed.name)”.")
+        } catch let error as TeamError {
+            message = FlashMessage(.error, "The team was not renamed: \(error.description).")
+        }
+        return try await redirect(to: SettingsPaths.team(team.slug), message, context: context)
+    }
+
+    /// POST …/teams/{slug}/delete.
+    @Sendable func deleteTeam(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await SubmittedForm.read(request, context: context)
+        let team = try await requireTeam(context)
+        try await store.deleteTeam(team.id)
+        return try await redirect(
+            to: SettingsPaths.root + "#team-mapping",
+            FlashMessage(.success, "Team “\(team.name)” was deleted."),
+            context: context
+        )
+    }
+
+    /// POST …/teams/{slug}/groups: "Add group name", saying what it did.
+    @Sendable func addGroupName(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        let team = try await requireTeam(context)
+        let groupName = form.trimmed("groupName")
+        let message: FlashMessage
+        if groupName.isEmpty {
+            message = FlashMessage(.error, "Type a group name, spelt exactly as your identity provider shows it.")
+        } else {
+            do {
+                let outcome = try await store.map(team: team.id, groupName: groupName, directoryID: nil)
+                message = Self.mappingMessage(outcome, team: team)
+            } catch let error as TeamError {
+                message = FlashMessage(.error, "The group name was not added: \(error.description).")
+            }
+        }
+        return try await redirect(to: SettingsPaths.root + "#team-mapping", message, context: context)
+    }
+
+    /// POST …/teams/{slug}/groups/remove: removes a group name; the members it alone held leave.
+    @Sendable func removeGroupName(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        let team = try await requireTeam(context)
+        let groupName = form["groupName"] ?? ""
+        let message: FlashMessage
+        do {
+            try await store.unmap(team: team.id, groupName: groupName, directoryID: nil)
+            message = FlashMessage(.success, "“\(groupName)” no longer feeds \(team.name); members no other group keeps there left the team.")
+        } catch let error as TeamError {
+            message = FlashMessage(.error, "Nothing was removed: \(error.description).")
+        }
+        return try await redirect(to: SettingsPaths.root + "#team-mapping", message, context: context)
+    }
+
+    /// What adding a group name did, in words: who joined, or why no one did.
+    static func mappingMessage(_ outcome: TeamMappingOutcome, team: Team) -> FlashMessage {
+        let name = outcome.mapping.groupName
+        if outcome.alreadyMapped {
+            return FlashMessage(.warning, "Group name already added: “\(name)” already feeds \(team.name).")
+        }
+        if outcome.matchedGroups == 0 {
+            if let suggestion = outcome.namesDifferingInCase.first {
+                return FlashMessage(
+                    .warning,
+                    "Did you mean “\(suggestion)”? (case differs) Group names match exactly, so “\(name)” was added to \(team.name) but feeds no one until a group of exactly that name is pushed."
+                )
+            }
+            return FlashMessage(
+                .warning,
+                "No group named “\(name)” has been pushed yet. The name was added to \(team.name): its members join when your identity provider pushes a group of exactly that name."
+            )
+        }
+        if outcome.membersJoined == 0 {
+            return FlashMessage(
+                .success,
+                "“\(name)” now feeds \(team.name). No one new joined: its active members were already in the team, or it has none yet."
+            )
+        }
+        return FlashMessage(.success, "\(DisplayText.count(outcome.membersJoined, "member")) of \(name) joined \(team.name).")
+    }
+}

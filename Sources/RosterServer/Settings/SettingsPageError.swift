@@ -1,0 +1,21 @@
+/// A settings request that ends on a page explaining what went wrong, with an HTTP status.
+struct SettingsPageError: Error, Sendable {
+    /// The response status.
+    var status: Int
+    /// The page's heading.
+    var heading: String
+    /// What happened.
+    var message: String
+
+    /// 404: the thing does not exist (any more).
+    static func notFound(_ what: String) -> SettingsPageError {
+        SettingsPageError(status: 404, heading: "Not found", message: "\(what) does not exist, or no longer does.")
+    }
+
+    /// 403: the form's CSRF token is missing or wrong.
+    static let csrfRejected = SettingsPageError(
+        status: 403,
+        heading: "Form expired",
+        message: "This form was not accepted: it did not come from this session's settings page. Go back, reload the page and try again."
+    )
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster {
+    /// `roster login-link EMAIL`: prints a one-time sign-in link to the settings pages.
+    struct LoginLink: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(
+            commandName: "login-link",
+            abstract: "Print a one-time sign-in link to the settings pages for an admin.",
+            discussion: """
+                The link works once, for 15 minutes, and only for an email listed in SAML_ADMINS. Run it where Roster's \
+                database is (in Docker: docker exec CONTAINER roster login-link EMAIL) and open the link in a browser.
+                """
+        )
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+        /// The public URL the link starts with.
+        @OptionGroup var address: ServerAddressOptions
+        /// The admin list.
+        @OptionGroup var adminOptions: AdminOptions
+
+        /// The admin's email.
+        @Argument(help: "An email listed in SAML_ADMINS.")
+        var email: String
+
+        /// Stores the link and prints it.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let environment = ProcessInfo.processInfo.environment
+                let address = try address.resolve(environment: environment)
+                let admins = adminOptions.allowList(environment: environment)
+                let store = try global.openDatabase(environment: environment).store
+                let access = AdminAccess(store: store, admins: admins)
+                do {
+                    let link = try await access.issueLoginLink(for: email, baseURL: address.baseURL)
+                    Console.out("Sign-in link for \(email.trimmed()) (works once, for 15 minutes):\n\(link)")
+                } catch let error as AdminAccessError {
+                    if case .storage = error { throw CommandFailure.failed(error.description) }
+                    throw CommandFailure.configuration(error.description)
+                }
+            }
+        }
+    }
+}
