@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CLI smoke test of `roster team …` and `roster events` against a real `roster serve` and a temporary SQLite file.
+# CLI smoke test of `roster team …`, `roster events` and `roster login-link` against a real `roster serve` and a
+# temporary SQLite file.
 #
 #   scripts/cli-smoke.sh                                    # uses $(swift build --show-bin-path)/roster
 #   ROSTER_BIN=.build-cli/debug/roster scripts/cli-smoke.sh # uses that binary
@@ -7,7 +8,9 @@
 # Builds nothing: build `roster` first (swift build --product roster). Steps: creates a directory with
 # `directory create --json`, starts `roster serve` on a free loopback port, pushes users and groups over SCIM (Okta
 # request shapes), then drives team create, map, list, members, events (plain, --after, --limit, --follow), unmap,
-# rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes.
+# rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes; then
+# login-link (refused without SAML_ADMINS or for a non-admin; its link works once) and, on a second server with a
+# fresh database, the first sign-in link `roster serve` prints until an admin has signed in.
 # Prints one line per failed check and `N passed, N failed` at the end. Exit status: 0 when every check passed, 1
 # otherwise (or when the run cannot be set up). Always stops the server and removes the temporary files.
 set -uo pipefail
@@ -32,9 +35,10 @@ command -v python3 >/dev/null || die "python3 is required"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-cli-smoke.XXXXXX")
 SERVER_PID=
 FOLLOW_PID=
+FIRST_PID=
 cleanup() {
     local status=$?
-    for pid in $FOLLOW_PID $SERVER_PID; do
+    for pid in $FOLLOW_PID $SERVER_PID $FIRST_PID; do
         if kill -0 "$pid" 2>/dev/null; then
             kill -TERM "$pid" 2>/dev/null || true
             for _ in $(seq 50); do
@@ -308,6 +312,7 @@ kill -TERM "$FOLLOW_PID"
 wait "$FOLLOW_PID"
 FOLLOW_RC=$?
 FOLLOW_PID=
+FIRST_PID=
 if [[ $FOLLOW_RC -eq 0 && ! -s $WORK/follow.err ]]; then
     pass
 else
@@ -331,6 +336,7 @@ else
     if [[ $FOLLOW_RC -eq 0 && $(wc -l <"$WORK/follow.out") -eq 2 ]]; then pass; else fail "events --follow --limit 2 prints 2 lines, exit 0 (exited $FOLLOW_RC)" "$(cat "$WORK/follow.out" "$WORK/follow.err")"; fi
 fi
 FOLLOW_PID=
+FIRST_PID=
 
 # --- team unmap ---
 ok "team unmap" team unmap platform-engineering "Engineering"
@@ -355,6 +361,65 @@ ok "team list when empty" team list
 if [[ $OUT == "No teams yet. Create one with: roster team create NAME" ]]; then pass; else fail "team list when empty gives a hint" "$OUT"; fi
 ok "team list --json when empty" team list --json
 json "team list --json when empty is []" 'assert d == [], d'
+
+# --- login-link and the first-start link ---
+# http_status URL: the status of a GET that does not follow redirects.
+http_status() {
+    python3 - "$1" <<'PY'
+import sys, urllib.request, urllib.error
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+try:
+    print(urllib.request.build_opener(NoRedirect).open(sys.argv[1], timeout=10).status)
+except urllib.error.HTTPError as error:
+    print(error.code)
+PY
+}
+if grep -q "Settings pages are locked: SAML_ADMINS is empty" "$WORK/server.log"; then pass; else fail "serve without SAML_ADMINS says the settings are locked" "$(cat "$WORK/server.log")"; fi
+fails "login-link without SAML_ADMINS" 2 "SAML_ADMINS is empty" login-link admin@example.com
+fails "login-link for someone not listed" 2 "eve@example.com is not listed in SAML_ADMINS" login-link eve@example.com --admins "admin@example.com"
+ok "login-link for a listed admin (spaces and case as people type them)" login-link " Admin@Example.com" --admins " admin@example.com , ops@example.com" --base-url "$BASE_URL"
+LINK=$(tail -n 1 <<<"$OUT")
+if [[ $LINK == "$BASE_URL/auth/login?token="* ]]; then pass; else fail "login-link prints the link as its last line" "$OUT"; fi
+STATUS=$(http_status "$LINK")
+if [[ $STATUS == 303 ]]; then pass; else fail "the link signs in once (303, got $STATUS)"; fi
+STATUS=$(http_status "$LINK")
+if [[ $STATUS == 400 ]]; then pass; else fail "the link does not work twice (400, got $STATUS)"; fi
+
+# A second server on a fresh database with SAML_ADMINS prints a first sign-in link until someone signs in.
+FIRST_DATABASE=sqlite:$WORK/first.sqlite
+FIRST_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+# start_first_server: runs `roster serve` on the fresh database until it is listening; output in first.log.
+start_first_server() {
+    SAML_ADMINS="first@example.com, second@example.com" "$ROSTER" serve --database-url "$FIRST_DATABASE" --host 127.0.0.1 --port "$FIRST_PORT" >"$WORK/first.log" 2>&1 &
+    FIRST_PID=$!
+    for _ in $(seq 300); do
+        grep -q "listening" "$WORK/first.log" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+stop_first_server() {
+    kill -TERM "$FIRST_PID" 2>/dev/null
+    wait "$FIRST_PID" 2>/dev/null
+}
+if start_first_server; then
+    FIRST_LINK=$(grep -o "http://127.0.0.1:$FIRST_PORT/auth/login?token=[A-Za-z0-9_-]*" "$WORK/first.log")
+    if grep -q "One-time sign-in link for first@example.com" "$WORK/first.log" && [[ -n $FIRST_LINK ]]; then pass; else fail "serve prints a first sign-in link for the first admin" "$(cat "$WORK/first.log")"; fi
+    STATUS=$(http_status "$FIRST_LINK")
+    if [[ $STATUS == 303 ]]; then pass; else fail "the first sign-in link signs in (303, got $STATUS)"; fi
+    stop_first_server
+    if start_first_server; then
+        if ! grep -q "sign-in link" "$WORK/first.log"; then pass; else fail "serve prints no link once an admin has signed in" "$(cat "$WORK/first.log")"; fi
+        stop_first_server
+    else
+        fail "roster serve restarts on the first database" "$(cat "$WORK/first.log")"
+    fi
+else
+    fail "roster serve starts with SAML_ADMINS on a fresh database" "$(cat "$WORK/first.log")"
+    stop_first_server
+fi
 
 echo "$PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]
