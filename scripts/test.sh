@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md names it and .ci/run calls it:
-#   1. the protocol core imports nothing but Foundation;
+#   1. the protocol core imports nothing but Foundation, and the embedded pages match static/;
 #   2. every unit, HTTP and replay test (swift test);
-#   3. the CLI against a live `roster serve`: teams, mappings, events (scripts/cli-smoke.sh);
-#   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh).
+#   3. the CLI against a live `roster serve`: teams, mappings, events, sign-in links (scripts/cli-smoke.sh);
+#   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh);
+#   5. the settings pages in a real headless Chromium against a live `roster serve` (scripts/e2e.sh; screenshots in
+#      test-artifacts/e2e/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -12,7 +14,9 @@ if grep -rhE '^\s*(@testable\s+)?import\s' Sources/SCIM | grep -vE '^\s*import\s
     echo "test.sh: Sources/SCIM may import only Foundation" >&2
     exit 1
 fi
+python3 scripts/embed-static.py --check
 swift build --build-tests
 swift test --skip-build
 bash scripts/cli-smoke.sh
 bash scripts/conformance.sh
+bash scripts/e2e.sh

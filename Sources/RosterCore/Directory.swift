@@ -21,6 +21,17 @@ public enum DirectoryProvider: String, Sendable, Hashable, CaseIterable, Codable
         case .generic: "Generic SCIM v2.0"
         }
     }
+
+    /// The identity provider's own name, for sentences such as "paste the token into Okta".
+    public var identityProviderName: String {
+        switch self {
+        case .okta: "Okta"
+        case .azure: "Entra ID"
+        case .onelogin: "OneLogin"
+        case .jumpcloud: "JumpCloud"
+        case .generic: "your identity provider"
+        }
+    }
 }
 
 /// A directory: one IdP connection with its own SCIM endpoint and bearer token. Users and groups belong to exactly

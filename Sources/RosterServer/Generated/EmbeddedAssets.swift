@@ -62,11 +62,12 @@ enum EmbeddedAssets {
             <summary>Regenerate token</summary>
             <form method="post" action="{{path}}/token">
               <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
-              <p>The current token stops working at once: {{provider}} cannot reach Roster until you paste the new token into it.</p>
+              <p>The current token stops working at once: {{identityProvider}} cannot reach Roster until you paste the new token into it.</p>
               <button type="submit" id="regenerate-token-button" class="danger">Regenerate token</button>
             </form>
           </details>
-          <p class="hint">In Okta: your application → Provisioning → Integration. Paste the SCIM Base URL into “SCIM connector base URL”, enter “email” as the unique identifier field for users, choose Authentication Mode “HTTP Header” and paste the token.</p>
+          {{#isOkta}}<p class="hint">In Okta: your application → Provisioning → Integration. Paste the SCIM Base URL into “SCIM connector base URL”, enter “email” as the unique identifier field for users, choose Authentication Mode “HTTP Header” and paste the token.</p>{{/isOkta}}
+          {{^isOkta}}<p class="hint">In {{identityProvider}}'s provisioning settings, paste the SCIM Base URL as the SCIM endpoint or tenant URL and the token as the bearer token (secret token).</p>{{/isOkta}}
         </section>
 
         <section class="card" id="directory-status">

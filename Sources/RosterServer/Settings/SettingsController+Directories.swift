@@ -72,7 +72,7 @@ extension SettingsController {
         await flashes.reveal(token: token, directoryID: directory.id, for: try flashKey(context))
         let message = FlashMessage(
             .success,
-            "Directory “\(directory.name)” is configured. Copy its SCIM Base URL and SCIM Bearer Token into \(directory.provider.displayName) now: the token is shown only once."
+            "Directory “\(directory.name)” is configured. Copy its SCIM Base URL and SCIM Bearer Token into \(directory.provider.identityProviderName) now: the token is shown only once."
         )
         return try await redirect(to: SettingsPaths.directory(directory.id), message, context: context)
     }
@@ -87,6 +87,8 @@ extension SettingsController {
             path: SettingsPaths.directory(directory.id),
             name: directory.name,
             provider: directory.provider.displayName,
+            identityProvider: directory.provider.identityProviderName,
+            isOkta: directory.provider == .okta,
             isAzure: directory.provider == .azure,
             created: DisplayText.time(directory.createdAt),
             baseURL: directory.scimBaseURL(baseURL: configuration.baseURL),
@@ -112,7 +114,7 @@ extension SettingsController {
         await flashes.reveal(token: token, directoryID: directory.id, for: try flashKey(context))
         let message = FlashMessage(
             .warning,
-            "A new token replaced the old one, which no longer works. Paste the new token into \(directory.provider.displayName) now: it is shown only once."
+            "A new token replaced the old one, which no longer works. Paste the new token into \(directory.provider.identityProviderName) now: it is shown only once."
         )
         return try await redirect(to: SettingsPaths.directory(directory.id), message, context: context)
     }
@@ -144,7 +146,7 @@ extension SettingsController {
                 RequestLogPage.Row(
                     time: DisplayText.time(entry.at),
                     method: entry.method,
-                    path: entry.path,
+                    path: Self.displayPath(entry),
                     status: entry.status,
                     statusClass: entry.status >= 400 ? "error" : "ok",
                     duration: String(format: "%.1f ms", entry.durationMilliseconds),
@@ -172,10 +174,19 @@ extension SettingsController {
     /// `2026-11-29 08:31:02 UTC · GET /Users → 200`, or that there was none.
     private func lastRequestText(directoryID: String) async -> String {
         guard let entry = await requestLog.lastEntry(directoryID: directoryID) else { return "None since Roster started" }
-        let prefix = SCIMPaths.prefix + "/" + directoryID
-        let path = entry.path.hasPrefix(prefix) ? String(entry.path.dropFirst(prefix.count)) : entry.path
-        var text = "\(DisplayText.time(entry.at)) · \(entry.method) \(path.isEmpty ? "/" : path) → \(entry.status)"
+        var text = "\(DisplayText.time(entry.at)) · \(entry.method) \(Self.displayPath(entry)) → \(entry.status)"
         if let detail = entry.detail { text += " (\(detail))" }
         return text
+    }
+
+    /// A logged request's path relative to its directory's SCIM Base URL, with the query decoded for reading:
+    /// `/Users?filter=userName eq "a@b.c"`.
+    static func displayPath(_ entry: RequestLog.Entry) -> String {
+        let prefix = SCIMPaths.prefix + "/" + entry.directoryID
+        var path = entry.path.hasPrefix(prefix) ? String(entry.path.dropFirst(prefix.count)) : entry.path
+        if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
+        guard let question = path.firstIndex(of: "?") else { return path }
+        let query = QueryString(String(path[path.index(after: question)...])).items.map { $0.value.isEmpty ? $0.name : $0.name + "=" + $0.value }
+        return path[..<question] + "?" + query.joined(separator: "&")
     }
 }

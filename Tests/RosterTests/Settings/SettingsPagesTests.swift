@@ -281,6 +281,7 @@ import Testing
             #expect(log.contains("A valid bearer token for this directory is required."))
             #expect(log.contains(#"<td class="request-status">201</td>"#))
             #expect(log.contains("access_token=[redacted]"))
+            #expect(log.contains(#"<code>/Users?filter=userName eq &quot;a@b.c&quot;&amp;access_token=[redacted]</code>"#), "relative, decoded")
             #expect(!log.contains("s3cret"))
             #expect(!log.contains(directory.token))
             let rows = log.components(separatedBy: #"<tr class="request-row"#).count - 1

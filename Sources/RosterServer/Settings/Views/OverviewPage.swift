@@ -96,6 +96,10 @@ struct DirectoryPage {
     var name: String
     /// Its provider's name.
     var provider: String
+    /// The identity provider's own name ("Okta").
+    var identityProvider: String
+    /// Whether it is Okta, for the Okta walkthrough.
+    var isOkta: Bool
     /// Whether it is Entra ID (Azure), whose URL carries a flag.
     var isAzure: Bool
     /// When it was configured.

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End-to-end browser test of the admin settings pages (/settings/organization/dsync) in headless Chromium.
+#
+#   scripts/e2e.sh                                   # uses $(swift build --show-bin-path)/roster
+#   ROSTER_BIN=.build-cli/debug/roster scripts/e2e.sh  # uses that binary
+#
+# Builds nothing: build `roster` first (swift build --product roster).
+# 1. installs chromium and chromium-driver with apt-get when `chromium` or `chromedriver` is missing;
+# 2. installs selenium (pinned in scripts/e2e-requirements.txt) into .build/e2e-venv;
+# 3. starts `roster serve` on a free loopback port with a temporary SQLite file and SAML_ADMINS=admin@example.com;
+# 4. runs Tests/e2e/settings_e2e.py: sign-in link, directory setup, an Okta-shaped SCIM push, team mapping, the
+#    user, team, group and request-log pages, HTML escaping. Screenshots go to test-artifacts/e2e/;
+# 5. always stops the server and removes the temporary files; prints the server's log tail on failure.
+# Prints one line per check and `N passed, N failed`. Exit status: 0 when every check passed; 1 when one failed or
+# the run could not be set up.
+#
+# Environment: ROSTER_BIN (the binary to test), SWIFT_SCRATCH_PATH (default .build; where to look for it).
+# Works as root on a clean machine: it installs what it needs with apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export PATH="/opt/swift/usr/bin:$PATH"
+
+SCRATCH=${SWIFT_SCRATCH_PATH:-$ROOT/.build}
+VENV=$ROOT/.build/e2e-venv
+REQUIREMENTS=$ROOT/scripts/e2e-requirements.txt
+ARTIFACTS=$ROOT/test-artifacts/e2e
+
+say() { echo "e2e.sh: $*" >&2; }
+die() {
+    say "$*"
+    exit 1
+}
+
+# --- the roster binary (never built here) ---
+if [[ -n ${ROSTER_BIN:-} ]]; then
+    ROSTER=$ROSTER_BIN
+else
+    command -v swift >/dev/null || die "swift is not on PATH: set ROSTER_BIN to a built roster binary"
+    BIN_PATH=$(swift build --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null) ||
+        die "cannot find the build directory (swift build --scratch-path $SCRATCH --show-bin-path failed)"
+    ROSTER=$BIN_PATH/roster
+fi
+[[ -x $ROSTER ]] || die "no roster executable at $ROSTER: build it with \`swift build --product roster\` or set ROSTER_BIN"
+ROSTER=$(cd "$(dirname "$ROSTER")" && pwd)/$(basename "$ROSTER")
+
+# --- 1. the browser and its driver, from Debian ---
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing chromium and chromium-driver"
+    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# --- 2. selenium in a venv (reinstalled only when the requirements change) ---
+install_venv() {
+    local stamp=$VENV/.requirements.sha256 wanted
+    wanted=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
+    if [[ -x $VENV/bin/python && -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
+        return
+    fi
+    rm -rf "$VENV"
+    mkdir -p "$(dirname "$VENV")"
+    if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
+        say "python3 -m venv failed; installing python3-venv"
+        rm -rf "$VENV"
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$VENV"
+    fi
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+    echo "$wanted" >"$VENV/.requirements.sha256"
+}
+say "installing selenium into $VENV"
+install_venv
+
+# --- 3. start roster serve ---
+rm -rf "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-e2e.XXXXXX")
+SERVER_PID=
+TEST_PID=
+cleanup() {
+    local status=$?
+    for pid in $TEST_PID $SERVER_PID; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            for _ in $(seq 50); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill -KILL "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    if [[ $status -ne 0 && -s $WORK/server.log ]]; then
+        say "last lines of the server's log:"
+        tail -n 40 "$WORK/server.log" >&2
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+BASE_URL=http://127.0.0.1:$PORT
+DATABASE=sqlite:$WORK/roster.db
+# Every setting is given here, so none comes from the caller's environment.
+env SAML_ADMINS=admin@example.com SAML_DATABASE_URL="$DATABASE" HOST=127.0.0.1 PORT="$PORT" BASE_URL="$BASE_URL" \
+    "$ROSTER" serve >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+# answers: GET /settings/organization/dsync gets an HTTP response, whatever its status.
+answers() {
+    "$VENV/bin/python" - "$BASE_URL/settings/organization/dsync" <<'PYTHON' 2>/dev/null
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=2).close()
+except urllib.error.HTTPError:
+    pass
+PYTHON
+}
+ready=
+for _ in $(seq 300); do
+    kill -0 "$SERVER_PID" 2>/dev/null || die "roster serve exited before answering"
+    if answers; then
+        ready=1
+        break
+    fi
+    sleep 0.2
+done
+[[ -n $ready ]] || die "roster serve does not answer GET $BASE_URL/settings/organization/dsync after 60 s"
+say "roster serve is answering on $BASE_URL"
+
+# --- 4. the browser test ---
+# In the background and waited for, so that an INT or TERM reaches the traps at once. TMPDIR inside $WORK, so that
+# the profile and socket directories Chromium leaves behind are removed with it.
+mkdir -p "$WORK/tmp"
+TMPDIR=$WORK/tmp timeout 900 "$VENV/bin/python" "$ROOT/Tests/e2e/settings_e2e.py" "$ROSTER" "$BASE_URL" "$DATABASE" \
+    --artifacts "$ARTIFACTS" &
+TEST_PID=$!
+status=0
+wait "$TEST_PID" || status=$?
+TEST_PID=
+say "screenshots are in ${ARTIFACTS#"$ROOT"/}/"
+exit "$status"
