@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The SCIM 2.0 protocol: resources, schemas, filters, PATCH, projection, messages. No I/O.
@@ -37,7 +39,8 @@ let package = Package(
             ]
         ),
         // The HTTP layer (Hummingbird 2): SCIM routes under /api/scim/v2.0/{directoryId}, the settings pages under
-        // /settings/organization/dsync (Mustache templates compiled in from static/), admin sign-in.
+        // /settings/organization/dsync (Mustache templates compiled in from static/), admin sign-in, the read API
+        // under /api/v1, and the webhook worker (a Service that POSTs outbox events with AsyncHTTPClient).
         .target(
             name: "RosterServer",
             dependencies: [
@@ -46,6 +49,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The executable: serve, directory management.

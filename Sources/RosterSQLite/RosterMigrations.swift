@@ -17,6 +17,9 @@ enum RosterMigrations {
         migrator.registerMigration("v4: admin sign-in links and sessions") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5: webhook endpoints and deliveries, API keys") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -168,6 +171,47 @@ enum RosterMigrations {
             method TEXT NOT NULL,
             first_at INTEGER NOT NULL,
             last_at INTEGER NOT NULL
+        );
+        """
+
+    /// Webhook endpoints with their position in the outbox (`cursor`), one delivery row per (endpoint, event) with
+    /// its attempts, and read-API keys stored as hashes. Signing secrets are stored as they are: a receiver needs the
+    /// same secret to check the HMAC, so it cannot be a hash.
+    static let v5 = """
+        CREATE TABLE webhook_endpoint (
+            id TEXT PRIMARY KEY NOT NULL,
+            url TEXT NOT NULL,
+            event_types TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            secret TEXT NOT NULL,
+            previous_secret TEXT,
+            previous_secret_expires_at INTEGER,
+            cursor INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE webhook_delivery (
+            endpoint_id TEXT NOT NULL REFERENCES webhook_endpoint(id) ON DELETE CASCADE,
+            sequence INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            first_attempt_at INTEGER,
+            next_attempt_at INTEGER,
+            last_status INTEGER,
+            last_response TEXT,
+            delivered_at INTEGER,
+            PRIMARY KEY (endpoint_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE INDEX webhook_delivery_pending ON webhook_delivery(endpoint_id, state, sequence);
+        CREATE TABLE api_key (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            token_hash BLOB NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            last_used_at INTEGER,
+            revoked_at INTEGER
         );
         """
 }

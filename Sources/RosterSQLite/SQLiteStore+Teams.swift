@@ -196,19 +196,7 @@ extension SQLiteStore: TeamStore {
                     WHERE sequence > ? ORDER BY sequence LIMIT ?
                     """,
                 arguments: [sequence, limit]
-            ).map { row in
-                let previous: String? = row[6]
-                return OutboxEvent(
-                    sequence: row[0],
-                    id: row[1],
-                    type: row[2],
-                    directoryID: row[3],
-                    resourceID: row[4],
-                    data: (try? JSONParser().parse(row[5] as String)) ?? .null,
-                    previousAttributes: try previous.map { try JSONParser().parse($0) },
-                    createdAt: row[7]
-                )
-            }
+            ).map(SQLiteStore.event(from:))
         }
     }
 

@@ -131,6 +131,19 @@ struct TeamSync {
         }
     }
 
+    /// Removes a manual membership; true when there was one. The user leaves the team unless a group holds them.
+    func removeManual(team: String, userRow: Int64) throws -> Bool {
+        try db.execute(
+            sql: "DELETE FROM team_membership WHERE team_id = ? AND user_row = ? AND source_group_row IS NULL",
+            arguments: [team, userRow]
+        )
+        guard db.changesCount > 0 else { return false }
+        if try !holds(team: team, userRow: userRow), try userIsActive(userRow) {
+            try event("team.member_removed", team: team, userRow: userRow, group: nil)
+        }
+        return true
+    }
+
     // MARK: Rows
 
     /// Adds a (team, user, group) row; true when the user joined the team by it (and is active).

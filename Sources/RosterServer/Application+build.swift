@@ -3,30 +3,44 @@ import Logging
 import RosterCore
 import SCIM
 
-/// Builds the Roster HTTP application: the router of ``buildRouter(configuration:store:logger:requestLog:)`` served on
-/// `configuration.host`:`configuration.port`.
+/// Builds the Roster HTTP application: the router of ``buildRouter(configuration:store:logger:requestLog:webhooks:)``
+/// served on `configuration.host`:`configuration.port`, with the ``WebhookWorker`` running beside it until graceful
+/// shutdown.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: some RosterStorage,
     logger: Logger,
-    requestLog: RequestLog = RequestLog()
+    requestLog: RequestLog = RequestLog(),
+    webhooks: WebhookWorkerConfiguration = .init(),
+    webhookTransport: any WebhookTransport = HTTPClientWebhookTransport()
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, logger: logger, requestLog: requestLog)
+    let router = buildRouter(
+        configuration: configuration,
+        store: store,
+        logger: logger,
+        requestLog: requestLog,
+        webhookTransport: webhookTransport,
+        webhookRetryWindow: webhooks.retryPolicy.window
+    )
+    let worker = WebhookWorker(store: store, transport: webhookTransport, configuration: webhooks, logger: logger)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
+        services: [worker],
         logger: logger
     )
 }
 
 /// Builds the whole router: the SCIM endpoints (see ``addSCIMRoutes(to:configuration:store:requestLog:)``), the
-/// settings pages under `/settings/organization/dsync`, admin sign-in under `/auth`, and the embedded assets under
-/// `/static`.
+/// settings pages under `/settings/organization/dsync`, admin sign-in under `/auth`, the read API under `/api/v1`,
+/// and the embedded assets under `/static`.
 public func buildRouter(
     configuration: ServerConfiguration,
     store: some RosterStorage,
     logger: Logger,
-    requestLog: RequestLog = RequestLog()
+    requestLog: RequestLog = RequestLog(),
+    webhookTransport: any WebhookTransport = HTTPClientWebhookTransport(),
+    webhookRetryWindow: Int64 = RetryPolicy().window
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -41,10 +55,13 @@ public func buildRouter(
         configuration: configuration,
         pages: pages,
         flashes: flashes,
-        requestLog: requestLog
+        requestLog: requestLog,
+        webhookTransport: webhookTransport,
+        webhookRetryWindow: webhookRetryWindow
     ).addRoutes(
         to: router.group(RouterPath(SettingsPaths.root)).add(middleware: AdminSessionMiddleware(access: access, pages: pages, cookies: cookies))
     )
+    ReadAPIController(store: store).addRoutes(to: router)
     StaticFilesController().addRoutes(to: router)
     router.get("/") { _, _ in Response.redirect(to: SettingsPaths.root, type: .found) }
     router.get("/settings") { _, _ in Response.redirect(to: SettingsPaths.root, type: .found) }

@@ -23,23 +23,12 @@ struct BearerAuthenticationMiddleware<Context: RequestContext, Store: RosterStor
         guard let path = SCIMRequestPath(path: request.uri.path) else {
             return try await next(request, context)
         }
-        let token = BearerAuthenticationMiddleware.bearerToken(in: request.headers[.authorization])
+        let token = AuthorizationHeader.bearerToken(in: request.headers[.authorization])
         let storedHash = path.directoryID.isEmpty ? nil : try await store.tokenHash(directoryID: path.directoryID)
         let matches = BearerToken.matches(token ?? "", storedHash: storedHash ?? BearerAuthenticationMiddleware.placeholderHash)
         guard token != nil, storedHash != nil, matches else {
             throw SCIMError(status: 401, detail: "A valid bearer token for this directory is required.")
         }
         return try await next(request, context)
-    }
-
-    /// The token of an `Authorization` header using the Bearer scheme (scheme name in any case); nil otherwise.
-    static func bearerToken(in header: String?) -> String? {
-        guard let header else { return nil }
-        let trimmed = header.drop { $0 == " " || $0 == "\t" }
-        guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return nil }
-        guard trimmed[..<space].lowercased() == "bearer" else { return nil }
-        var token = trimmed[space...].drop { $0 == " " || $0 == "\t" }
-        while let last = token.last, last == " " || last == "\t" { token.removeLast() }
-        return token.isEmpty ? nil : String(token)
     }
 }

@@ -11,7 +11,7 @@ struct Roster: AsyncParsableCommand {
         abstract: "A self-hosted SCIM 2.0 directory-sync server.",
         discussion: """
             Every option that has an environment variable reads it when the flag is not given: SAML_DATABASE_URL, \
-            BASE_URL, HOST, PORT, SAML_ADMINS, MAX_BODY_BYTES. Invalid configuration exits with status 2.
+            BASE_URL, HOST, PORT, SAML_ADMINS, MAX_BODY_BYTES, WEBHOOK_RETRY_HOURS. Invalid configuration exits with status 2.
             """,
         subcommands: [Serve.self, LoginLink.self, DirectoryCommands.self, TeamCommands.self, Events.self]
     )

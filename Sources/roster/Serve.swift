@@ -28,6 +28,16 @@ extension Roster {
         )
         var maxBodyBytes: String?
 
+        /// `--webhook-retry-hours`, else `WEBHOOK_RETRY_HOURS`.
+        @Option(
+            name: .customLong("webhook-retry-hours"),
+            help: ArgumentHelp(
+                "How long a failing webhook delivery is retried before it is dead-lettered, in hours (env WEBHOOK_RETRY_HOURS; default 72).",
+                valueName: "hours"
+            )
+        )
+        var webhookRetryHours: String?
+
         /// 10 MiB.
         static let defaultMaxBodyBytes = 10_485_760
 
@@ -40,6 +50,11 @@ extension Roster {
                 if let text = Setting.maxBodyBytes.value(flag: maxBodyBytes, environment: environment) {
                     bodyLimit = try Setting.maxBodyBytes.integer(text, in: 1...Int.max, expected: "a positive number of bytes")
                 }
+                var retryPolicy = RetryPolicy()
+                if let text = Setting.webhookRetryHours.value(flag: webhookRetryHours, environment: environment) {
+                    let hours = try Setting.webhookRetryHours.integer(text, in: 1...8760, expected: "a number of hours from 1 to 8760")
+                    retryPolicy.window = Int64(hours) * 3_600_000
+                }
                 let database = try global.openDatabase(environment: environment)
                 let admins = adminOptions.allowList(environment: environment)
                 let configuration = ServerConfiguration(
@@ -49,7 +64,12 @@ extension Roster {
                     maxBodyBytes: bodyLimit,
                     admins: admins
                 )
-                let app = buildApplication(configuration: configuration, store: database.store, logger: Logger(label: "roster"))
+                let app = buildApplication(
+                    configuration: configuration,
+                    store: database.store,
+                    logger: Logger(label: "roster"),
+                    webhooks: WebhookWorkerConfiguration(retryPolicy: retryPolicy)
+                )
                 Console.out("Starting Roster on \(address.listeningURL)")
                 Console.out("Settings: \(address.baseURL)/settings/organization/dsync")
                 Console.out("SCIM Base URLs: \(SCIMPaths.base(baseURL: address.baseURL, directoryID: "{directoryId}"))")

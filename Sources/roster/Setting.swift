@@ -37,6 +37,8 @@ extension Setting {
     static let port = Setting(flag: "--port", variable: "PORT")
     /// `SAML_ADMINS`.
     static let admins = Setting(flag: "--admins", variable: "SAML_ADMINS")
+    /// `WEBHOOK_RETRY_HOURS`.
+    static let webhookRetryHours = Setting(flag: "--webhook-retry-hours", variable: "WEBHOOK_RETRY_HOURS")
     /// `MAX_BODY_BYTES`.
     static let maxBodyBytes = Setting(flag: "--max-body-bytes", variable: "MAX_BODY_BYTES")
 }

@@ -4,6 +4,56 @@
 enum EmbeddedAssets {
     /// The Mustache templates by name (the file name without `.mustache`).
     static let templates: [String: String] = [
+        "api-keys": #"""
+        {{<layout}}
+        {{$title}}API keys{{/title}}
+        {{$body}}
+        <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a></p>
+        <h1>API keys</h1>
+        <p class="lead">Keys for the read API at <code>/api/v1</code> (<a href="/api/v1/openapi.json">OpenAPI document</a>): <code>Authorization: Bearer rst_…</code>.</p>
+        {{#revealedKey}}
+        <section class="card">
+          <h2>New key</h2>
+          <div class="copy-row">
+            <input id="api-key-value" readonly value="{{revealedKey}}">
+            <button type="button" class="copy-button secondary" data-copy-target="api-key-value" hidden>Copy</button>
+          </div>
+          <p class="notice">Copy the key now: it is shown only this once. Roster keeps only a hash of it.</p>
+        </section>
+        {{/revealedKey}}
+        <section class="card">
+          <h2>Keys</h2>
+          {{#hasKeys}}
+          <div class="table-scroll">
+          <table id="api-keys" class="table">
+            <thead><tr><th>Name</th><th>Key</th><th>Created</th><th>Last used</th><th>Status</th><th></th></tr></thead>
+            <tbody>
+            {{#keys}}
+              <tr class="api-key-row">
+                <td class="wrap">{{name}}</td><td><code>{{prefix}}…</code></td><td>{{created}}</td><td>{{lastUsed}}</td><td>{{status}}</td>
+                <td>{{#live}}
+                  <form method="post" action="{{revokePath}}">
+                    <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+                    <button type="submit" class="danger revoke-button">Revoke</button>
+                  </form>{{/live}}</td>
+              </tr>
+            {{/keys}}
+            </tbody>
+          </table>
+          </div>
+          {{/hasKeys}}
+          {{^hasKeys}}<p id="no-api-keys">No key yet.</p>{{/hasKeys}}
+          <form id="create-api-key" method="post" action="/settings/organization/dsync/api-keys" class="inline-form">
+            <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+            <label for="api-key-name">Name</label>
+            <input id="api-key-name" name="name" required maxlength="200" placeholder="e.g. Production app">
+            <button type="submit" id="create-api-key-button">Create key</button>
+          </form>
+        </section>
+        {{/body}}
+        {{/layout}}
+
+        """#,
         "directory-new": #"""
         {{<layout}}
         {{$title}}Configure Directory Sync{{/title}}
@@ -198,6 +248,15 @@ enum EmbeddedAssets {
         {{/layout}}
 
         """#,
+        "event-type-choices": #"""
+        <fieldset class="event-types">
+          <legend>Events to send (none checked: all)</legend>
+          {{#eventTypes}}
+          <label class="checkbox"><input type="checkbox" name="eventType" value="{{name}}"{{#checked}} checked{{/checked}}> <code>{{name}}</code></label>
+          {{/eventTypes}}
+        </fieldset>
+
+        """#,
         "groups": #"""
         {{<layout}}
         {{$title}}Groups · {{directoryName}}{{/title}}
@@ -245,6 +304,8 @@ enum EmbeddedAssets {
           <a class="brand" href="/settings/organization/dsync">Roster</a>
           {{#chrome.signedIn}}
           <nav class="account">
+            <a href="/settings/organization/dsync/webhooks">Webhooks</a>
+            <a href="/settings/organization/dsync/api-keys">API keys</a>
             <span class="who wrap">{{chrome.email}}</span>
             <form id="sign-out-form" method="post" action="/auth/sign-out">
               <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
@@ -459,10 +520,348 @@ enum EmbeddedAssets {
         {{/layout}}
 
         """#,
+        "webhook": #"""
+        {{<layout}}
+        {{$title}}Webhook{{/title}}
+        {{$body}}
+        <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a> › <a href="/settings/organization/dsync/webhooks">Webhooks</a></p>
+        <h1 class="wrap">{{url}}</h1>
+        <p class="muted">{{status}} · events: {{types}}</p>
+
+        <section class="card" id="webhook-secret">
+          <h2>Signing secret</h2>
+          {{#revealedSecret}}
+          <div class="copy-row">
+            <input id="webhook-secret-value" readonly value="{{revealedSecret}}">
+            <button type="button" class="copy-button secondary" data-copy-target="webhook-secret-value" hidden>Copy</button>
+          </div>
+          <p class="notice">Copy the secret now: it is shown only this once.</p>
+          {{/revealedSecret}}
+          {{^revealedSecret}}<p><span id="webhook-secret-masked" class="masked">whsec_••••••••••••••••</span></p>{{/revealedSecret}}
+          {{#overlapUntil}}<p class="hint">The previous secret also signs until {{overlapUntil}}.</p>{{/overlapUntil}}
+          <p class="hint">Each POST carries <code>Roster-Signature: t=UNIX_TIME,v1=HEX</code>, the HMAC-SHA256 of <code>t.body</code> under the secret. See the README for how to check it.</p>
+          <details class="confirm">
+            <summary>Rotate secret</summary>
+            <form method="post" action="{{path}}/rotate">
+              <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+              <p>A new secret signs from now on; the current one also signs for 24 more hours, so you can switch the receiver without losing deliveries.</p>
+              <button type="submit" id="rotate-secret-button" class="danger">Rotate secret</button>
+            </form>
+          </details>
+        </section>
+
+        <section class="card">
+          <h2>Settings</h2>
+          <form id="update-webhook" method="post" action="{{path}}" class="stacked-form">
+            <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+            <label for="webhook-url">URL</label>
+            <input id="webhook-url" name="url" type="url" required maxlength="2000" value="{{url}}">
+            {{>event-type-choices}}
+            <label class="checkbox"><input type="checkbox" name="enabled" value="1"{{#enabled}} checked{{/enabled}}> Enabled (a disabled endpoint keeps its queue and resumes where it stopped)</label>
+            <div class="actions"><button type="submit" class="secondary">Save</button></div>
+          </form>
+          <form id="test-webhook" method="post" action="{{path}}/test" class="inline-form">
+            <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+            <button type="submit" class="secondary" id="send-test-event">Send test event</button>
+          </form>
+        </section>
+
+        <section class="card">
+          <h2>Deliveries</h2>
+          {{#hasDeliveries}}
+          <div class="table-scroll">
+          <table id="webhook-deliveries" class="table">
+            <thead><tr><th>Event</th><th>Type</th><th>State</th><th>Attempts</th><th>Last answer</th><th>Next retry</th><th></th></tr></thead>
+            <tbody>
+            {{#deliveries}}
+              <tr class="delivery-row state-{{state}}">
+                <td><code>#{{sequence}}</code></td>
+                <td><code>{{eventType}}</code></td>
+                <td class="delivery-state">{{state}}</td>
+                <td>{{attempts}}</td>
+                <td class="wrap">{{lastAnswer}}</td>
+                <td>{{nextAttempt}}</td>
+                <td>
+                  <form method="post" action="{{redeliverPath}}">
+                    <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+                    <input type="hidden" name="sequence" value="{{sequence}}">
+                    <button type="submit" class="secondary redeliver-button">Redeliver</button>
+                  </form>
+                </td>
+              </tr>
+            {{/deliveries}}
+            </tbody>
+          </table>
+          </div>
+          {{/hasDeliveries}}
+          {{^hasDeliveries}}<p id="no-deliveries">Nothing sent yet: events committed after the endpoint was added are sent here.</p>{{/hasDeliveries}}
+          <form id="redeliver-any" method="post" action="{{path}}/redeliver" class="inline-form">
+            <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+            <label for="redeliver-sequence">Redeliver event #</label>
+            <input id="redeliver-sequence" name="sequence" inputmode="numeric" pattern="[0-9]+" required>
+            <button type="submit" class="secondary">Redeliver</button>
+          </form>
+        </section>
+
+        <section class="card danger-zone">
+          <h2>Delete endpoint</h2>
+          <details class="confirm">
+            <summary>Delete endpoint</summary>
+            <form method="post" action="{{path}}/delete">
+              <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+              <p>Stops all deliveries to this URL and forgets their log.</p>
+              <button type="submit" class="danger">Delete this endpoint</button>
+            </form>
+          </details>
+        </section>
+        {{/body}}
+        {{/layout}}
+
+        """#,
+        "webhooks": #"""
+        {{<layout}}
+        {{$title}}Webhooks{{/title}}
+        {{$body}}
+        <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a></p>
+        <h1>Webhooks</h1>
+        <p class="lead">Roster POSTs every change (users, groups, team memberships) to these endpoints, signed, in order, retrying for up to {{retryWindow}}.</p>
+        <section class="card">
+          <h2>Endpoints</h2>
+          {{#hasEndpoints}}
+          <div class="table-scroll">
+          <table id="webhook-endpoints" class="table">
+            <thead><tr><th>URL</th><th>Events</th><th>Status</th></tr></thead>
+            <tbody>
+            {{#endpoints}}
+              <tr class="webhook-row"><td class="wrap"><a class="webhook-link" href="{{path}}">{{url}}</a></td><td class="wrap">{{types}}</td><td>{{status}}</td></tr>
+            {{/endpoints}}
+            </tbody>
+          </table>
+          </div>
+          {{/hasEndpoints}}
+          {{^hasEndpoints}}<p id="no-webhooks">No endpoint yet.</p>{{/hasEndpoints}}
+        </section>
+        <section class="card">
+          <h2>Add an endpoint</h2>
+          <form id="create-webhook" method="post" action="/settings/organization/dsync/webhooks" class="stacked-form">
+            <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+            <label for="webhook-url">URL</label>
+            <input id="webhook-url" name="url" type="url" required maxlength="2000" placeholder="https://app.example.com/roster-webhooks">
+            {{>event-type-choices}}
+            <div class="actions"><button id="create-webhook-button" type="submit">Add endpoint</button></div>
+          </form>
+        </section>
+        {{/body}}
+        {{/layout}}
+
+        """#,
     ]
 
     /// The files served under `/static/`, by file name.
     static let files: [String: String] = [
+        "openapi.json": ##"""
+        {
+          "openapi": "3.0.3",
+          "info": {
+            "title": "Roster read API",
+            "version": "1",
+            "description": "Users, groups and teams as Roster keeps them in step with your identity provider, and the ordered event feed. Every route but this document needs an API key from the settings page: Authorization: Bearer rst_…. Lists are keyset-paginated: pass next_cursor back as cursor until it is null."
+          },
+          "servers": [{ "url": "/api/v1" }],
+          "security": [{ "apiKey": [] }],
+          "paths": {
+            "/users": {
+              "get": {
+                "summary": "List users",
+                "operationId": "listUsers",
+                "parameters": [
+                  { "name": "email", "in": "query", "schema": { "type": "string" }, "description": "Only users with this email (ignoring case)." },
+                  { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["active", "deactivated"] } },
+                  { "name": "team", "in": "query", "schema": { "type": "string" }, "description": "Only members of this team (id or slug)." },
+                  { "name": "directory_id", "in": "query", "schema": { "type": "string" } },
+                  { "$ref": "#/components/parameters/cursor" },
+                  { "$ref": "#/components/parameters/limit" }
+                ],
+                "responses": {
+                  "200": { "description": "A page of users.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UserList" } } } },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/users/{id}": {
+              "get": {
+                "summary": "Get a user",
+                "operationId": "getUser",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                  "200": { "description": "The user.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } },
+                  "401": { "$ref": "#/components/responses/Error" },
+                  "404": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/groups": {
+              "get": {
+                "summary": "List groups",
+                "operationId": "listGroups",
+                "parameters": [
+                  { "name": "directory_id", "in": "query", "schema": { "type": "string" } },
+                  { "$ref": "#/components/parameters/cursor" },
+                  { "$ref": "#/components/parameters/limit" }
+                ],
+                "responses": {
+                  "200": { "description": "A page of groups.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/GroupList" } } } },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/teams": {
+              "get": {
+                "summary": "List teams",
+                "operationId": "listTeams",
+                "responses": {
+                  "200": { "description": "Every team with its group names and active member count.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TeamList" } } } },
+                  "401": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/teams/{id}/members": {
+              "get": {
+                "summary": "List a team's members",
+                "operationId": "listTeamMembers",
+                "parameters": [
+                  { "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "The team's id or slug." },
+                  { "$ref": "#/components/parameters/cursor" },
+                  { "$ref": "#/components/parameters/limit" }
+                ],
+                "responses": {
+                  "200": { "description": "A page of members (deactivated users included, with active false).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UserList" } } } },
+                  "401": { "$ref": "#/components/responses/Error" },
+                  "404": { "$ref": "#/components/responses/Error" }
+                }
+              },
+              "post": {
+                "summary": "Add a manual member",
+                "operationId": "addTeamMember",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "type": "object", "required": ["user_id"], "properties": { "user_id": { "type": "string" } } } } }
+                },
+                "responses": {
+                  "201": { "description": "Added.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } },
+                  "200": { "description": "Already a manual member.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" },
+                  "404": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/teams/{id}/members/{userId}": {
+              "delete": {
+                "summary": "Remove a manual member",
+                "operationId": "removeTeamMember",
+                "description": "Removes the manual membership only; memberships from mapped groups follow the groups.",
+                "parameters": [
+                  { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                  { "name": "userId", "in": "path", "required": true, "schema": { "type": "string" } }
+                ],
+                "responses": {
+                  "204": { "description": "Removed." },
+                  "401": { "$ref": "#/components/responses/Error" },
+                  "404": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            },
+            "/events": {
+              "get": {
+                "summary": "The ordered event feed",
+                "operationId": "listEvents",
+                "description": "Events in commit order after the sequence number `after`; continue with next_after. The same events webhooks carry.",
+                "parameters": [
+                  { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 } },
+                  { "$ref": "#/components/parameters/limit" }
+                ],
+                "responses": {
+                  "200": { "description": "Events.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/EventList" } } } },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" }
+                }
+              }
+            }
+          },
+          "components": {
+            "securitySchemes": { "apiKey": { "type": "http", "scheme": "bearer" } },
+            "parameters": {
+              "cursor": { "name": "cursor", "in": "query", "schema": { "type": "string" }, "description": "The next_cursor of the previous page." },
+              "limit": { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 } }
+            },
+            "responses": {
+              "Error": {
+                "description": "An error.",
+                "content": { "application/json": { "schema": { "type": "object", "properties": { "error": { "type": "object", "properties": { "status": { "type": "integer" }, "message": { "type": "string" } } } } } } }
+              }
+            },
+            "schemas": {
+              "TeamRef": { "type": "object", "properties": { "id": { "type": "string" }, "name": { "type": "string" }, "slug": { "type": "string" } } },
+              "User": {
+                "type": "object",
+                "properties": {
+                  "id": { "type": "string" },
+                  "directory_id": { "type": "string" },
+                  "user_name": { "type": "string" },
+                  "active": { "type": "boolean" },
+                  "teams": { "type": "array", "items": { "$ref": "#/components/schemas/TeamRef" } },
+                  "created_at": { "type": "string", "format": "date-time" },
+                  "updated_at": { "type": "string", "format": "date-time" },
+                  "attributes": { "type": "object", "description": "The SCIM attributes as the identity provider sent them." }
+                }
+              },
+              "Group": {
+                "type": "object",
+                "properties": {
+                  "id": { "type": "string" },
+                  "directory_id": { "type": "string" },
+                  "display_name": { "type": "string" },
+                  "member_count": { "type": "integer" },
+                  "created_at": { "type": "string", "format": "date-time" },
+                  "updated_at": { "type": "string", "format": "date-time" }
+                }
+              },
+              "Team": {
+                "type": "object",
+                "properties": {
+                  "id": { "type": "string" },
+                  "name": { "type": "string" },
+                  "slug": { "type": "string" },
+                  "group_names": { "type": "array", "items": { "type": "string" } },
+                  "member_count": { "type": "integer" },
+                  "created_at": { "type": "string", "format": "date-time" }
+                }
+              },
+              "Event": {
+                "type": "object",
+                "properties": {
+                  "id": { "type": "string" },
+                  "type": { "type": "string" },
+                  "sequence": { "type": "integer" },
+                  "created_at": { "type": "string", "format": "date-time" },
+                  "directory_id": { "type": "string", "nullable": true },
+                  "data": { "type": "object" },
+                  "previous_attributes": { "type": "object", "nullable": true }
+                }
+              },
+              "UserList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/User" } }, "next_cursor": { "type": "string", "nullable": true } } },
+              "GroupList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Group" } }, "next_cursor": { "type": "string", "nullable": true } } },
+              "TeamList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Team" } }, "next_cursor": { "type": "string", "nullable": true } } },
+              "EventList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } }, "next_after": { "type": "string" } } }
+            }
+          }
+        }
+
+        """##,
         "roster.css": #"""
         /* Roster settings pages. No external fonts or assets: the binary serves everything. */
         :root {
@@ -554,6 +953,10 @@ enum EmbeddedAssets {
         ul.plain li { padding: 0.3rem 0; border-bottom: 1px solid var(--line); }
         .pagination { display: flex; gap: 1rem; align-items: center; margin-top: 1rem; }
         .status-error td.request-status { color: var(--danger); font-weight: 600; }
+        .event-types { border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.75rem; display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 0.2rem 1rem; }
+        .event-types legend { font-weight: 600; font-size: 0.9rem; }
+        label.checkbox { font-weight: normal; display: flex; gap: 0.4rem; align-items: center; }
+        .state-dead td.delivery-state { color: var(--danger); font-weight: 600; }
 
         """#,
         "roster.js": #"""

@@ -12,4 +12,13 @@ enum DisplayText {
     static func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(number) " + (number == 1 ? singular : plural ?? singular + "s")
     }
+
+    /// `3 days`, `6 hours`, `90 seconds`: the largest whole unit.
+    static func duration(_ milliseconds: Int64) -> String {
+        for (size, unit) in [(Int64(86_400_000), "day"), (3_600_000, "hour"), (60_000, "minute")]
+        where milliseconds >= size && milliseconds % size == 0 {
+            return count(Int(milliseconds / size), unit)
+        }
+        return count(Int(milliseconds / 1000), "second")
+    }
 }

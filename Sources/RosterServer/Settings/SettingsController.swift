@@ -16,6 +16,10 @@ struct SettingsController<Store: RosterStorage>: Sendable {
     let flashes: FlashMessages
     /// Recent SCIM requests.
     let requestLog: RequestLog
+    /// Sends "Send test event".
+    let webhookTransport: any WebhookTransport
+    /// How long failed deliveries are retried, for the page's wording.
+    let webhookRetryWindow: Int64
 
     /// Rows per page of users and groups.
     static var pageSize: Int { 50 }
@@ -38,6 +42,17 @@ struct SettingsController<Store: RosterStorage>: Sendable {
         settings.post("teams/{slug}/delete", use: deleteTeam)
         settings.post("teams/{slug}/groups", use: addGroupName)
         settings.post("teams/{slug}/groups/remove", use: removeGroupName)
+        settings.get("webhooks", use: webhooks)
+        settings.post("webhooks", use: createWebhook)
+        settings.get("webhooks/{webhookID}", use: webhook)
+        settings.post("webhooks/{webhookID}", use: updateWebhook)
+        settings.post("webhooks/{webhookID}/rotate", use: rotateWebhookSecret)
+        settings.post("webhooks/{webhookID}/test", use: testWebhook)
+        settings.post("webhooks/{webhookID}/redeliver", use: redeliverWebhook)
+        settings.post("webhooks/{webhookID}/delete", use: deleteWebhook)
+        settings.get("api-keys", use: apiKeys)
+        settings.post("api-keys", use: createAPIKey)
+        settings.post("api-keys/{keyID}/revoke", use: revokeAPIKey)
     }
 
     // MARK: Shared steps

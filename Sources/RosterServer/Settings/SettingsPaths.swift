@@ -13,6 +13,12 @@ enum SettingsPaths {
     static func directory(_ id: String) -> String { root + "/directories/" + segment(id) }
     /// A user's page.
     static func user(directoryID: String, userID: String) -> String { directory(directoryID) + "/users/" + segment(userID) }
+    /// The webhooks page.
+    static let webhooks = root + "/webhooks"
+    /// The API keys page.
+    static let apiKeys = root + "/api-keys"
+    /// A webhook endpoint's page.
+    static func webhook(_ id: String) -> String { webhooks + "/" + segment(id) }
     /// A team's page.
     static func team(_ slug: String) -> String { root + "/teams/" + segment(slug) }
 

@@ -1,0 +1,43 @@
+/// Webhook endpoints and their deliveries. Deliveries are rows keyed by (endpoint, event sequence): the worker
+/// copies new outbox events into them (``enqueueWebhookDeliveries(endpointID:limit:at:)``), sends the lowest pending
+/// one, and records each attempt, so a restart loses nothing and resumes where it stopped.
+public protocol WebhookStore: Sendable {
+    /// Creates an endpoint that receives events committed from now on.
+    func createWebhookEndpoint(url: String, eventTypes: [String], secret: String) async throws -> WebhookEndpoint
+    /// Every endpoint, oldest first.
+    func webhookEndpoints() async throws -> [WebhookEndpoint]
+    /// The endpoint with `id`.
+    func webhookEndpoint(id: String) async throws -> WebhookEndpoint?
+    /// Changes an endpoint's URL, event types and whether it is enabled; nil when there is no such endpoint.
+    func updateWebhookEndpoint(id: String, url: String, eventTypes: [String], enabled: Bool) async throws -> WebhookEndpoint?
+    /// Replaces the signing secret; the old one keeps signing until `previousValidUntil`.
+    func rotateWebhookSecret(id: String, newSecret: String, previousValidUntil: Int64) async throws -> WebhookEndpoint?
+    /// Deletes an endpoint with its deliveries.
+    func deleteWebhookEndpoint(id: String) async throws -> Bool
+    /// Queues the outbox events committed since the endpoint's last look (those of its types), at most `limit`;
+    /// returns how many events were looked at.
+    func enqueueWebhookDeliveries(endpointID: String, limit: Int, at: Int64) async throws -> Int
+    /// The endpoint's lowest pending delivery with its event, due or not.
+    func nextWebhookDelivery(endpointID: String) async throws -> PendingWebhookDelivery?
+    /// Records an attempt's outcome.
+    func recordWebhookAttempt(endpointID: String, sequence: Int64, at: Int64, outcome: WebhookAttemptOutcome) async throws
+    /// The endpoint's deliveries, newest event first, at most `limit`.
+    func webhookDeliveries(endpointID: String, limit: Int) async throws -> [WebhookDelivery]
+    /// Queues an event for the endpoint again (a dead-lettered one, or any past event), due at `at`; false when
+    /// there is no such endpoint or event.
+    func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64) async throws -> Bool
+}
+
+/// A pending delivery and the event it carries.
+public struct PendingWebhookDelivery: Sendable, Hashable {
+    /// The delivery.
+    public var delivery: WebhookDelivery
+    /// The event.
+    public var event: OutboxEvent
+
+    /// Makes one.
+    public init(delivery: WebhookDelivery, event: OutboxEvent) {
+        self.delivery = delivery
+        self.event = event
+    }
+}

@@ -1,0 +1,21 @@
+import Hummingbird
+
+/// Gives the read API's errors its JSON form: Hummingbird's errors keep their status and message, anything
+/// unexpected is a 500 whose cause is logged, never shown.
+struct APIErrorMiddleware: RouterMiddleware {
+    /// Handles one request.
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            return APIResponse.error(status: error.status, error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("Read API request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
+            return APIResponse.error(status: .internalServerError, "The server could not complete the request.")
+        }
+    }
+}

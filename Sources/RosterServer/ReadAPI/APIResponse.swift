@@ -1,0 +1,70 @@
+import Hummingbird
+import RosterCore
+import SCIM
+
+/// The read API's JSON answers: documents, lists with a cursor, and `{"error": {"status", "message"}}`.
+enum APIResponse {
+    /// A JSON document.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized()))
+        )
+    }
+
+    /// An error document.
+    static func error(status: HTTPResponse.Status, _ message: String) -> Response {
+        let error = JSONObject([("status", .number(JSONNumber(status.code))), ("message", .string(message))])
+        return json(.object(JSONObject([("error", .object(error))])), status: status)
+    }
+
+    /// `{"data": [...], "next_cursor": "…" | null}`.
+    static func list(_ items: [JSONValue], nextCursor: Int64?) -> Response {
+        json(.object(JSONObject([("data", .array(items)), ("next_cursor", nextCursor.map { .string(String($0)) } ?? .null)])))
+    }
+
+    /// A user.
+    static func user(_ user: APIUser) -> JSONValue {
+        .object(
+            JSONObject([
+                ("id", .string(user.id)),
+                ("directory_id", .string(user.directoryID)),
+                ("user_name", .string(user.userName)),
+                ("active", .bool(user.active)),
+                ("teams", .array(user.teams.map(team))),
+                ("created_at", .string(SCIMDateTime.format(millisecondsSince1970: user.createdAt))),
+                ("updated_at", .string(SCIMDateTime.format(millisecondsSince1970: user.modifiedAt))),
+                ("attributes", .object(user.attributes)),
+            ])
+        )
+    }
+
+    /// A group.
+    static func group(_ group: APIGroup) -> JSONValue {
+        .object(
+            JSONObject([
+                ("id", .string(group.id)),
+                ("directory_id", .string(group.directoryID)),
+                ("display_name", .string(group.displayName)),
+                ("member_count", .number(JSONNumber(group.memberCount))),
+                ("created_at", .string(SCIMDateTime.format(millisecondsSince1970: group.createdAt))),
+                ("updated_at", .string(SCIMDateTime.format(millisecondsSince1970: group.modifiedAt))),
+            ])
+        )
+    }
+
+    /// A team reference.
+    static func team(_ team: Team) -> JSONValue {
+        .object(JSONObject([("id", .string(team.id)), ("name", .string(team.name)), ("slug", .string(team.slug))]))
+    }
+
+    /// A team with its group names and size.
+    static func team(_ overview: TeamOverview) -> JSONValue {
+        guard case .object(var object) = team(overview.team) else { return .null }
+        object["group_names"] = .array(overview.groupNames.map(JSONValue.string))
+        object["member_count"] = .number(JSONNumber(overview.memberCount))
+        object["created_at"] = .string(SCIMDateTime.format(millisecondsSince1970: overview.team.createdAt))
+        return .object(object)
+    }
+}

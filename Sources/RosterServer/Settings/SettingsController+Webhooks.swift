@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import RosterCore
+
+extension SettingsController {
+    /// How long a rotated secret keeps signing: 24 hours.
+    static var secretOverlap: Int64 { 86_400_000 }
+
+    /// GET …/webhooks: the endpoints and the form to add one.
+    @Sendable func webhooks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let endpoints = try await store.webhookEndpoints()
+        let page = WebhooksPage(
+            chrome: try await chrome(context),
+            retryWindow: DisplayText.duration(webhookRetryWindow),
+            hasEndpoints: !endpoints.isEmpty,
+            endpoints: endpoints.map {
+                WebhooksPage.Row(
+                    path: SettingsPaths.webhook($0.id),
+                    url: $0.url,
+                    types: WebhookEndpointText.types($0.eventTypes),
+                    status: $0.enabled ? "enabled" : "disabled"
+                )
+            },
+            eventTypes: EventTypeChoice.all(chosen: [])
+        )
+        return pages.page("webhooks", page)
+    }
+
+    /// POST …/webhooks: adds an endpoint and shows its secret once.
+    @Sendable func createWebhook(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        guard let url = Self.webhookURL(form.trimmed("url")) else {
+            return try await redirect(
+                to: SettingsPaths.webhooks,
+                FlashMessage(.error, "Give an http:// or https:// URL with a host."),
+                context: context
+            )
+        }
+        let secret = WebhookSignature.generateSecret()
+        let endpoint = try await store.createWebhookEndpoint(url: url, eventTypes: Self.eventTypes(form), secret: secret)
+        await flashes.reveal(token: secret, directoryID: "webhook:" + endpoint.id, for: try flashKey(context))
+        let message = FlashMessage(.success, "Endpoint added. Copy its signing secret now: it is shown only once.")
+        return try await redirect(to: SettingsPaths.webhook(endpoint.id), message, context: context)
+    }
+
+    /// GET …/webhooks/{id}: secret, settings, test, deliveries.
+    @Sendable func webhook(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let endpoint = try await requireWebhook(context)
+        let deliveries = try await store.webhookDeliveries(endpointID: endpoint.id, limit: 100)
+        let path = SettingsPaths.webhook(endpoint.id)
+        let now = WallClock.millisecondsSince1970()
+        let page = WebhookPage(
+            chrome: try await chrome(context),
+            path: path,
+            url: endpoint.url,
+            status: endpoint.enabled ? "enabled" : "disabled",
+            enabled: endpoint.enabled,
+            types: WebhookEndpointText.types(endpoint.eventTypes),
+            revealedSecret: await flashes.takeToken(directoryID: "webhook:" + endpoint.id, for: try flashKey(context)),
+            overlapUntil: endpoint.signingSecrets(at: now).count > 1 ? endpoint.previousSecretExpiresAt.map(DisplayText.time) : nil,
+            eventTypes: EventTypeChoice.all(chosen: endpoint.eventTypes),
+            hasDeliveries: !deliveries.isEmpty,
+            deliveries: deliveries.map { delivery in
+                var answer = delivery.lastStatus.map { "HTTP \($0)" } ?? (delivery.attempts > 0 ? "no answer" : "")
+                if let excerpt = delivery.lastResponse, !excerpt.isEmpty { answer += answer.isEmpty ? excerpt : ": " + excerpt }
+                return WebhookPage.Row(
+                    sequence: delivery.sequence,
+                    eventType: delivery.eventType,
+                    state: delivery.state.rawValue,
+                    attempts: delivery.attempts,
+                    lastAnswer: String(answer.prefix(300)),
+                    nextAttempt: delivery.state == .pending ? delivery.nextAttemptAt.map(DisplayText.time) ?? "" : "",
+                    redeliverPath: path + "/redeliver"
+                )
+            }
+        )
+        return pages.page("webhook", page)
+    }
+
+    /// POST …/webhooks/{id}: URL, event types, enabled.
+    @Sendable func updateWebhook(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        let endpoint = try await requireWebhook(context)
+        let path = SettingsPaths.webhook(endpoint.id)
+        guard let url = Self.webhookURL(form.trimmed("url")) else {
+            return try await redirect(
+                to: path,
+                FlashMessage(.error, "Nothing changed: give an http:// or https:// URL with a host."),
+                context: context
+            )
+        }
+        _ = try await store.updateWebhookEndpoint(id: endpoint.id, url: url, eventTypes: Self.eventTypes(form), enabled: form["enabled"] != nil)
+        return try await redirect(to: path, FlashMessage(.success, "Saved."), context: context)
+    }
+
+    /// POST …/webhooks/{id}/rotate: a new secret, the old one signing 24 more hours.
+    @Sendable func rotateWebhookSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await SubmittedForm.read(request, context: context)
+        let endpoint = try await requireWebhook(context)
+        let secret = WebhookSignature.generateSecret()
+        let until = WallClock.millisecondsSince1970() + Self.secretOverlap
+        _ = try await store.rotateWebhookSecret(id: endpoint.id, newSecret: secret, previousValidUntil: until)
+        await flashes.reveal(token: secret, directoryID: "webhook:" + endpoint.id, for: try flashKey(context))
+        let message = FlashMessage(.warning, "New secret made; the old one also signs until \(DisplayText.time(until)). Copy the new one now.")
+        return try await redirect(to: SettingsPaths.webhook(endpoint.id), message, context: context)
+    }
+
+    /// POST …/webhooks/{id}/test: sends a signed `webhook.test` now and says what answered.
+    @Sendable func testWebhook(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await SubmittedForm.read(request, context: context)
+        let endpoint = try await requireWebhook(context)
+        let message = WebhookMessage.test(endpoint: endpoint, now: WallClock.millisecondsSince1970())
+        let flash: FlashMessage
+        do {
+            let response = try await webhookTransport.post(url: endpoint.url, headers: message.headers, body: message.body, timeout: .seconds(10))
+            flash =
+                (200..<300).contains(response.status)
+                ? FlashMessage(.success, "The test event was accepted: HTTP \(response.status).")
+                : FlashMessage(.error, "The endpoint answered HTTP \(response.status): \(response.excerpt.prefix(200))")
+        } catch {
+            flash = FlashMessage(.error, "The test event got no answer: \(String(describing: error).prefix(200))")
+        }
+        return try await redirect(to: SettingsPaths.webhook(endpoint.id), flash, context: context)
+    }
+
+    /// POST …/webhooks/{id}/redeliver with `sequence`: queues that event again.
+    @Sendable func redeliverWebhook(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await SubmittedForm.read(request, context: context)
+        let endpoint = try await requireWebhook(context)
+        let path = SettingsPaths.webhook(endpoint.id)
+        guard let sequence = Int64(form.trimmed("sequence")),
+            try await store.redeliverWebhook(endpointID: endpoint.id, sequence: sequence, at: WallClock.millisecondsSince1970())
+        else {
+            return try await redirect(to: path, FlashMessage(.error, "There is no event with that number."), context: context)
+        }
+        return try await redirect(to: path, FlashMessage(.success, "Event #\(sequence) is queued for delivery again."), context: context)
+    }
+
+    /// POST …/webhooks/{id}/delete.
+    @Sendable func deleteWebhook(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await SubmittedForm.read(request, context: context)
+        let endpoint = try await requireWebhook(context)
+        _ = try await store.deleteWebhookEndpoint(id: endpoint.id)
+        return try await redirect(to: SettingsPaths.webhooks, FlashMessage(.success, "Endpoint \(endpoint.url) was deleted."), context: context)
+    }
+
+    // MARK: Helpers
+
+    /// The endpoint named by the `webhookID` path parameter.
+    func requireWebhook(_ context: AppRequestContext) async throws -> WebhookEndpoint {
+        guard let endpoint = try await store.webhookEndpoint(id: try context.parameters.require("webhookID")) else {
+            throw SettingsPageError.notFound("This webhook endpoint")
+        }
+        return endpoint
+    }
+
+    /// The URL when it is http(s) with a host.
+    static func webhookURL(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+            !(components.host ?? "").isEmpty
+        else { return nil }
+        return text
+    }
+
+    /// The checked event types that Roster knows.
+    static func eventTypes(_ form: SubmittedForm) -> [String] {
+        let chosen = Set(form.fields.items.filter { $0.name == "eventType" }.map(\.value))
+        return WebhookEndpoint.knownEventTypes.filter(chosen.contains)
+    }
+}
