@@ -127,7 +127,12 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
                 metadata: ["endpoint": "\(endpoint.id)", "event": "\(pending.event.id)", "attempt": "\(pending.delivery.attempts + 1)"]
             )
         }
-        try await store.recordWebhookAttempt(endpointID: endpoint.id, sequence: pending.delivery.sequence, at: now(), outcome: outcome)
+        // Recorded even when shutdown has begun, so that an answered delivery is not sent again after a restart.
+        let store = self.store
+        let finished = now()
+        try await Task {
+            try await store.recordWebhookAttempt(endpointID: endpoint.id, sequence: pending.delivery.sequence, at: finished, outcome: outcome)
+        }.value
     }
 
     /// When to retry after this failure, or nil to dead-letter.

@@ -76,7 +76,10 @@ import Glibc
             let endpoint = try await store.createWebhookEndpoint(url: url, eventTypes: [], secret: "whsec_test_secret")
             let sequences = try await Self.makeEvents(store, directoryID: directory.id, count: 5)
             try await Self.running(Self.worker(store)) {
-                let allFive = try await Self.eventually { await receiver.delivered.count == 5 }
+                let allFive = try await Self.eventually {
+                    let recorded = try await store.webhookDeliveries(endpointID: endpoint.id, limit: 10)
+                    return recorded.count == 5 && recorded.allSatisfy { $0.state == .delivered }
+                }
                 #expect(allFive)
             }
             #expect(await receiver.delivered == sequences)
@@ -123,7 +126,10 @@ import Glibc
             let endpoint = try await store.createWebhookEndpoint(url: url, eventTypes: [], secret: "s")
             let sequences = try await Self.makeEvents(store, directoryID: directory.id, count: 3)
             try await Self.running(Self.worker(store)) {
-                let allThree = try await Self.eventually { await receiver.delivered.count == 3 }
+                let allThree = try await Self.eventually {
+                    let recorded = try await store.webhookDeliveries(endpointID: endpoint.id, limit: 10)
+                    return await receiver.delivered.count == 3 && recorded.allSatisfy { $0.state == .delivered }
+                }
                 #expect(allThree)
                 try await Task.sleep(for: .milliseconds(200))
             }
@@ -198,7 +204,10 @@ import Glibc
             await receiver.fail(next: 0)
             #expect(try await store.redeliverWebhook(endpointID: endpoint.id, sequence: sequences[1], at: 0))
             try await Self.running(Self.worker(store, window: 300)) {
-                let redelivered = try await Self.eventually { await receiver.delivered == [sequences[1]] }
+                let redelivered = try await Self.eventually {
+                    let states = try await store.webhookDeliveries(endpointID: endpoint.id, limit: 10).map(\.state)
+                    return await receiver.delivered == [sequences[1]] && states == [.delivered, .dead]
+                }
                 #expect(redelivered)
             }
             let states = try await store.webhookDeliveries(endpointID: endpoint.id, limit: 10).map(\.state)
