@@ -10,7 +10,8 @@
 # request shapes), then drives team create, map, list, members, events (plain, --after, --limit, --follow), unmap,
 # rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes; then
 # login-link (refused without SAML_ADMINS or for a non-admin; its link works once) and, on a second server with a
-# fresh database, the first sign-in link `roster serve` prints until an admin has signed in.
+# fresh database, the first sign-in link `roster serve` prints until an admin has signed in; with
+# ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress, refusal, TLS and login errors.
 # Prints one line per failed check and `N passed, N failed` at the end. Exit status: 0 when every check passed, 1
 # otherwise (or when the run cannot be set up). Always stops the server and removes the temporary files.
 set -uo pipefail
@@ -419,6 +420,22 @@ if start_first_server; then
 else
     fail "roster serve starts with SAML_ADMINS on a fresh database" "$(cat "$WORK/first.log")"
     stop_first_server
+fi
+
+# --- export-postgres (when scripts/test.sh started a PostgreSQL) ---
+if [[ -n ${ROSTER_TEST_POSTGRES_URL:-} ]]; then
+    TARGET="$ROSTER_TEST_POSTGRES_URL?sslmode=no-verify"
+    roster export-postgres --to "$TARGET" --replace
+    if [[ $RC -eq 0 && $OUT == *"Exported and verified"* && $OUT == *"SAML_DATABASE_URL=postgresql://roster:****@"* ]]; then pass; else fail "export-postgres copies and verifies, while serve runs (exit $RC)" "$OUT"$'\n'"$ERR"; fi
+    if [[ $ERR == *"export: scim_user: "*"done in"* ]]; then pass; else fail "export-postgres prints plain progress lines when not on a terminal" "$ERR"; fi
+    if [[ $OUT != *"${ROSTER_TEST_POSTGRES_URL#*roster:}"* ]]; then pass; else fail "export-postgres does not print the password" "$OUT"; fi
+    roster export-postgres --to "$TARGET"
+    if [[ $RC -eq 1 && $(tail -n 1 <<<"$ERR") == "roster: "*"already holds Roster's tables: add --replace"* ]]; then pass; else fail "export-postgres refuses a target with Roster's tables (exit $RC)" "$ERR"; fi
+    roster export-postgres --to "${TARGET%%\?*}?sslmode=verify-full"
+    if [[ $RC -eq 1 && $(tail -n 1 <<<"$ERR") == "roster: TLS with PostgreSQL"* ]]; then pass; else fail "export-postgres with verify-full fails on a self-signed certificate in one line (exit $RC)" "$ERR"; fi
+    roster export-postgres --to "postgresql://roster:wrong@${TARGET#*@}"
+    if [[ $RC -eq 1 && $(tail -n 1 <<<"$ERR") == "roster: PostgreSQL at "*"refused the login"* ]]; then pass; else fail "export-postgres with a wrong password fails in one line (exit $RC)" "$ERR"; fi
+    fails "export-postgres with an unusable URL" 2 "must start with postgresql://" export-postgres --to "mysql://x@y/z"
 fi
 
 echo "$PASSED passed, $FAILED failed"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md names it and .ci/run calls it:
 #   1. the protocol core imports nothing but Foundation, and the embedded pages match static/;
-#   2. every unit, HTTP and replay test (swift test);
-#   3. the CLI against a live `roster serve`: teams, mappings, events, sign-in links (scripts/cli-smoke.sh);
+#   2. every unit, HTTP and replay test (swift test), with a throwaway PostgreSQL 15 (scripts/postgres.sh) for the
+#      export tests;
+#   3. the CLI against a live `roster serve`: teams, mappings, events, sign-in links, export-postgres
+#      (scripts/cli-smoke.sh);
 #   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh);
 #   5. the settings pages in a real headless Chromium against a live `roster serve` (scripts/e2e.sh; screenshots in
 #      test-artifacts/e2e/).
@@ -16,6 +18,8 @@ if grep -rhE '^\s*(@testable\s+)?import\s' Sources/SCIM | grep -vE '^\s*import\s
 fi
 python3 scripts/embed-static.py --check
 swift build --build-tests
+eval "$(bash scripts/postgres.sh start)"
+trap 'bash scripts/postgres.sh stop "$ROSTER_TEST_POSTGRES_DIR"' EXIT
 swift test --skip-build
 bash scripts/cli-smoke.sh
 bash scripts/conformance.sh

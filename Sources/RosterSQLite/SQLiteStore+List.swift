@@ -26,7 +26,7 @@ extension SQLiteStore {
             }
             let matches = try SQLiteStore.evaluateInMemory(db, plan: plan, query: query)
             let page = matches.dropFirst(query.startIndex - 1).prefix(query.count)
-            let resources = try page.map { resource -> StoredResource in
+            let resources = page.map { resource -> StoredResource in
                 var stored = resource.row.stored(kind)
                 if includeDerived { stored.derived = resource.derived }
                 return stored

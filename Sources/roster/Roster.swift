@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `roster` command: `roster serve` runs the SCIM server, `roster directory …` manages directories, `roster team …`
 /// manages teams and their group mappings, `roster events` prints the event outbox, `roster login-link` prints a
-/// one-time sign-in link to the settings pages.
+/// one-time sign-in link to the settings pages, `roster export-postgres` copies the store into PostgreSQL.
 @main
 struct Roster: AsyncParsableCommand {
     /// The command tree.
@@ -13,6 +13,6 @@ struct Roster: AsyncParsableCommand {
             Every option that has an environment variable reads it when the flag is not given: SAML_DATABASE_URL, \
             BASE_URL, HOST, PORT, SAML_ADMINS, MAX_BODY_BYTES, WEBHOOK_RETRY_HOURS. Invalid configuration exits with status 2.
             """,
-        subcommands: [Serve.self, LoginLink.self, DirectoryCommands.self, TeamCommands.self, Events.self]
+        subcommands: [Serve.self, LoginLink.self, DirectoryCommands.self, TeamCommands.self, Events.self, ExportPostgres.self]
     )
 }
