@@ -19,6 +19,8 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 say() { echo "cli-smoke.sh: $*" >&2; }
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 die() {
     say "$*"
     exit 1
@@ -39,17 +41,7 @@ FOLLOW_PID=
 FIRST_PID=
 cleanup() {
     local status=$?
-    for pid in $FOLLOW_PID $SERVER_PID $FIRST_PID; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -TERM "$pid" 2>/dev/null || true
-            for _ in $(seq 50); do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.1
-            done
-            kill -KILL "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
+    stop_processes "$FOLLOW_PID" "$SERVER_PID" "$FIRST_PID"
     if [[ $status -ne 0 && -s $WORK/server.log ]]; then
         say "last lines of the server's log:"
         tail -n 20 "$WORK/server.log" >&2

@@ -23,27 +23,12 @@ VENV=$ROOT/.build/conformance-venv
 REQUIREMENTS=$ROOT/scripts/conformance-requirements.txt
 
 say() { echo "conformance.sh: $*" >&2; }
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 # --- 1. scim2-tester in a venv (reinstalled only when the requirements change) ---
-install_venv() {
-    local stamp=$VENV/.requirements.sha256 wanted
-    wanted=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
-    if [[ -x $VENV/bin/python && -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
-        return
-    fi
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-        say "python3 -m venv failed; installing python3-venv"
-        rm -rf "$VENV"
-        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv "$VENV"
-    fi
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
-    echo "$wanted" >"$VENV/.requirements.sha256"
-}
 say "installing scim2-tester into $VENV"
-install_venv
+install_venv "$VENV" "$REQUIREMENTS"
 
 # --- 2. build and start roster serve ---
 say "building roster (debug, scratch path $SCRATCH)"
@@ -62,19 +47,7 @@ SERVER_PID=
 CHECKS_PID=
 stop_server() {
     local status=$?
-    if [[ -n $CHECKS_PID ]] && kill -0 "$CHECKS_PID" 2>/dev/null; then
-        kill -TERM "$CHECKS_PID" 2>/dev/null || true
-        wait "$CHECKS_PID" 2>/dev/null || true
-    fi
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_processes "$CHECKS_PID" "$SERVER_PID"
     if [[ $status -ne 0 && -s $WORK/server.log ]]; then
         say "last lines of the server's log:"
         tail -n 40 "$WORK/server.log" >&2

@@ -27,6 +27,8 @@ REQUIREMENTS=$ROOT/scripts/e2e-requirements.txt
 ARTIFACTS=$ROOT/test-artifacts/e2e
 
 say() { echo "e2e.sh: $*" >&2; }
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 die() {
     say "$*"
     exit 1
@@ -51,25 +53,8 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
 fi
 
 # --- 2. selenium in a venv (reinstalled only when the requirements change) ---
-install_venv() {
-    local stamp=$VENV/.requirements.sha256 wanted
-    wanted=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
-    if [[ -x $VENV/bin/python && -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
-        return
-    fi
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-        say "python3 -m venv failed; installing python3-venv"
-        rm -rf "$VENV"
-        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv "$VENV"
-    fi
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
-    echo "$wanted" >"$VENV/.requirements.sha256"
-}
 say "installing selenium into $VENV"
-install_venv
+install_venv "$VENV" "$REQUIREMENTS"
 
 # --- 3. start roster serve ---
 rm -rf "$ARTIFACTS"
@@ -79,17 +64,7 @@ SERVER_PID=
 TEST_PID=
 cleanup() {
     local status=$?
-    for pid in $TEST_PID $SERVER_PID; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -TERM "$pid" 2>/dev/null || true
-            for _ in $(seq 50); do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.1
-            done
-            kill -KILL "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
+    stop_processes "$TEST_PID" "$SERVER_PID"
     if [[ $status -ne 0 && -s $WORK/server.log ]]; then
         say "last lines of the server's log:"
         tail -n 40 "$WORK/server.log" >&2

@@ -35,10 +35,10 @@ public struct ExportSummary: Sendable {
     public var elapsedSeconds: Double
 }
 
-/// Copies everything ``ExportCatalog`` lists into PostgreSQL: refuses a target that holds Roster's tables unless
-/// `replace`, creates the schema with ``PostgresMigrations``, streams each table with `COPY … FROM STDIN` in one
-/// transaction, moves identity sequences past the copied rows, then reads every table back and compares row counts
-/// and checksums.
+/// Copies everything ``ExportCatalog`` lists into PostgreSQL in one transaction: refuses a target that holds
+/// Roster's tables unless `replace`, creates the schema with ``PostgresMigrations``, streams each table with
+/// `COPY … FROM STDIN`, moves identity sequences past the copied rows, reads every table back and compares row
+/// counts and checksums, and commits only when they all match (any failure rolls everything back).
 public struct PostgresExporter: Sendable {
     /// Where to.
     public let target: PostgresTarget
@@ -66,6 +66,7 @@ public struct PostgresExporter: Sendable {
             do {
                 let expected = try await copy(from: source, into: connection, replace: replace, progress: progress)
                 let tables = try await verify(connection, expected: expected)
+                try await connection.query("COMMIT", logger: logger)
                 try await connection.close()
                 return ExportSummary(tables: tables, elapsedSeconds: Self.seconds(since: started))
             } catch {
@@ -78,7 +79,7 @@ public struct PostgresExporter: Sendable {
         }
     }
 
-    /// Copies every table in one transaction; returns the source's checksums.
+    /// Opens the transaction and copies every table; returns the source's checksums.
     private func copy(
         from source: some ExportSource,
         into connection: PostgresConnection,
@@ -149,7 +150,6 @@ public struct PostgresExporter: Sendable {
                 )
             )
         }
-        try await connection.query("COMMIT", logger: logger)
         return checksums
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Admin sign-in and sessions: one-time links, server-side sessions with idle and absolute expiry, and the
 /// `SAML_ADMINS` check. The CLI issues links with it; the server redeems them and resolves session cookies with it.
 /// Other sign-in methods (OIDC, SAML) end in ``startSession(email:method:)`` like the link does.
@@ -40,7 +42,7 @@ public struct AdminAccess<Store: AdminSessionStore>: Sendable {
         do {
             try await store.createLoginLink(
                 tokenHash: hash,
-                email: email.trimmingWhitespace().lowercased(),
+                email: email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(),
                 createdAt: created,
                 expiresAt: created + Self.loginLinkLifetime
             )

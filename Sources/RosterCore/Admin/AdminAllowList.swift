@@ -1,3 +1,5 @@
+import Foundation
+
 /// The admins named in `SAML_ADMINS`: a comma-separated list of emails. Entries are trimmed (Cal.com forgets to)
 /// and compared ignoring case; empty entries are skipped.
 public struct AdminAllowList: Sendable, Hashable {
@@ -6,7 +8,7 @@ public struct AdminAllowList: Sendable, Hashable {
 
     /// Parses a `SAML_ADMINS` value; nil or blank is an empty list.
     public init(parsing value: String?) {
-        emails = (value ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        emails = (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 
     /// Whether no admin is listed.
@@ -14,17 +16,7 @@ public struct AdminAllowList: Sendable, Hashable {
 
     /// Whether `email` is listed, ignoring case and surrounding spaces.
     public func contains(_ email: String) -> Bool {
-        let wanted = email.trimmingWhitespace().lowercased()
+        let wanted = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         return !wanted.isEmpty && emails.contains { $0.lowercased() == wanted }
-    }
-}
-
-extension String {
-    /// The string without surrounding whitespace and newlines.
-    func trimmingWhitespace() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -193,6 +193,33 @@ struct PostgresExportTests {
         }
     }
 
+    /// A source that fails in the middle of the copy.
+    struct FailingSource: ExportSource {
+        func exportCount(_ table: ExportTable) async throws -> Int { 1 }
+        func exportBatches(_ table: ExportTable, batchSize: Int, _ body: ([[ExportValue]]) async throws -> Void) async throws {
+            guard table.name == "directory" else { throw TestFailure("the disk went away") }
+            try await body([[.text("d"), .text("Okta"), .text("okta"), .blob([1, 2]), .integer(1), .integer(0)]])
+        }
+    }
+
+    @Test func aFailureHalfwayLeavesTheTargetUntouched() async throws {
+        let url = try await Self.makeDatabase()
+        let exporter = PostgresExporter(target: try PostgresTarget(url: url), logger: testLogger())
+        await #expect(throws: PostgresExportError.self) {
+            _ = try await exporter.export(from: FailingSource(), replace: false) { _ in }
+        }
+        let tables = try await Self.withConnection(url) { connection in
+            var names: [String] = []
+            let rows = try await connection.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+                logger: testLogger()
+            )
+            for try await name in rows.decode(String.self) { names.append(name) }
+            return names
+        }
+        #expect(tables.isEmpty, "one transaction: nothing of the failed export stays (\(tables))")
+    }
+
     @Test func wrongPasswordAndUnreachableHostAreOneClearLine() async throws {
         let source = try await Self.makeSource()
         defer { try? FileManager.default.removeItem(at: source.folder) }
