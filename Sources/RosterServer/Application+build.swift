@@ -44,12 +44,17 @@ public func buildRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
-    addSCIMRoutes(to: router, configuration: configuration, store: store, requestLog: requestLog)
+    let failedAuthentications = RateLimiter(
+        capacity: configuration.failedAuthenticationsPerMinute,
+        ratePerSecond: configuration.failedAuthenticationsPerMinute / 60
+    )
+    addSCIMRoutes(to: router, configuration: configuration, store: store, requestLog: requestLog, failedAuthentications: failedAuthentications)
+    HealthController(store: store).addRoutes(to: router)
     let access = AdminAccess(store: store, admins: configuration.admins)
     let pages = PageRenderer()
     let flashes = FlashMessages()
     let cookies = SessionCookies(secure: configuration.usesHTTPS)
-    AuthController(access: access, pages: pages, cookies: cookies).addRoutes(to: router)
+    AuthController(access: access, pages: pages, cookies: cookies, failedAttempts: failedAuthentications).addRoutes(to: router)
     SettingsController(
         store: store,
         configuration: configuration,
@@ -78,18 +83,25 @@ public func buildSCIMRouter(configuration: ServerConfiguration, store: some Rost
 /// Adds the SCIM endpoints under `/api/scim/v2.0/{directoryId}`, behind the middlewares that give every answer
 /// under that prefix SCIM form (``SCIMErrorMiddleware``), record it in the request log, and require the directory's
 /// bearer token (``BearerAuthenticationMiddleware``). They are router-wide so that they also cover paths no route
-/// matches; each passes other paths through untouched.
+/// matches; each passes other paths through untouched. Each directory's requests are rate-limited
+/// (`configuration.scimRequestsPerSecond`), and a client address that presents too many wrong tokens is held off.
 public func addSCIMRoutes(
     to router: Router<AppRequestContext>,
     configuration: ServerConfiguration,
     store: some RosterStore,
-    requestLog: RequestLog?
+    requestLog: RequestLog?,
+    failedAuthentications: RateLimiter? = nil
 ) {
     router.add(middleware: SCIMErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     if let requestLog {
         router.add(middleware: SCIMRequestLogMiddleware(log: requestLog, maxBodyBytes: configuration.maxBodyBytes))
     }
-    router.add(middleware: BearerAuthenticationMiddleware(store: store))
+    let perDirectory =
+        configuration.scimRequestsPerSecond > 0
+        ? RateLimiter(capacity: configuration.scimBurst, ratePerSecond: configuration.scimRequestsPerSecond) : nil
+    router.add(
+        middleware: BearerAuthenticationMiddleware(store: store, failedAttempts: failedAuthentications, requestsPerDirectory: perDirectory)
+    )
     let controller = SCIMController(store: store, configuration: configuration)
     controller.addRoutes(to: router.group(RouterPath(SCIMPaths.prefix)).group("{directoryId}"))
 }

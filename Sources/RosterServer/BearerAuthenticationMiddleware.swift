@@ -9,13 +9,19 @@ import SCIM
 struct BearerAuthenticationMiddleware<Context: RequestContext, Store: RosterStore>: RouterMiddleware {
     /// Where token hashes are looked up.
     let store: Store
+    /// Failed attempts per client address; while one is over its limit, its requests get 429 unchecked.
+    let failedAttempts: RateLimiter?
+    /// Requests per directory; over it, 429 with `Retry-After` (Okta and Entra back off).
+    let requestsPerDirectory: RateLimiter?
 
     /// Compared against when there is no stored hash, so that an unknown directory costs the same as a wrong token.
     private static var placeholderHash: [UInt8] { [UInt8](repeating: 0, count: 32) }
 
     /// Makes the middleware.
-    init(store: Store) {
+    init(store: Store, failedAttempts: RateLimiter? = nil, requestsPerDirectory: RateLimiter? = nil) {
         self.store = store
+        self.failedAttempts = failedAttempts
+        self.requestsPerDirectory = requestsPerDirectory
     }
 
     /// Handles one request.
@@ -23,12 +29,33 @@ struct BearerAuthenticationMiddleware<Context: RequestContext, Store: RosterStor
         guard let path = SCIMRequestPath(path: request.uri.path) else {
             return try await next(request, context)
         }
+        let client = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
+        if let failedAttempts, await !failedAttempts.allows(client) {
+            return BearerAuthenticationMiddleware.tooManyRequests(
+                "Too many failed authentication attempts from this address; wait a minute.",
+                retryAfter: 60
+            )
+        }
         let token = AuthorizationHeader.bearerToken(in: request.headers[.authorization])
         let storedHash = path.directoryID.isEmpty ? nil : try await store.tokenHash(directoryID: path.directoryID)
         let matches = BearerToken.matches(token ?? "", storedHash: storedHash ?? BearerAuthenticationMiddleware.placeholderHash)
         guard token != nil, storedHash != nil, matches else {
+            _ = await failedAttempts?.take(client)
             throw SCIMError(status: 401, detail: "A valid bearer token for this directory is required.")
         }
+        if let requestsPerDirectory, let wait = await requestsPerDirectory.take(path.directoryID) {
+            return BearerAuthenticationMiddleware.tooManyRequests(
+                "This directory sends more requests than Roster accepts (\(Int(requestsPerDirectory.ratePerSecond)) a second); retry later.",
+                retryAfter: Int(wait.rounded(.up))
+            )
+        }
         return try await next(request, context)
+    }
+
+    /// A 429 SCIM error with `Retry-After`.
+    static func tooManyRequests(_ detail: String, retryAfter: Int) -> Response {
+        var response = SCIMResponse.error(SCIMError(status: 429, detail: detail))
+        response.headers[.retryAfter] = String(max(1, retryAfter))
+        return response
     }
 }

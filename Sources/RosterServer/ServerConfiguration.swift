@@ -20,6 +20,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var documentationURI: String?
     /// Who may sign in to the settings pages (`SAML_ADMINS`).
     public var admins: AdminAllowList
+    /// SCIM requests a second each directory may make, sustained (`RATE_LIMIT_PER_SECOND`); 0 turns the limit off.
+    public var scimRequestsPerSecond: Double
+    /// How many SCIM requests a directory may make at once above the sustained rate (`RATE_LIMIT_BURST`).
+    public var scimBurst: Double
+    /// Failed bearer tokens or sign-in links a client address may present per minute before it gets 429.
+    public var failedAuthenticationsPerMinute: Double
 
     /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
     public init(
@@ -30,7 +36,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         defaultPageSize: Int = 100,
         maxPageSize: Int = 1000,
         documentationURI: String? = nil,
-        admins: AdminAllowList = AdminAllowList(parsing: nil)
+        admins: AdminAllowList = AdminAllowList(parsing: nil),
+        scimRequestsPerSecond: Double = 100,
+        scimBurst: Double = 200,
+        failedAuthenticationsPerMinute: Double = 20
     ) {
         self.host = host
         self.port = port
@@ -42,6 +51,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.maxPageSize = maxPageSize
         self.documentationURI = documentationURI
         self.admins = admins
+        self.scimRequestsPerSecond = scimRequestsPerSecond
+        self.scimBurst = scimBurst
+        self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
     }
 
     /// Whether cookies carry `Secure`: when the public URL is https.

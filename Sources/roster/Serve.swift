@@ -38,6 +38,23 @@ extension Roster {
         )
         var webhookRetryHours: String?
 
+        /// `--rate-limit-per-second`, else `RATE_LIMIT_PER_SECOND`.
+        @Option(
+            name: .customLong("rate-limit-per-second"),
+            help: ArgumentHelp(
+                "SCIM requests a second each directory may make, sustained; 0 turns the limit off (env RATE_LIMIT_PER_SECOND; default 100).",
+                valueName: "requests"
+            )
+        )
+        var rateLimitPerSecond: String?
+
+        /// `--rate-limit-burst`, else `RATE_LIMIT_BURST`.
+        @Option(
+            name: .customLong("rate-limit-burst"),
+            help: ArgumentHelp("SCIM requests a directory may make at once (env RATE_LIMIT_BURST; default 200).", valueName: "requests")
+        )
+        var rateLimitBurst: String?
+
         /// 10 MiB.
         static let defaultMaxBodyBytes = 10_485_760
 
@@ -55,6 +72,18 @@ extension Roster {
                     let hours = try Setting.webhookRetryHours.integer(text, in: 1...8760, expected: "a number of hours from 1 to 8760")
                     retryPolicy.window = Int64(hours) * 3_600_000
                 }
+                var perSecond = 100
+                if let text = Setting.rateLimitPerSecond.value(flag: rateLimitPerSecond, environment: environment) {
+                    perSecond = try Setting.rateLimitPerSecond.integer(
+                        text,
+                        in: 0...1_000_000,
+                        expected: "a number of requests a second (0: no limit)"
+                    )
+                }
+                var burst = 200
+                if let text = Setting.rateLimitBurst.value(flag: rateLimitBurst, environment: environment) {
+                    burst = try Setting.rateLimitBurst.integer(text, in: 1...1_000_000, expected: "a positive number of requests")
+                }
                 let database = try global.openDatabase(environment: environment)
                 let admins = adminOptions.allowList(environment: environment)
                 let configuration = ServerConfiguration(
@@ -62,7 +91,9 @@ extension Roster {
                     port: address.port,
                     baseURL: address.baseURL,
                     maxBodyBytes: bodyLimit,
-                    admins: admins
+                    admins: admins,
+                    scimRequestsPerSecond: Double(perSecond),
+                    scimBurst: Double(burst)
                 )
                 let app = buildApplication(
                     configuration: configuration,
@@ -80,6 +111,13 @@ extension Roster {
                 } catch {
                     throw CommandFailure.failed("cannot serve on \(address.listeningURL): \(String(describing: error).replacingNewlines())")
                 }
+                // Graceful shutdown has drained requests and stopped the webhook worker: fold the WAL into the file.
+                do {
+                    try await database.store.checkpoint()
+                } catch {
+                    throw CommandFailure.failed("stopped, but the WAL checkpoint failed: \(String(describing: error).replacingNewlines())")
+                }
+                Console.out("Roster stopped.")
             }
         }
 

@@ -39,6 +39,10 @@ extension Setting {
     static let admins = Setting(flag: "--admins", variable: "SAML_ADMINS")
     /// `WEBHOOK_RETRY_HOURS`.
     static let webhookRetryHours = Setting(flag: "--webhook-retry-hours", variable: "WEBHOOK_RETRY_HOURS")
+    /// `RATE_LIMIT_PER_SECOND`.
+    static let rateLimitPerSecond = Setting(flag: "--rate-limit-per-second", variable: "RATE_LIMIT_PER_SECOND")
+    /// `RATE_LIMIT_BURST`.
+    static let rateLimitBurst = Setting(flag: "--rate-limit-burst", variable: "RATE_LIMIT_BURST")
     /// `MAX_BODY_BYTES`.
     static let maxBodyBytes = Setting(flag: "--max-body-bytes", variable: "MAX_BODY_BYTES")
 }

@@ -11,6 +11,8 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
     let pages: PageRenderer
     /// The session cookie.
     let cookies: SessionCookies
+    /// Failed sign-in attempts per client address (shared with bearer-token failures).
+    let failedAttempts: RateLimiter?
 
     /// Adds the routes.
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -38,7 +40,19 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
     /// GET /auth/login?token=…: uses up a sign-in link and starts a session.
     @Sendable func useLoginLink(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = QueryString(request.uri.query).value(named: "token") ?? ""
+        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        if let failedAttempts, await !failedAttempts.allows(client) {
+            var response = pages.message(
+                status: .tooManyRequests,
+                heading: "Too many attempts",
+                message: "Too many sign-in links that did not work came from this address. Wait a minute and try again.",
+                back: (SettingsPaths.signIn, "Sign-in help")
+            )
+            response.headers[.retryAfter] = "60"
+            return response
+        }
         guard let started = try await access.signIn(withLinkToken: token) else {
+            _ = await failedAttempts?.take(client)
             return pages.message(
                 status: .badRequest,
                 heading: "Sign-in link not valid",
@@ -47,7 +61,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
                 back: (SettingsPaths.signIn, "Sign-in help")
             )
         }
-        context.logger.info("Admin signed in", metadata: ["email": "\(started.session.email)", "method": "\(started.session.method.rawValue)"])
+        context.logger.info("Admin signed in", metadata: ["method": "\(started.session.method.rawValue)"])
         var response = Response.redirect(to: SettingsPaths.root, type: .normal)
         response.setCookie(cookies.issue(started.token, maxAgeSeconds: Int(AdminAccess<Store>.sessionLifetime / 1000)))
         return response

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RosterCore
+import RosterSQLite
+import SCIM
+import Testing
+
+@testable import RosterServer
+
+/// Health and readiness, rate limits, and backups.
+@Suite struct OperationsEndpointTests {
+    @Test func healthAndReadinessAnswerWithoutAuthentication() async throws {
+        try await withRouterApp { client, _ in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            #expect(try health.json()["status"]?.stringValue == "ok")
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
+            #expect(try ready.json()["status"]?.stringValue == "ready")
+        }
+    }
+
+    /// A store that is not ready.
+    struct BrokenStore: StoreReadiness {
+        func readinessProblem() async -> String? { "the database does not accept writes: disk I/O error" }
+        func checkpoint() async throws {}
+        func backup(to path: String) async throws {}
+    }
+
+    @Test func readinessIs503WhenTheStoreIsNotReady() async throws {
+        let router = Router(context: AppRequestContext.self)
+        HealthController(store: BrokenStore()).addRoutes(to: router)
+        try await Application(router: router).test(.router) { client in
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .serviceUnavailable)
+            #expect(try ready.json()["detail"]?.stringValue == "the database does not accept writes: disk I/O error")
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok, "alive, though not ready")
+        }
+    }
+
+    @Test func aDirectoryOverItsRateGets429WithRetryAfter() async throws {
+        let configuration = ServerConfiguration(port: 0, baseURL: testBaseURL, scimRequestsPerSecond: 0.01, scimBurst: 3)
+        try await withRouterApp(store: try makeStore(), configuration: configuration) { client, directory in
+            for _ in 0..<3 {
+                #expect(try await client.scim(.get, "/Users", in: directory).status == .ok)
+            }
+            let limited = try await client.scim(.get, "/Users", in: directory)
+            try expectSCIMError(limited, status: 429)
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap { Int($0) })
+            #expect(retryAfter >= 90 && retryAfter <= 100, "one token every 100 s")
+        }
+    }
+
+    @Test func repeatedWrongTokensFromOneAddressAreHeldOff() async throws {
+        let configuration = ServerConfiguration(port: 0, baseURL: testBaseURL, failedAuthenticationsPerMinute: 3)
+        try await withRouterApp(store: try makeStore(), configuration: configuration) { client, directory in
+            let wrong = TestDirectory(id: directory.id, token: "guess")
+            for _ in 0..<3 {
+                #expect(try await client.scim(.get, "/Users", in: wrong).status == .unauthorized)
+            }
+            let heldOff = try await client.scim(.get, "/Users", in: wrong)
+            try expectSCIMError(heldOff, status: 429)
+            #expect(heldOff.headers[.retryAfter] == "60")
+            #expect(try await client.scim(.get, "/Users", in: directory).status == .tooManyRequests, "no token is checked while held off")
+        }
+    }
+
+    @Test func aBackupIsAConsistentCopyTakenWhileServing() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-backup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("roster.sqlite").path)
+        let directory = try await makeDirectory(in: store)
+        _ = try await store.createTeam(name: "Platform", slug: nil)
+        let copy = folder.appendingPathComponent("copy.sqlite").path
+        try await store.backup(to: copy)
+        let restored = try SQLiteStore(path: copy)
+        #expect(try await restored.directory(id: directory.id) != nil)
+        #expect(try await restored.teams().map(\.name) == ["Platform"])
+        await #expect(throws: (any Error).self) { try await store.backup(to: copy) }
+        try await store.checkpoint()
+    }
+}
