@@ -148,6 +148,24 @@ extension SQLiteStore: WebhookStore {
         }
     }
 
+    /// Pending deliveries plus unseen events, per endpoint.
+    public func webhookBacklog() async throws -> [String: Int] {
+        try await writer.read { db in
+            var backlog: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.id, (SELECT COUNT(*) FROM webhook_delivery d WHERE d.endpoint_id = e.id AND d.state = 'pending')
+                        + MAX(0, (SELECT IFNULL(MAX(sequence), 0) FROM event) - e.cursor)
+                    FROM webhook_endpoint e
+                    """
+            ) {
+                backlog[row[0]] = row[1]
+            }
+            return backlog
+        }
+    }
+
     /// Queues an event again with a fresh retry window.
     public func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64) async throws -> Bool {
         try await writer.write { db in

@@ -14,15 +14,17 @@ public func buildApplication(
     webhooks: WebhookWorkerConfiguration = .init(),
     webhookTransport: any WebhookTransport = HTTPClientWebhookTransport()
 ) -> some ApplicationProtocol {
+    let metrics = RosterMetrics()
     let router = buildRouter(
         configuration: configuration,
         store: store,
         logger: logger,
         requestLog: requestLog,
         webhookTransport: webhookTransport,
-        webhookRetryWindow: webhooks.retryPolicy.window
+        webhookRetryWindow: webhooks.retryPolicy.window,
+        metrics: metrics
     )
-    let worker = WebhookWorker(store: store, transport: webhookTransport, configuration: webhooks, logger: logger)
+    let worker = WebhookWorker(store: store, transport: webhookTransport, configuration: webhooks, logger: logger, metrics: metrics)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
@@ -40,7 +42,8 @@ public func buildRouter(
     logger: Logger,
     requestLog: RequestLog = RequestLog(),
     webhookTransport: any WebhookTransport = HTTPClientWebhookTransport(),
-    webhookRetryWindow: Int64 = RetryPolicy().window
+    webhookRetryWindow: Int64 = RetryPolicy().window,
+    metrics: RosterMetrics = RosterMetrics()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -48,8 +51,16 @@ public func buildRouter(
         capacity: configuration.failedAuthenticationsPerMinute,
         ratePerSecond: configuration.failedAuthenticationsPerMinute / 60
     )
-    addSCIMRoutes(to: router, configuration: configuration, store: store, requestLog: requestLog, failedAuthentications: failedAuthentications)
+    addSCIMRoutes(
+        to: router,
+        configuration: configuration,
+        store: store,
+        requestLog: requestLog,
+        failedAuthentications: failedAuthentications,
+        metrics: metrics
+    )
     HealthController(store: store).addRoutes(to: router)
+    MetricsController(store: store, metrics: metrics).addRoutes(to: router)
     let access = AdminAccess(store: store, admins: configuration.admins)
     let pages = PageRenderer()
     let flashes = FlashMessages()
@@ -90,11 +101,12 @@ public func addSCIMRoutes(
     configuration: ServerConfiguration,
     store: some RosterStore,
     requestLog: RequestLog?,
-    failedAuthentications: RateLimiter? = nil
+    failedAuthentications: RateLimiter? = nil,
+    metrics: RosterMetrics? = nil
 ) {
     router.add(middleware: SCIMErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     if let requestLog {
-        router.add(middleware: SCIMRequestLogMiddleware(log: requestLog, maxBodyBytes: configuration.maxBodyBytes))
+        router.add(middleware: SCIMRequestLogMiddleware(log: requestLog, maxBodyBytes: configuration.maxBodyBytes, metrics: metrics))
     }
     let perDirectory =
         configuration.scimRequestsPerSecond > 0

@@ -23,6 +23,8 @@ public protocol WebhookStore: Sendable {
     func recordWebhookAttempt(endpointID: String, sequence: Int64, at: Int64, outcome: WebhookAttemptOutcome) async throws
     /// The endpoint's deliveries, newest event first, at most `limit`.
     func webhookDeliveries(endpointID: String, limit: Int) async throws -> [WebhookDelivery]
+    /// Per endpoint, how many deliveries are waiting: pending rows plus events not yet looked at.
+    func webhookBacklog() async throws -> [String: Int]
     /// Queues an event for the endpoint again (a dead-lettered one, or any past event), due at `at`; false when
     /// there is no such endpoint or event.
     func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64) async throws -> Bool

@@ -11,6 +11,8 @@ struct SCIMRequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let log: RequestLog
     /// The body limit, for the detail of a 413.
     let maxBodyBytes: Int
+    /// Where request counts and latencies go.
+    let metrics: RosterMetrics?
 
     /// Handles one request.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -21,6 +23,13 @@ struct SCIMRequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let started = ContinuousClock.now
         func record(status: Int, detail: String?) async {
             let elapsed = ContinuousClock.now - started
+            let unauthenticated = status == 401 || (status == 429 && detail?.hasPrefix("Too many failed authentication") == true)
+            metrics?.recordSCIMRequest(
+                directory: unauthenticated ? "unauthenticated" : scimPath.directoryID,
+                operation: RosterMetrics.scimOperation(method: request.method.rawValue, path: request.uri.path),
+                status: status,
+                duration: elapsed
+            )
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             await log.record(
                 RequestLog.Entry(

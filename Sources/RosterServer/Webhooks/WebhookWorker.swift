@@ -21,6 +21,8 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
     let logger: Logger
     /// The clock, in milliseconds since 1970.
     let now: @Sendable () -> Int64
+    /// Where failures are counted.
+    let metrics: RosterMetrics?
 
     /// Makes a worker.
     public init(
@@ -28,12 +30,14 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
         transport: any WebhookTransport = HTTPClientWebhookTransport(),
         configuration: Configuration = Configuration(),
         logger: Logger,
+        metrics: RosterMetrics? = nil,
         now: @escaping @Sendable () -> Int64 = { WallClock.millisecondsSince1970() }
     ) {
         self.store = store
         self.transport = transport
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         self.now = now
     }
 
@@ -122,6 +126,7 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
             outcome = .failed(status: nil, response: String(String(describing: error).prefix(512)), nextAttemptAt: retryTime(pending, at: started))
         }
         if case .failed(_, _, let next) = outcome {
+            metrics?.recordWebhookFailure(endpoint: endpoint.id, deadLettered: next == nil)
             logger.warning(
                 next == nil ? "Webhook delivery dead-lettered" : "Webhook delivery failed; will retry",
                 metadata: ["endpoint": "\(endpoint.id)", "event": "\(pending.event.id)", "attempt": "\(pending.delivery.attempts + 1)"]

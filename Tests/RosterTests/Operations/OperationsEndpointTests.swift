@@ -82,3 +82,41 @@ import Testing
         try await store.checkpoint()
     }
 }
+
+/// `/metrics` in the Prometheus format.
+@Suite struct MetricsEndpointTests {
+    @Test func requestsUsersGroupsAndBacklogAreExported() async throws {
+        let store = try await makeStore()
+        try await withRouterApp(store: store) { client, directory in
+            let user = try await client.createUser(named: "alice@example.com", in: directory)
+            _ = try await client.createGroup(named: "Engineering", members: [user], in: directory)
+            _ = try await client.scim(.get, "/Users/\(user)", in: directory)
+            _ = try await client.scim(.get, "/Users", in: TestDirectory(id: "made-up", token: "nope"))
+            _ = try await store.createWebhookEndpoint(url: "http://127.0.0.1:9/hook", eventTypes: [], secret: "s")
+            _ = try await client.createUser(named: "bob@example.com", in: directory)
+            let response = try await client.execute(uri: "/metrics", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = response.bodyText
+            #expect(text.contains(#"roster_scim_requests_total{directory="\#(directory.id)",operation="create_user",status="201"} 2"#), "\(text)")
+            #expect(text.contains(#"roster_scim_requests_total{directory="\#(directory.id)",operation="get_user",status="200"} 1"#))
+            #expect(text.contains(#"roster_scim_requests_total{directory="unauthenticated",operation="list_users",status="401"} 1"#))
+            #expect(!text.contains("made-up"), "unknown directory ids do not become labels")
+            #expect(text.contains(#"roster_scim_request_duration_seconds_bucket{operation="create_user""#))
+            #expect(text.contains(#"roster_users{directory="\#(directory.id)",state="active"} 2"#))
+            #expect(text.contains(#"roster_groups{directory="\#(directory.id)"} 1"#))
+            #expect(text.contains("roster_webhook_backlog{endpoint="))
+            #expect(!text.contains("alice@example.com"))
+        }
+    }
+
+    @Test func operationsAreNamedFromMethodAndPath() {
+        let base = "/api/scim/v2.0/d"
+        #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/Users") == "list_users")
+        #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/Groups/g1") == "get_group")
+        #expect(RosterMetrics.scimOperation(method: "PATCH", path: base + "/Groups/g1") == "patch_group")
+        #expect(RosterMetrics.scimOperation(method: "POST", path: base + "/Users/.search") == "search_users")
+        #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/ServiceProviderConfig") == "discovery")
+        #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/Nope") == "other")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Metrics
+import Prometheus
+import RosterCore
+
+/// Roster's metrics, through swift-metrics into a Prometheus registry of its own (no process-wide bootstrap, so
+/// tests and embedders each get theirs): SCIM requests by directory, operation and status with a latency
+/// histogram, webhook delivery failures, and at scrape time the users, groups and webhook backlog.
+public final class RosterMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    /// Makes an empty registry.
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+        ]
+        self.factory = factory
+    }
+
+    /// Counts one SCIM request and its latency. `directory` is the directory id once authenticated, else
+    /// `unauthenticated`, so that made-up ids cannot grow the label set.
+    public func recordSCIMRequest(directory: String, operation: String, status: Int, duration: Duration) {
+        Counter(
+            label: "roster_scim_requests_total",
+            dimensions: [("directory", directory), ("operation", operation), ("status", String(status))],
+            factory: factory
+        ).increment()
+        Metrics.Timer(label: "roster_scim_request_duration_seconds", dimensions: [("operation", operation)], factory: factory)
+            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// Counts a failed webhook attempt.
+    public func recordWebhookFailure(endpoint: String, deadLettered: Bool) {
+        Counter(
+            label: "roster_webhook_failures_total",
+            dimensions: [("endpoint", endpoint), ("dead_lettered", deadLettered ? "true" : "false")],
+            factory: factory
+        ).increment()
+    }
+
+    /// Sets the gauges read from the store at scrape time.
+    func recordStoreGauges(directories: [(id: String, status: DirectoryStatus)], webhookBacklog: [String: Int]) {
+        for (id, status) in directories {
+            Gauge(label: "roster_users", dimensions: [("directory", id), ("state", "active")], factory: factory).record(status.activeUsers)
+            Gauge(label: "roster_users", dimensions: [("directory", id), ("state", "deactivated")], factory: factory).record(status.inactiveUsers)
+            Gauge(label: "roster_groups", dimensions: [("directory", id)], factory: factory).record(status.groups)
+        }
+        for (endpoint, backlog) in webhookBacklog {
+            Gauge(label: "roster_webhook_backlog", dimensions: [("endpoint", endpoint)], factory: factory).record(backlog)
+        }
+    }
+
+    /// The SCIM operation of a request: `list_users`, `get_group`, `patch_user`, `search`, `discovery`, …
+    static func scimOperation(method: String, path: String) -> String {
+        let segments = path.split(separator: "/").map(String.init)
+        // /api/scim/v2.0/{directory}/{endpoint}/{id}
+        let rest = Array(segments.dropFirst(4))
+        guard let endpoint = rest.first else { return "root" }
+        let kind: String
+        switch endpoint.lowercased() {
+        case "users": kind = "user"
+        case "groups": kind = "group"
+        case ".search": return "search"
+        case "serviceproviderconfig", "resourcetypes", "schemas": return "discovery"
+        default: return "other"
+        }
+        if rest.count >= 2, rest[1] == ".search" { return "search_\(kind)s" }
+        let withID = rest.count >= 2
+        switch method.uppercased() {
+        case "GET": return withID ? "get_\(kind)" : "list_\(kind)s"
+        case "POST": return "create_\(kind)"
+        case "PUT": return "replace_\(kind)"
+        case "PATCH": return "patch_\(kind)"
+        case "DELETE": return "delete_\(kind)"
+        default: return "other"
+        }
+    }
+}
