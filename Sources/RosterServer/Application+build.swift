@@ -46,6 +46,7 @@ public func buildRouter(
     metrics: RosterMetrics = RosterMetrics()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     let failedAuthentications = RateLimiter(
         capacity: configuration.failedAuthenticationsPerMinute,

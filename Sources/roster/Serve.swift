@@ -55,7 +55,7 @@ extension Roster {
         )
         var rateLimitBurst: String?
 
-        /// 10 MiB.
+        /// 10 MiB. (Logging is set by LOG_FORMAT=text|json and LOG_LEVEL, environment only.)
         static let defaultMaxBodyBytes = 10_485_760
 
         /// Runs the server.
@@ -95,10 +95,13 @@ extension Roster {
                     scimRequestsPerSecond: Double(perSecond),
                     scimBurst: Double(burst)
                 )
+                let level = try LogSetup.bootstrap(environment: environment)
+                var logger = Logger(label: "roster")
+                logger.logLevel = level
                 let app = buildApplication(
                     configuration: configuration,
                     store: database.store,
-                    logger: Logger(label: "roster"),
+                    logger: logger,
                     webhooks: WebhookWorkerConfiguration(retryPolicy: retryPolicy)
                 )
                 Console.out("Starting Roster on \(address.listeningURL)")

@@ -14,6 +14,8 @@ import Testing
         try await withRouterApp { client, _ in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
+            let id = health.headers.first { $0.name.canonicalName == "x-request-id" }?.value
+            #expect(id?.isEmpty == false, "every response names its request id")
             #expect(try health.json()["status"]?.stringValue == "ok")
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .ok)

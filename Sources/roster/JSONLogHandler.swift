@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+
+/// A swift-log handler that writes one JSON object a line to standard error (`LOG_FORMAT=json`):
+/// `{"time","level","label","message", …metadata}`, for log shippers.
+struct JSONLogHandler: LogHandler {
+    /// The logger's label.
+    let label: String
+    /// The level below which nothing is written.
+    var logLevel: Logger.Level
+    /// Metadata on every line.
+    var metadata: Logger.Metadata = [:]
+
+    /// Metadata by key.
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Writes one line.
+    func log(
+        level: Logger.Level,
+        message: Logger.Message,
+        metadata explicit: Logger.Metadata?,
+        source: String,
+        file: String,
+        function: String,
+        line: UInt
+    ) {
+        var object: [String: Any] = [
+            "time": ISO8601DateFormatter().string(from: Date()),
+            "level": level.rawValue,
+            "label": label,
+            "message": message.description,
+            "source": source,
+        ]
+        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
+            object[key] = value.description
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        FileHandle.standardError.write(data + Data("\n".utf8))
+    }
+}
+
+/// How `roster serve` logs: `LOG_FORMAT` (`text` or `json`) and `LOG_LEVEL` (`trace` … `critical`, default `info`).
+enum LogSetup {
+    /// Bootstraps swift-log once for the process; an invalid value fails with exit code 2.
+    static func bootstrap(environment: [String: String]) throws(CommandFailure) -> Logger.Level {
+        let levelText = (environment["LOG_LEVEL"] ?? "info").trimmed().lowercased()
+        guard let level = Logger.Level(rawValue: levelText.isEmpty ? "info" : levelText) else {
+            throw .configuration("LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(levelText)\"")
+        }
+        switch (environment["LOG_FORMAT"] ?? "text").trimmed().lowercased() {
+        case "", "text":
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case "json":
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: level) }
+        case let other:
+            throw .configuration("LOG_FORMAT must be text or json, not \"\(other)\"")
+        }
+        return level
+    }
+}
