@@ -7,7 +7,9 @@
 #      (scripts/cli-smoke.sh);
 #   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh);
 #   5. the settings pages in a real headless Chromium against a live `roster serve` (scripts/e2e.sh; screenshots in
-#      test-artifacts/e2e/).
+#      test-artifacts/e2e/);
+#   6. the release binary as the Dockerfile builds it, alone in an empty directory as an unprivileged user: health,
+#      pages, SCIM, SIGTERM mid-request, JSON logs (scripts/release-smoke.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -24,3 +26,4 @@ swift test --skip-build
 bash scripts/cli-smoke.sh
 bash scripts/conformance.sh
 bash scripts/e2e.sh
+bash scripts/release-smoke.sh
