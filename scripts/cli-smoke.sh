@@ -11,7 +11,8 @@
 # rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes; then
 # login-link (refused without SAML_ADMINS or for a non-admin; its link works once) and, on a second server with a
 # fresh database, the first sign-in link `roster serve` prints until an admin has signed in; with
-# ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress, refusal, TLS and login errors.
+# backup while serving; with ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress,
+# refusal, TLS and login errors.
 # Prints one line per failed check and `N passed, N failed` at the end. Exit status: 0 when every check passed, 1
 # otherwise (or when the run cannot be set up). Always stops the server and removes the temporary files.
 set -uo pipefail
@@ -413,6 +414,16 @@ else
     fail "roster serve starts with SAML_ADMINS on a fresh database" "$(cat "$WORK/first.log")"
     stop_first_server
 fi
+
+# --- backup while serving ---
+roster backup --to "$WORK/backup.sqlite"
+if [[ $RC -eq 0 && $OUT == "Backed up "*"backup.sqlite"* ]]; then pass; else fail "backup writes a copy while serve runs (exit $RC)" "$OUT"$'\n'"$ERR"; fi
+count_users() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM scim_user").fetchone()[0])' "$1" 2>&1; }
+USERS_IN_BACKUP=$(count_users "$WORK/backup.sqlite")
+USERS_LIVE=$(count_users "$WORK/roster.sqlite")
+if [[ $USERS_IN_BACKUP == "$USERS_LIVE" && $USERS_LIVE -gt 0 ]]; then pass; else fail "the backup holds the users ($USERS_LIVE)" "$USERS_IN_BACKUP"; fi
+if [[ ! -e $WORK/backup.sqlite-wal ]]; then pass; else fail "the backup is one self-contained file"; fi
+fails "backup to a file that exists" 2 "already exists" backup --to "$WORK/backup.sqlite"
 
 # --- export-postgres (when scripts/test.sh started a PostgreSQL) ---
 if [[ -n ${ROSTER_TEST_POSTGRES_URL:-} ]]; then

@@ -47,7 +47,7 @@ public func buildRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: RequestLoggingMiddleware(debugDirectoryID: configuration.debugDirectoryID))
     let failedAuthentications = RateLimiter(
         capacity: configuration.failedAuthenticationsPerMinute,
         ratePerSecond: configuration.failedAuthenticationsPerMinute / 60

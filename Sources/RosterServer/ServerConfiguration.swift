@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var scimBurst: Double
     /// Failed bearer tokens or sign-in links a client address may present per minute before it gets 429.
     public var failedAuthenticationsPerMinute: Double
+    /// The one directory whose request queries (which may hold emails) are logged at debug level
+    /// (`LOG_DEBUG_DIRECTORY`); nil logs no directory's.
+    public var debugDirectoryID: String?
 
     /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
     public init(
@@ -39,7 +42,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         admins: AdminAllowList = AdminAllowList(parsing: nil),
         scimRequestsPerSecond: Double = 100,
         scimBurst: Double = 200,
-        failedAuthenticationsPerMinute: Double = 20
+        failedAuthenticationsPerMinute: Double = 20,
+        debugDirectoryID: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -54,6 +58,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.scimRequestsPerSecond = scimRequestsPerSecond
         self.scimBurst = scimBurst
         self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
+        self.debugDirectoryID = debugDirectoryID
     }
 
     /// Whether cookies carry `Secure`: when the public URL is https.

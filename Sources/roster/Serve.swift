@@ -93,7 +93,8 @@ extension Roster {
                     maxBodyBytes: bodyLimit,
                     admins: admins,
                     scimRequestsPerSecond: Double(perSecond),
-                    scimBurst: Double(burst)
+                    scimBurst: Double(burst),
+                    debugDirectoryID: environment["LOG_DEBUG_DIRECTORY"].flatMap { $0.trimmed().isEmpty ? nil : $0.trimmed() }
                 )
                 let level = try LogSetup.bootstrap(environment: environment)
                 var logger = Logger(label: "roster")
