@@ -66,7 +66,17 @@ extension SQLiteStore: WebhookStore {
 
     /// Copies new events of the endpoint's types into deliveries and moves its cursor, in one transaction.
     public func enqueueWebhookDeliveries(endpointID: String, limit: Int, at: Int64) async throws -> Int {
-        try await writer.write { db in
+        // The worker asks every poll interval; most of the time nothing is new, and a read answers that without
+        // taking the write lock SCIM requests need.
+        let behind = try await writer.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT (SELECT IFNULL(MAX(sequence), 0) FROM event) > cursor FROM webhook_endpoint WHERE id = ?",
+                arguments: [endpointID]
+            ) ?? false
+        }
+        guard behind else { return 0 }
+        return try await writer.write { db in
             guard let endpoint = try SQLiteStore.fetchEndpoint(db, id: endpointID),
                 let cursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM webhook_endpoint WHERE id = ?", arguments: [endpointID])
             else { return 0 }
