@@ -19,8 +19,9 @@ public protocol TeamStore: Sendable {
     func mappings(team reference: String?) async throws -> [TeamMapping]
     /// A team's members with their sources, inactive (suspended) ones included and marked.
     func teamMembers(_ reference: String) async throws -> [TeamMember]
-    /// Adds a user to a team by hand.
-    func addManualMember(team reference: String, directoryID: String, userID: String) async throws
+    /// Adds a user to a team by hand; false when they already were a manual member.
+    @discardableResult
+    func addManualMember(team reference: String, directoryID: String, userID: String) async throws -> Bool
     /// Events after `sequence`, oldest first, at most `limit`.
     func events(after sequence: Int64, limit: Int) async throws -> [OutboxEvent]
 }

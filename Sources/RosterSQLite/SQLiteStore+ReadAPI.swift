@@ -21,7 +21,7 @@ extension SQLiteStore: ReadAPIStore {
                 arguments += [email.lowercased()]
             }
             if let reference = filter.team {
-                guard let team = try SQLiteStore.findTeamRow(db, reference) else { return APIPage(items: [], nextCursor: nil) }
+                guard let team = try SQLiteStore.findTeam(db, reference) else { return APIPage(items: [], nextCursor: nil) }
                 conditions.append("u.row_id IN (SELECT user_row FROM team_membership WHERE team_id = ?)")
                 arguments += [team.id]
             }
@@ -65,7 +65,7 @@ extension SQLiteStore: ReadAPIStore {
     /// A team's members by user row.
     public func apiTeamMembers(team reference: String, after cursor: Int64?, limit: Int) async throws -> APIPage<APIUser>? {
         try await writer.read { db in
-            guard let team = try SQLiteStore.findTeamRow(db, reference) else { return nil }
+            guard let team = try SQLiteStore.findTeam(db, reference) else { return nil }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -82,7 +82,7 @@ extension SQLiteStore: ReadAPIStore {
     public func removeManualMember(team reference: String, userID: String) async throws -> Bool {
         let timestamp = now()
         return try await writer.write { db in
-            guard let team = try SQLiteStore.findTeamRow(db, reference),
+            guard let team = try SQLiteStore.findTeam(db, reference),
                 let userRow = try Int64.fetchOne(db, sql: "SELECT row_id FROM scim_user WHERE id = ?", arguments: [userID])
             else { return false }
             return try TeamSync(db: db, at: timestamp).removeManual(team: team.id, userRow: userRow)
@@ -92,12 +92,6 @@ extension SQLiteStore: ReadAPIStore {
     // MARK: Helpers
 
     private static let apiUserColumns = "u.row_id, u.id, u.directory_id, u.user_name, u.active, u.document, u.created_at, u.modified_at"
-
-    /// The team whose id or slug is `reference`.
-    static func findTeamRow(_ db: Database, _ reference: String) throws -> Team? {
-        try Row.fetchOne(db, sql: "SELECT id, name, slug, created_at FROM team WHERE id = ? OR slug = ?", arguments: [reference, reference])
-            .map { Team(id: $0[0], name: $0[1], slug: $0[2], createdAt: $0[3]) }
-    }
 
     /// A page of users from up to `limit + 1` rows of ``apiUserColumns``, each with their teams.
     private static func userPage(_ db: Database, rows: [Row], limit: Int) throws -> APIPage<APIUser> {

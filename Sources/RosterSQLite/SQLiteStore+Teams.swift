@@ -176,13 +176,14 @@ extension SQLiteStore: TeamStore {
         }
     }
 
-    /// Adds a user to a team by hand.
-    public func addManualMember(team reference: String, directoryID: String, userID: String) async throws {
+    /// Adds a user to a team by hand; false when they already were a manual member.
+    @discardableResult
+    public func addManualMember(team reference: String, directoryID: String, userID: String) async throws -> Bool {
         let timestamp = now()
-        try await writer.write { db in
+        return try await writer.write { db in
             let team = try SQLiteStore.requireTeam(db, reference)
             let row = try SQLiteStore.fetchRow(db, .of(.user), directoryID: directoryID, id: userID)
-            try TeamSync(db: db, at: timestamp).addManual(team: team.id, userRow: row.rowID)
+            return try TeamSync(db: db, at: timestamp).addManual(team: team.id, userRow: row.rowID)
         }
     }
 
@@ -206,7 +207,8 @@ extension SQLiteStore: TeamStore {
         Team(id: row[0], name: row[1], slug: row[2], createdAt: row[3])
     }
 
-    private static func findTeam(_ db: Database, _ reference: String) throws -> Team? {
+    /// The team whose id or slug is `reference`.
+    static func findTeam(_ db: Database, _ reference: String) throws -> Team? {
         try Row.fetchOne(db, sql: "SELECT id, name, slug, created_at FROM team WHERE id = ? OR slug = ?", arguments: [reference, reference])
             .map(team(from:))
     }

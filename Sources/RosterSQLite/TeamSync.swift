@@ -119,16 +119,19 @@ struct TeamSync {
         for member in members { try removeSource(team: team, userRow: member, group: group) }
     }
 
-    /// Adds a manual membership.
-    func addManual(team: String, userRow: Int64) throws {
+    /// Adds a manual membership; false when there already was one.
+    @discardableResult
+    func addManual(team: String, userRow: Int64) throws -> Bool {
         let wasIn = try holds(team: team, userRow: userRow)
         try db.execute(
             sql: "INSERT OR IGNORE INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (?, ?, NULL, ?)",
             arguments: [team, userRow, at]
         )
-        if db.changesCount > 0, !wasIn, try userIsActive(userRow) {
+        guard db.changesCount > 0 else { return false }
+        if !wasIn, try userIsActive(userRow) {
             try event("team.member_added", team: team, userRow: userRow, group: nil)
         }
+        return true
     }
 
     /// Removes a manual membership; true when there was one. The user leaves the team unless a group holds them.

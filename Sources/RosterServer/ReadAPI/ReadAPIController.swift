@@ -98,12 +98,9 @@ struct ReadAPIController<Store: RosterStorage>: Sendable {
         let reference = try context.parameters.require("id")
         guard let team = try await store.team(reference) else { return APIResponse.error(status: .notFound, "No team with this id or slug.") }
         guard let user = try await store.apiUser(id: userID) else { return APIResponse.error(status: .notFound, "No user with this id.") }
-        let wasManual = try await store.teamMembers(team.id).contains { $0.userID == userID && $0.sources.contains(.manual) }
-        if !wasManual {
-            try await store.addManualMember(team: team.id, directoryID: user.directoryID, userID: userID)
-        }
+        let added = try await store.addManualMember(team: team.id, directoryID: user.directoryID, userID: userID)
         let updated = try await store.apiUser(id: userID) ?? user
-        return APIResponse.json(APIResponse.user(updated), status: wasManual ? .ok : .created)
+        return APIResponse.json(APIResponse.user(updated), status: added ? .created : .ok)
     }
 
     /// DELETE /api/v1/teams/{id}/members/{userId}: removes a manual membership (204; 404 when there is none).

@@ -44,10 +44,11 @@ actor FlashMessages {
         pending[session]?.at = .now
     }
 
-    /// Leaves a new token of `directoryID` for the session's next view of that directory.
-    func reveal(token: String, directoryID: String, for session: String) {
+    /// Leaves a new secret under `key` (a directory id, `webhook:ID`, `api-key`) for the session's next view of the
+    /// page that shows it.
+    func reveal(token: String, key: String, for session: String) {
         prune()
-        pending[session, default: Pending(at: .now)].revealedTokens[directoryID] = token
+        pending[session, default: Pending(at: .now)].revealedTokens[key] = token
         pending[session]?.at = .now
     }
 
@@ -57,9 +58,9 @@ actor FlashMessages {
         return pending[session]?.message
     }
 
-    /// Takes the token revealed for `directoryID`, if any.
-    func takeToken(directoryID: String, for session: String) -> String? {
-        pending[session]?.revealedTokens.removeValue(forKey: directoryID)
+    /// Takes the secret revealed under `key`, if any.
+    func takeToken(key: String, for session: String) -> String? {
+        pending[session]?.revealedTokens.removeValue(forKey: key)
     }
 
     private func prune() {

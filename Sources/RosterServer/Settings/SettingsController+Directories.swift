@@ -69,7 +69,7 @@ extension SettingsController {
         }
         let (token, hash) = BearerToken.generate()
         let directory = try await store.createDirectory(name: name, provider: provider ?? .okta, tokenHash: hash)
-        await flashes.reveal(token: token, directoryID: directory.id, for: try flashKey(context))
+        await flashes.reveal(token: token, key: directory.id, for: try flashKey(context))
         let message = FlashMessage(
             .success,
             "Directory “\(directory.name)” is configured. Copy its SCIM Base URL and SCIM Bearer Token into \(directory.provider.identityProviderName) now: the token is shown only once."
@@ -92,7 +92,7 @@ extension SettingsController {
             isAzure: directory.provider == .azure,
             created: DisplayText.time(directory.createdAt),
             baseURL: directory.scimBaseURL(baseURL: configuration.baseURL),
-            revealedToken: await flashes.takeToken(directoryID: directory.id, for: try flashKey(context)),
+            revealedToken: await flashes.takeToken(key: directory.id, for: try flashKey(context)),
             activeUsers: status.activeUsers,
             inactiveUsers: status.inactiveUsers,
             groups: status.groups,
@@ -111,7 +111,7 @@ extension SettingsController {
         let directory = try await requireDirectory(context)
         let (token, hash) = BearerToken.generate()
         guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash) else { throw SettingsPageError.notFound("This directory") }
-        await flashes.reveal(token: token, directoryID: directory.id, for: try flashKey(context))
+        await flashes.reveal(token: token, key: directory.id, for: try flashKey(context))
         let message = FlashMessage(
             .warning,
             "A new token replaced the old one, which no longer works. Paste the new token into \(directory.provider.identityProviderName) now: it is shown only once."
