@@ -6,7 +6,7 @@ extension SQLiteStore: APIKeyStore {
     /// Stores a key's hash.
     public func createAPIKey(name: String, prefix: String, tokenHash: [UInt8]) async throws -> APIKey {
         let key = APIKey(id: SQLiteStore.newID(), name: name, prefix: prefix, createdAt: now(), lastUsedAt: nil, revokedAt: nil)
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(
                 sql: "INSERT INTO api_key (id, name, prefix, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [key.id, name, prefix, Data(tokenHash), key.createdAt]
@@ -26,7 +26,7 @@ extension SQLiteStore: APIKeyStore {
     /// Revokes a live key.
     public func revokeAPIKey(id: String) async throws -> Bool {
         let timestamp = now()
-        return try await writer.write { db in
+        return try await commits.write { db in
             try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [timestamp, id])
             return db.changesCount > 0
         }
@@ -40,7 +40,7 @@ extension SQLiteStore: APIKeyStore {
         }
         guard let found else { return nil }
         if at - (found.lastUsed ?? 0) > 60_000 {
-            try await writer.write { db in
+            try await commits.write { db in
                 try db.execute(sql: "UPDATE api_key SET last_used_at = ? WHERE id = ?", arguments: [at, found.id])
             }
         }

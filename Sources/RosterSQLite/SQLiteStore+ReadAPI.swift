@@ -81,7 +81,7 @@ extension SQLiteStore: ReadAPIStore {
     /// Removes a manual membership.
     public func removeManualMember(team reference: String, userID: String) async throws -> Bool {
         let timestamp = now()
-        return try await writer.write { db in
+        return try await commits.write { db in
             guard let team = try SQLiteStore.findTeam(db, reference),
                 let userRow = try Int64.fetchOne(db, sql: "SELECT row_id FROM scim_user WHERE id = ?", arguments: [userID])
             else { return false }

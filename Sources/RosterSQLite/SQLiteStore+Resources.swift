@@ -10,7 +10,7 @@ extension SQLiteStore {
         var attributes = input.attributes
         if kind == .user, attributes["active"] == nil { attributes["active"] = .bool(true) }
         let created = attributes
-        return try await writer.write { db in
+        return try await commits.write { db in
             let table = ResourceTable.of(kind)
             try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: created, excludingRow: nil)
             let document = JSONValue.object(created).serialized()
@@ -61,7 +61,7 @@ extension SQLiteStore {
 
     /// The resource with `id`, or a 404.
     public func resource(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
-        try await writer.read { db in
+        try readNow { db in
             let row = try SQLiteStore.fetchRow(db, .of(kind), directoryID: directoryID, id: id)
             return row.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: row) : JSONObject())
         }
@@ -98,7 +98,7 @@ extension SQLiteStore {
     /// Deletes a resource; a deleted user leaves every group (the membership rows cascade).
     public func delete(_ kind: ResourceKind, directoryID: String, id: String, precondition: VersionPrecondition?) async throws {
         let timestamp = now()
-        try await writer.write { db in
+        try await commits.write { db in
             let table = ResourceTable.of(kind)
             let row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
             try SQLiteStore.check(precondition, row: row)
@@ -153,7 +153,7 @@ extension SQLiteStore {
         change: @escaping @Sendable (ResourceRow) throws -> PatchResult
     ) async throws -> StoredResource {
         let timestamp = now()
-        return try await writer.write { db in
+        return try await commits.write { db in
             let table = ResourceTable.of(kind)
             var row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
             try SQLiteStore.check(precondition, row: row)

@@ -5,7 +5,7 @@ import RosterCore
 extension SQLiteStore: AdminSessionStore {
     /// Stores a sign-in link, dropping links that expired more than a day ago.
     public func createLoginLink(tokenHash: [UInt8], email: String, createdAt: Int64, expiresAt: Int64) async throws {
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(sql: "DELETE FROM admin_login_link WHERE expires_at < ?", arguments: [createdAt - 86_400_000])
             try db.execute(
                 sql: "INSERT INTO admin_login_link (token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -16,7 +16,7 @@ extension SQLiteStore: AdminSessionStore {
 
     /// Uses up a link in one statement, so that only one of two concurrent redemptions succeeds.
     public func redeemLoginLink(tokenHash: [UInt8], at: Int64) async throws -> String? {
-        try await writer.write { db in
+        try await commits.write { db in
             try String.fetchOne(
                 db,
                 sql: """
@@ -31,7 +31,7 @@ extension SQLiteStore: AdminSessionStore {
 
     /// Stores a session and records the sign-in, dropping sessions that have expired.
     public func createSession(_ session: AdminSession) async throws {
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(sql: "DELETE FROM admin_session WHERE expires_at < ?", arguments: [session.createdAt])
             try db.execute(
                 sql: """
@@ -78,7 +78,7 @@ extension SQLiteStore: AdminSessionStore {
             return nil
         }
         if at - session.lastSeenAt > 60_000 {
-            try await writer.write { db in
+            try await commits.write { db in
                 try db.execute(sql: "UPDATE admin_session SET last_seen_at = ? WHERE token_hash = ?", arguments: [at, Data(tokenHash)])
             }
             session.lastSeenAt = at
@@ -88,7 +88,7 @@ extension SQLiteStore: AdminSessionStore {
 
     /// Deletes a session.
     public func deleteSession(tokenHash: [UInt8]) async throws {
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(sql: "DELETE FROM admin_session WHERE token_hash = ?", arguments: [Data(tokenHash)])
         }
     }

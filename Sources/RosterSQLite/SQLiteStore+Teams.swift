@@ -9,7 +9,7 @@ extension SQLiteStore: TeamStore {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
         let team = Team(id: SQLiteStore.newID(), name: trimmed, slug: slug.map(Team.slug(from:)) ?? Team.slug(from: trimmed), createdAt: now())
-        try await writer.write { db in
+        try await commits.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM team WHERE slug = ?", arguments: [team.slug]) == true {
                 throw TeamError("a team with the slug \"\(team.slug)\" already exists")
             }
@@ -37,7 +37,7 @@ extension SQLiteStore: TeamStore {
     public func renameTeam(_ reference: String, to name: String) async throws -> Team {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
-        return try await writer.write { db in
+        return try await commits.write { db in
             var team = try SQLiteStore.requireTeam(db, reference)
             try db.execute(sql: "UPDATE team SET name = ? WHERE id = ?", arguments: [trimmed, team.id])
             team.name = trimmed
@@ -48,7 +48,7 @@ extension SQLiteStore: TeamStore {
     /// Deletes a team; every active member gets a `team.member_removed` event first.
     public func deleteTeam(_ reference: String) async throws {
         let timestamp = now()
-        try await writer.write { db in
+        try await commits.write { db in
             let team = try SQLiteStore.requireTeam(db, reference)
             let members = try Row.fetchAll(
                 db,
@@ -80,7 +80,7 @@ extension SQLiteStore: TeamStore {
     public func map(team reference: String, groupName: String, directoryID: String?) async throws -> TeamMappingOutcome {
         guard !groupName.isEmpty else { throw TeamError("the group name is empty") }
         let timestamp = now()
-        return try await writer.write { db in
+        return try await commits.write { db in
             let team = try SQLiteStore.requireTeam(db, reference)
             if let directoryID, try Bool.fetchOne(db, sql: "SELECT 1 FROM directory WHERE id = ?", arguments: [directoryID]) != true {
                 throw TeamError("no directory with id \"\(directoryID)\"")
@@ -117,7 +117,7 @@ extension SQLiteStore: TeamStore {
     /// Removes a mapping and the memberships it alone sourced.
     public func unmap(team reference: String, groupName: String, directoryID: String?) async throws {
         let timestamp = now()
-        try await writer.write { db in
+        try await commits.write { db in
             let team = try SQLiteStore.requireTeam(db, reference)
             try db.execute(
                 sql: "DELETE FROM team_mapping WHERE team_id = ? AND directory_id IS ? AND group_name = ?",
@@ -180,7 +180,7 @@ extension SQLiteStore: TeamStore {
     @discardableResult
     public func addManualMember(team reference: String, directoryID: String, userID: String) async throws -> Bool {
         let timestamp = now()
-        return try await writer.write { db in
+        return try await commits.write { db in
             let team = try SQLiteStore.requireTeam(db, reference)
             let row = try SQLiteStore.fetchRow(db, .of(.user), directoryID: directoryID, id: userID)
             return try TeamSync(db: db, at: timestamp).addManual(team: team.id, userRow: row.rowID)

@@ -7,7 +7,7 @@ extension SQLiteStore: WebhookStore {
     /// Creates an endpoint whose cursor starts at the newest event.
     public func createWebhookEndpoint(url: String, eventTypes: [String], secret: String) async throws -> WebhookEndpoint {
         let endpoint = WebhookEndpoint(id: SQLiteStore.newID(), url: url, eventTypes: eventTypes, enabled: true, secret: secret, createdAt: now())
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO webhook_endpoint (id, url, event_types, enabled, secret, cursor, created_at)
@@ -34,7 +34,7 @@ extension SQLiteStore: WebhookStore {
 
     /// Updates URL, types and enabled.
     public func updateWebhookEndpoint(id: String, url: String, eventTypes: [String], enabled: Bool) async throws -> WebhookEndpoint? {
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(
                 sql: "UPDATE webhook_endpoint SET url = ?, event_types = ?, enabled = ? WHERE id = ?",
                 arguments: [url, eventTypes.joined(separator: ","), enabled, id]
@@ -45,7 +45,7 @@ extension SQLiteStore: WebhookStore {
 
     /// Rotates the secret with an overlap.
     public func rotateWebhookSecret(id: String, newSecret: String, previousValidUntil: Int64) async throws -> WebhookEndpoint? {
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(
                 sql: """
                     UPDATE webhook_endpoint SET previous_secret = secret, previous_secret_expires_at = ?, secret = ? WHERE id = ?
@@ -58,7 +58,7 @@ extension SQLiteStore: WebhookStore {
 
     /// Deletes an endpoint.
     public func deleteWebhookEndpoint(id: String) async throws -> Bool {
-        try await writer.write { db in
+        try await commits.write { db in
             try db.execute(sql: "DELETE FROM webhook_endpoint WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
@@ -76,7 +76,7 @@ extension SQLiteStore: WebhookStore {
             ) ?? false
         }
         guard behind else { return 0 }
-        return try await writer.write { db in
+        return try await commits.write { db in
             guard let endpoint = try SQLiteStore.fetchEndpoint(db, id: endpointID),
                 let cursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM webhook_endpoint WHERE id = ?", arguments: [endpointID])
             else { return 0 }
@@ -123,7 +123,7 @@ extension SQLiteStore: WebhookStore {
 
     /// Records an attempt.
     public func recordWebhookAttempt(endpointID: String, sequence: Int64, at: Int64, outcome: WebhookAttemptOutcome) async throws {
-        try await writer.write { db in
+        try await commits.write { db in
             switch outcome {
             case .delivered(let status, let response):
                 try db.execute(
@@ -178,7 +178,7 @@ extension SQLiteStore: WebhookStore {
 
     /// Queues an event again with a fresh retry window.
     public func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64) async throws -> Bool {
-        try await writer.write { db in
+        try await commits.write { db in
             guard try SQLiteStore.fetchEndpoint(db, id: endpointID) != nil,
                 let event = try Row.fetchOne(db, sql: "SELECT id, type FROM event WHERE sequence = ?", arguments: [sequence])
             else { return false }

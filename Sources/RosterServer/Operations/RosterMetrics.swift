@@ -10,6 +10,8 @@ public final class RosterMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// The SCIM request handles made so far.
+    private let scimHandleCache = LockedCache<SCIMHandleKey, (counter: Metrics.Counter, timer: Metrics.Timer)>()
 
     /// Makes an empty registry.
     public init() {
@@ -25,16 +27,28 @@ public final class RosterMetrics: Sendable {
     /// Counts one SCIM request and its latency. `directory` is the directory id once authenticated, else
     /// `unauthenticated`, so that made-up ids cannot grow the label set.
     public func recordSCIMRequest(directory: String, operation: String, status: Int, duration: Duration) {
-        Counter(
-            label: "roster_scim_requests_total",
-            dimensions: [("directory", directory), ("operation", operation), ("status", String(status))],
-            factory: factory
-        ).increment()
-        Metrics.Timer(label: "roster_scim_request_duration_seconds", dimensions: [("operation", operation)], factory: factory)
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        let handles = scimHandles(directory: directory, operation: operation, status: status)
+        handles.counter.increment()
+        handles.timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
-    /// Counts a failed webhook attempt.
+    /// The counter and timer of one directory, operation and status, made once and then reused: making them
+    /// through the factory on every request costs more than the request's own database read.
+    private func scimHandles(directory: String, operation: String, status: Int) -> (counter: Metrics.Counter, timer: Metrics.Timer) {
+        let key = SCIMHandleKey(directory: directory, operation: operation, status: status)
+        if let found = scimHandleCache.withLock({ $0[key] }) { return found }
+        let made = (
+            counter: Counter(
+                label: "roster_scim_requests_total",
+                dimensions: [("directory", directory), ("operation", operation), ("status", String(status))],
+                factory: factory
+            ),
+            timer: Metrics.Timer(label: "roster_scim_request_duration_seconds", dimensions: [("operation", operation)], factory: factory)
+        )
+        scimHandleCache.withLock { $0[key] = made }
+        return made
+    }
+
     public func recordWebhookFailure(endpoint: String, deadLettered: Bool) {
         Counter(
             label: "roster_webhook_failures_total",
@@ -79,5 +93,24 @@ public final class RosterMetrics: Sendable {
         case "DELETE": return "delete_\(kind)"
         default: return "other"
         }
+    }
+}
+
+/// What a SCIM request's metric handles are told apart by.
+private struct SCIMHandleKey: Hashable, Sendable {
+    let directory: String
+    let operation: String
+    let status: Int
+}
+
+/// A dictionary behind a lock.
+private final class LockedCache<Key: Hashable, Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]
+
+    func withLock<R>(_ body: (inout [Key: Value]) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&values)
     }
 }

@@ -1,7 +1,9 @@
+import Foundation
+
 /// The recent SCIM requests of every directory, in memory, so that an admin can see why an IdP's test call failed.
 /// Retention is bounded: the newest ``capacity`` requests of all directories together are kept, and the log starts
 /// empty when Roster starts. Nothing secret is ever put in it (see ``SCIMRequestLogMiddleware``).
-public actor RequestLog {
+public final class RequestLog: @unchecked Sendable {
     /// One SCIM request and how it was answered.
     public struct Entry: Sendable, Hashable {
         /// When it arrived, in milliseconds since 1970.
@@ -33,6 +35,8 @@ public actor RequestLog {
 
     /// How many requests are kept.
     public let capacity: Int
+    /// Guards `ring` and `nextSlot`: a lock held for a few instructions, not an actor hop on every request.
+    private let lock = NSLock()
     private var ring: [Entry] = []
     private var nextSlot = 0
 
@@ -43,6 +47,8 @@ public actor RequestLog {
 
     /// Records a request, dropping the oldest when full.
     public func record(_ entry: Entry) {
+        lock.lock()
+        defer { lock.unlock() }
         if ring.count < capacity {
             ring.append(entry)
         } else {
@@ -53,6 +59,8 @@ public actor RequestLog {
 
     /// A directory's requests, newest first, at most `limit`.
     public func entries(directoryID: String, limit: Int) -> [Entry] {
+        lock.lock()
+        defer { lock.unlock() }
         var result: [Entry] = []
         for entry in newestFirst where entry.directoryID == directoryID {
             result.append(entry)
@@ -63,10 +71,12 @@ public actor RequestLog {
 
     /// A directory's most recent request.
     public func lastEntry(directoryID: String) -> Entry? {
-        newestFirst.first { $0.directoryID == directoryID }
+        lock.lock()
+        defer { lock.unlock() }
+        return newestFirst.first { $0.directoryID == directoryID }
     }
 
-    /// The entries from newest to oldest.
+    /// The entries from newest to oldest; read with the lock held.
     private var newestFirst: some Sequence<Entry> {
         let count = ring.count
         let newest = (nextSlot - 1 + count) % max(count, 1)

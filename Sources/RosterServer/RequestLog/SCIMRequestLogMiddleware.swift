@@ -21,7 +21,7 @@ struct SCIMRequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let arrived = WallClock.millisecondsSince1970()
         let started = ContinuousClock.now
-        func record(status: Int, detail: String?) async {
+        func record(status: Int, detail: String?) {
             let elapsed = ContinuousClock.now - started
             let unauthenticated = status == 401 || (status == 429 && detail?.hasPrefix("Too many failed authentication") == true)
             metrics?.recordSCIMRequest(
@@ -31,7 +31,7 @@ struct SCIMRequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 duration: elapsed
             )
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            await log.record(
+            log.record(
                 RequestLog.Entry(
                     at: arrived,
                     directoryID: scimPath.directoryID,
@@ -45,11 +45,11 @@ struct SCIMRequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         do {
             let response = try await next(request, context)
-            await record(status: response.status.code, detail: nil)
+            record(status: response.status.code, detail: nil)
             return response
         } catch {
             let scimError = SCIMErrorMiddleware<Context>.scimError(for: error, request: request, maxBodyBytes: maxBodyBytes)
-            await record(status: scimError.status, detail: scimError.detail)
+            record(status: scimError.status, detail: scimError.detail)
             throw error
         }
     }

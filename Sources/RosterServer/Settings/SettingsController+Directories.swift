@@ -135,7 +135,7 @@ extension SettingsController {
     /// GET …/directories/{id}/requests: the directory's recent SCIM requests.
     @Sendable func requestLogPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let directory = try await requireDirectory(context)
-        let entries = await requestLog.entries(directoryID: directory.id, limit: 200)
+        let entries = requestLog.entries(directoryID: directory.id, limit: 200)
         let page = RequestLogPage(
             chrome: try await chrome(context),
             directoryName: directory.name,
@@ -173,7 +173,7 @@ extension SettingsController {
 
     /// `2026-11-29 08:31:02 UTC · GET /Users → 200`, or that there was none.
     private func lastRequestText(directoryID: String) async -> String {
-        guard let entry = await requestLog.lastEntry(directoryID: directoryID) else { return "None since Roster started" }
+        guard let entry = requestLog.lastEntry(directoryID: directoryID) else { return "None since Roster started" }
         var text = "\(DisplayText.time(entry.at)) · \(entry.method) \(Self.displayPath(entry)) → \(entry.status)"
         if let detail = entry.detail { text += " (\(detail))" }
         return text
