@@ -59,7 +59,7 @@ struct MembershipWriter {
     private func insert(_ users: [(row: Int64, id: String, userName: String)]) throws -> Bool {
         var changed = false
         for user in users {
-            try db.execute(sql: "INSERT OR IGNORE INTO group_member (group_row, user_row) VALUES (?, ?)", arguments: [group.rowID, user.row])
+            try db.executeCached(sql: "INSERT OR IGNORE INTO group_member (group_row, user_row) VALUES (?, ?)", arguments: [group.rowID, user.row])
             if db.changesCount > 0 {
                 changed = true
                 try event("group.member_added", userID: user.id, userName: user.userName)

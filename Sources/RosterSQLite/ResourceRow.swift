@@ -19,6 +19,17 @@ struct ResourceRow: Sendable {
     /// The stored attributes.
     var attributes: JSONObject
 
+    /// A row as just written, without reading it back.
+    init(rowID: Int64, id: String, directoryID: String, createdAt: Int64, modifiedAt: Int64, version: Int64, attributes: JSONObject) {
+        self.rowID = rowID
+        self.id = id
+        self.directoryID = directoryID
+        self.createdAt = createdAt
+        self.modifiedAt = modifiedAt
+        self.version = version
+        self.attributes = attributes
+    }
+
     /// Reads the columns of ``ResourceTable/selectColumns``.
     init(row: Row) throws {
         rowID = row[0]

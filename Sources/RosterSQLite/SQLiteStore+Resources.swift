@@ -14,10 +14,11 @@ extension SQLiteStore {
             let table = ResourceTable.of(kind)
             try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: created, excludingRow: nil)
             let document = JSONValue.object(created).serialized()
+            let rowID: Int64
             switch kind {
             case .user:
                 let columns = IndexedColumns.user(created)
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO scim_user (id, directory_id, user_name, user_name_key, external_id, display_name_key, active,
                             created_at, modified_at, version, document)
@@ -28,10 +29,11 @@ extension SQLiteStore {
                         timestamp, timestamp, document,
                     ]
                 )
-                try SQLiteStore.writeEmails(db, userRow: db.lastInsertedRowID, directoryID: directoryID, columns: columns)
+                rowID = db.lastInsertedRowID
+                try SQLiteStore.writeEmails(db, userRow: rowID, directoryID: directoryID, columns: columns)
             case .group:
                 let columns = IndexedColumns.group(created)
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO scim_group (id, directory_id, display_name, display_name_key, external_id, created_at, modified_at,
                             version, document)
@@ -39,22 +41,33 @@ extension SQLiteStore {
                         """,
                     arguments: [id, directoryID, columns.displayName, columns.displayNameKey, columns.externalID, timestamp, timestamp, document]
                 )
+                rowID = db.lastInsertedRowID
             }
-            let row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
+            // The row is exactly what was just written; reading it back would only parse the document again.
+            let row = ResourceRow(
+                rowID: rowID,
+                id: id,
+                directoryID: directoryID,
+                createdAt: timestamp,
+                modifiedAt: timestamp,
+                version: 1,
+                attributes: created
+            )
             var resource = row.stored(kind)
             try EventOutbox.append(
                 db,
                 directoryID: directoryID,
                 type: "\(kind.rawValue).created",
                 resourceID: id,
-                data: .object(created),
+                serializedData: document,
                 at: timestamp
             )
             if kind == .group, let members = input.members, !members.isEmpty {
                 let writer = MembershipWriter(db: db, group: row, groupName: IndexedColumns.group(created).displayName, at: timestamp)
                 _ = try writer.apply([.add(members)])
             }
-            resource.derived = try SQLiteStore.derived(db, kind, row: row)
+            // A new user belongs to no group yet; a new group's members are what was just added.
+            resource.derived = kind == .user ? JSONObject() : try SQLiteStore.derived(db, kind, row: row)
             return resource
         }
     }
@@ -130,7 +143,7 @@ extension SQLiteStore {
                     )
                 }
             }
-            try db.execute(sql: "DELETE FROM \(table.name) WHERE row_id = ?", arguments: [row.rowID])
+            try db.executeCached(sql: "DELETE FROM \(table.name) WHERE row_id = ?", arguments: [row.rowID])
             try EventOutbox.append(
                 db,
                 directoryID: directoryID,
@@ -169,13 +182,16 @@ extension SQLiteStore {
                 try SQLiteStore.writeAttributes(db, kind, row: row, attributes: result.attributes, at: timestamp)
                 try SQLiteStore.recordUpdate(db, kind, row: row, result: result, at: timestamp)
             } else if membersChanged {
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE \(table.name) SET modified_at = ?, version = version + 1 WHERE row_id = ?",
                     arguments: [timestamp, row.rowID]
                 )
             }
             if result.attributesChanged || membersChanged {
-                row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
+                // What the statements above stored: one version step and the new attributes.
+                row.version += 1
+                row.modifiedAt = timestamp
+                if result.attributesChanged { row.attributes = result.attributes }
             }
             return row.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: row) : JSONObject())
         }
@@ -264,8 +280,7 @@ extension SQLiteStore {
             (column, key, label) = ("display_name_key", columns.displayNameKey ?? "", "displayName \"\(columns.displayName)\"")
         }
         let taken = try Bool.fetchOne(
-            db,
-            sql: "SELECT 1 FROM \(table.name) WHERE directory_id = ? AND \(column) = ? AND row_id IS NOT ?",
+            db.cachedStatement(sql: "SELECT 1 FROM \(table.name) WHERE directory_id = ? AND \(column) = ? AND row_id IS NOT ?"),
             arguments: [directoryID, key, excludingRow]
         )
         if taken == true { throw SCIMError.uniqueness("\(label) is already in use in this directory") }
@@ -277,7 +292,7 @@ extension SQLiteStore {
         switch kind {
         case .user:
             let columns = IndexedColumns.user(attributes)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?,
                         modified_at = ?, version = version + 1, document = ?
@@ -287,11 +302,11 @@ extension SQLiteStore {
                     columns.userName, columns.userNameKey, columns.externalID, columns.displayNameKey, columns.active, timestamp, document, row.rowID,
                 ]
             )
-            try db.execute(sql: "DELETE FROM scim_user_email WHERE user_row = ?", arguments: [row.rowID])
+            try db.executeCached(sql: "DELETE FROM scim_user_email WHERE user_row = ?", arguments: [row.rowID])
             try writeEmails(db, userRow: row.rowID, directoryID: row.directoryID, columns: columns)
         case .group:
             let columns = IndexedColumns.group(attributes)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, modified_at = ?, version = version + 1,
                         document = ?
@@ -305,7 +320,7 @@ extension SQLiteStore {
     /// Inserts a user's email index rows.
     static func writeEmails(_ db: Database, userRow: Int64, directoryID: String, columns: IndexedColumns) throws {
         for email in columns.emails {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO scim_user_email (user_row, directory_id, value_key, type_key) VALUES (?, ?, ?, ?)",
                 arguments: [userRow, directoryID, email.value, email.type]
             )

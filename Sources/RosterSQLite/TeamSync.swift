@@ -123,7 +123,7 @@ struct TeamSync {
     @discardableResult
     func addManual(team: String, userRow: Int64) throws -> Bool {
         let wasIn = try holds(team: team, userRow: userRow)
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT OR IGNORE INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (?, ?, NULL, ?)",
             arguments: [team, userRow, at]
         )
@@ -136,7 +136,7 @@ struct TeamSync {
 
     /// Removes a manual membership; true when there was one. The user leaves the team unless a group holds them.
     func removeManual(team: String, userRow: Int64) throws -> Bool {
-        try db.execute(
+        try db.executeCached(
             sql: "DELETE FROM team_membership WHERE team_id = ? AND user_row = ? AND source_group_row IS NULL",
             arguments: [team, userRow]
         )
@@ -153,7 +153,7 @@ struct TeamSync {
     @discardableResult
     private func addSource(team: String, userRow: Int64, group: GroupRef) throws -> Bool {
         let wasIn = try holds(team: team, userRow: userRow)
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT OR IGNORE INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (?, ?, ?, ?)",
             arguments: [team, userRow, group.row, at]
         )
@@ -163,7 +163,7 @@ struct TeamSync {
     }
 
     private func removeSource(team: String, userRow: Int64, group: GroupRef) throws {
-        try db.execute(
+        try db.executeCached(
             sql: "DELETE FROM team_membership WHERE team_id = ? AND user_row = ? AND source_group_row = ?",
             arguments: [team, userRow, group.row]
         )

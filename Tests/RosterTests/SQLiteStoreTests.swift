@@ -247,4 +247,12 @@ struct SQLiteStoreTests {
         )
         #expect(groupPlan.contains { $0.contains("scim_group_display_name") }, "\(groupPlan)")
     }
+
+    @Test func unfilteredPagesReadTheDirectoryInOrderWithoutSortingIt() async throws {
+        for kind in [ResourceKind.user, .group] {
+            let plan = try await store.queryPlan(kind, directoryID: directory.id, query: ListQuery(startIndex: 1001, count: 100))
+            #expect(plan.contains { $0.contains("_directory") }, "\(kind): \(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(kind): \(plan)")
+        }
+    }
 }
