@@ -1,17 +1,21 @@
 import Foundation
 import GRDB
 
-/// Read-only connections that run short indexed reads on the calling thread.
+/// Read-only connections that run SCIM reads on the calling thread.
 ///
 /// GRDB's async reads hop three times (to wait for a pooled connection, to its queue, and back to the caller),
-/// which costs more than a token or id lookup itself. Blocking the caller for such a read is cheaper, but it must
-/// not share GRDB's reader pool: an async read holds a pooled connection until the cooperative thread pool resumes
-/// it, so callers blocked on that pool could starve the very threads that would free it. These connections are
-/// used only synchronously, and a read holds one only while it runs, so a caller waits at most for other reads
-/// that are already running. An in-memory store reads through its single queue instead.
+/// which costs more than a token or id lookup itself. A SCIM read is CPU work on pages SQLite has cached (an
+/// indexed lookup, or one list page), so running it on the calling thread costs no more than handing it to
+/// another thread on the same two cores, without the hops. These connections must not be GRDB's reader pool: an
+/// async read holds a pooled connection until the cooperative thread pool resumes it, so callers blocked on that
+/// pool could starve the very threads that would free it. These are used only synchronously and held only while a
+/// read runs, so a caller waits at most for reads already running; there are as many as there are cores, the
+/// number of cooperative threads that can ask at once. An in-memory store reads through its single queue instead.
 final class PointReaders: @unchecked Sendable {
     private let connections: [any DatabaseReader]
     private let lock = NSLock()
+    /// Which connections a read is using now.
+    private var busy: [Bool]
     private var next = 0
 
     /// Opens `count` read-only connections to the SQLite file at `path`.
@@ -19,19 +23,40 @@ final class PointReaders: @unchecked Sendable {
         var readOnly = configuration
         readOnly.readonly = true
         connections = try (0..<max(1, count)).map { _ in try DatabaseQueue(path: path, configuration: readOnly) }
+        busy = Array(repeating: false, count: connections.count)
     }
 
     /// Reads through `reader` itself (for an in-memory queue, whose synchronous reads are already on its queue).
     init(reader: any DatabaseReader) {
         connections = [reader]
+        busy = [false]
     }
 
-    /// Runs `value` in a read-only transaction on one of the connections, on the calling thread.
+    /// Runs `value` in a read transaction on an idle connection (or, when every one is in use, the next in
+    /// turn), on the calling thread.
     func read<T>(_ value: (Database) throws -> T) throws -> T {
         lock.lock()
-        let connection = connections[next]
-        next = (next + 1) % connections.count
+        let chosen = busy.firstIndex(of: false) ?? next
+        next = (chosen + 1) % connections.count
+        busy[chosen] = true
         lock.unlock()
-        return try connection.read(value)
+        defer {
+            lock.lock()
+            busy[chosen] = false
+            lock.unlock()
+        }
+        // One snapshot for the whole read (a page's count, rows and groups agree), begun and ended with prepared
+        // statements: GRDB's own read transaction compiles BEGIN and COMMIT on every call.
+        return try connections[chosen].unsafeRead { db in
+            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            do {
+                let result = try value(db)
+                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                return result
+            } catch {
+                try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+                throw error
+            }
+        }
     }
 }

@@ -8,14 +8,21 @@ extension SQLiteStore {
     /// filter does translate). Ties are broken by creation order, so pages are stable.
     public func list(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
         try query.filter?.validate(for: kind.schema)
-        return try await writer.read { db in
+        return try readNow { db in
             let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
             if plan.isExact {
-                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)", arguments: plan.arguments) ?? 0
+                let total =
+                    try Int.fetchOne(
+                        plan.statement(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)"),
+                        arguments: plan.arguments
+                    ) ?? 0
                 guard query.count > 0, query.startIndex <= total else { return ResourcePage(totalResults: total, resources: []) }
                 let rows = try Row.fetchAll(
-                    db,
-                    sql: "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.order) LIMIT ? OFFSET ?",
+                    plan.statement(
+                        db,
+                        sql:
+                            "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.order) LIMIT ? OFFSET ?"
+                    ),
                     arguments: plan.arguments + StatementArguments([query.count, query.startIndex - 1])
                 )
                 let resources = try rows.map { row -> StoredResource in
@@ -50,7 +57,7 @@ extension SQLiteStore {
     /// How many resources match.
     public func count(_ kind: ResourceKind, directoryID: String, query: ListQuery) async throws -> Int {
         try query.filter?.validate(for: kind.schema)
-        return try await writer.read { db in
+        return try readNow { db in
             let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
             if plan.isExact {
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)", arguments: plan.arguments) ?? 0
@@ -133,6 +140,13 @@ struct ListPlan {
         self.condition = condition
         self.isExact = exact
         self.order = order
+    }
+
+    /// A prepared statement for `sql`: kept in the connection's statement cache when the query has the shape of
+    /// nearly every IdP request (no filter, or one comparison), compiled afresh otherwise, so that clients
+    /// inventing filter shapes cannot grow the cache without bound.
+    func statement(_ db: Database, sql: String) throws -> Statement {
+        condition.arguments.count <= 2 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
     }
 
     /// The condition's arguments.

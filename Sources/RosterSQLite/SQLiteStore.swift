@@ -42,14 +42,18 @@ public final class SQLiteStore: RosterStore {
         self.now = now ?? { WallClock.millisecondsSince1970() }
         try RosterMigrations.migrator.migrate(writer)
         if let pool = writer as? DatabasePool {
-            pointReaders = try PointReaders(path: pool.path, count: 2, configuration: pool.configuration)
+            pointReaders = try PointReaders(
+                path: pool.path,
+                count: max(2, ProcessInfo.processInfo.activeProcessorCount),
+                configuration: pool.configuration
+            )
         } else {
             pointReaders = PointReaders(reader: writer)
         }
     }
 
-    /// Runs a short read on the calling thread (see ``PointReaders``): for indexed point lookups that take
-    /// microseconds, waiting there costs less than handing the read to a database thread and back.
+    /// Runs a SCIM read on the calling thread (see ``PointReaders``): for indexed lookups and list pages, which
+    /// are CPU work on cached pages, that costs less than handing the read to a database thread and back.
     func readNow<T>(_ value: (Database) throws -> T) throws -> T {
         try pointReaders.read(value)
     }

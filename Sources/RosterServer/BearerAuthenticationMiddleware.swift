@@ -30,7 +30,7 @@ struct BearerAuthenticationMiddleware<Context: RequestContext, Store: RosterStor
             return try await next(request, context)
         }
         let client = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
-        if let failedAttempts, await !failedAttempts.allows(client) {
+        if let failedAttempts, !failedAttempts.allows(client) {
             return BearerAuthenticationMiddleware.tooManyRequests(
                 "Too many failed authentication attempts from this address; wait a minute.",
                 retryAfter: 60
@@ -40,10 +40,10 @@ struct BearerAuthenticationMiddleware<Context: RequestContext, Store: RosterStor
         let storedHash = path.directoryID.isEmpty ? nil : try await store.tokenHash(directoryID: path.directoryID)
         let matches = BearerToken.matches(token ?? "", storedHash: storedHash ?? BearerAuthenticationMiddleware.placeholderHash)
         guard token != nil, storedHash != nil, matches else {
-            _ = await failedAttempts?.take(client)
+            _ = failedAttempts?.take(client)
             throw SCIMError(status: 401, detail: "A valid bearer token for this directory is required.")
         }
-        if let requestsPerDirectory, let wait = await requestsPerDirectory.take(path.directoryID) {
+        if let requestsPerDirectory, let wait = requestsPerDirectory.take(path.directoryID) {
             return BearerAuthenticationMiddleware.tooManyRequests(
                 "This directory sends more requests than Roster accepts (\(Int(requestsPerDirectory.ratePerSecond)) a second); retry later.",
                 retryAfter: Int(wait.rounded(.up))

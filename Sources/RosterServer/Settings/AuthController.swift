@@ -41,7 +41,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
     @Sendable func useLoginLink(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = QueryString(request.uri.query).value(named: "token") ?? ""
         let client = context.remoteAddress?.ipAddress ?? "unknown"
-        if let failedAttempts, await !failedAttempts.allows(client) {
+        if let failedAttempts, !failedAttempts.allows(client) {
             var response = pages.message(
                 status: .tooManyRequests,
                 heading: "Too many attempts",
@@ -52,7 +52,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
             return response
         }
         guard let started = try await access.signIn(withLinkToken: token) else {
-            _ = await failedAttempts?.take(client)
+            _ = failedAttempts?.take(client)
             return pages.message(
                 status: .badRequest,
                 heading: "Sign-in link not valid",

@@ -80,12 +80,30 @@ public enum SCIMDateTime {
         }
         let (year, month, day) = civilFromDays(Int(days))
         let seconds = Int(remainder / 1000)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Written digit by digit: this runs for every resource of every list page.
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, at offset: Int, width: Int) {
+            var value = max(0, value)
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))."
-            + "\(pad(Int(remainder % 1000), 3))Z"
+        put(year, at: 0, width: 4)
+        bytes[4] = UInt8(ascii: "-")
+        put(month, at: 5, width: 2)
+        bytes[7] = UInt8(ascii: "-")
+        put(day, at: 8, width: 2)
+        bytes[10] = UInt8(ascii: "T")
+        put(seconds / 3600, at: 11, width: 2)
+        bytes[13] = UInt8(ascii: ":")
+        put(seconds / 60 % 60, at: 14, width: 2)
+        bytes[16] = UInt8(ascii: ":")
+        put(seconds % 60, at: 17, width: 2)
+        bytes[19] = UInt8(ascii: ".")
+        put(Int(remainder % 1000), at: 20, width: 3)
+        bytes[23] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The proleptic Gregorian date of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
