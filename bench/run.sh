@@ -2,13 +2,21 @@
 # The HTTP benchmark: one command, a fresh release `roster serve` on loopback, wrk as the load generator, and nginx
 # answering `return 200` on the same machine as the ceiling, measured in the same run.
 #
-#   bench/run.sh                      # 10 s per phase
-#   BENCH_SECONDS=5 BENCH_SEEDED=2000 bench/run.sh
+#   bench/run.sh                                          # every phase at full size (about 10 minutes on 2 cores)
+#   BENCH_SECONDS=3 BENCH_LOAD_USERS=10000 bench/run.sh   # shorter phases, a smaller store
 #
-# Phases (wrk, 2 threads, 8 connections; Lua scripts in bench/wrk/): POST /Users with Okta's body and unique
-# names; GET filter=userName eq on seeded users; GET /Users/{id}; PATCH deactivate/reactivate; GET list pages of
-# 100. Each prints ops/s, p50 and p99 and the fraction of the nginx ceiling; any non-2xx answer fails the run.
-# Installs wrk and nginx from Debian when missing. The rate limit is off (it would be what is measured).
+# Phases, each one table row (ops/s, p50, p99, and the fraction of the ceiling or the figure itself):
+# - wrk, 2 threads, 8 connections, BENCH_SECONDS (10) each, Lua scripts in bench/wrk/: POST /Users with Okta's body
+#   and unique names; GET filter=userName eq; GET /Users/{id}; PUT /Users/{id}; PATCH deactivate/reactivate; GET
+#   list pages of 100 (on BENCH_SEEDED (2 000) seeded users);
+# - the Okta-style initial import by one sequential client (bench/load.py): BENCH_IMPORT_USERS (10 000) users, each
+#   looked up by filter and then created, then 100 groups of 100 members by PATCH;
+# - a store of BENCH_LOAD_USERS (100 000) users and BENCH_LOAD_GROUPS (1 000) groups of 100, plus groups of
+#   BENCH_GROUP_SIZES (10,1000,10000,50000) members, each measured with one-member PATCHes (Okta's remove + add) by
+#   one connection; RSS of the server after loading; start-up time (exec to the first 200 from /readyz) and RSS
+#   after start-up with that store; `export-postgres` of it into a throwaway PostgreSQL (BENCH_EXPORT=0 skips it).
+# Any non-2xx answer or socket error fails the run. Installs wrk and nginx from Debian when missing. The rate limit
+# is off (it would be what is measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
