@@ -10,7 +10,6 @@ enum PostgresMigrations {
         ("v3: team membership indexes that lead with both lookup columns", v3),
         ("v4: admin sign-in links and sessions", v4),
         ("v5: webhook endpoints and deliveries, API keys", v5),
-        ("v6: list pages in creation order without sorting the directory", v6),
     ]
 
     /// Every table Roster creates, children first (for `--replace`).
@@ -141,11 +140,5 @@ enum PostgresMigrations {
             id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, prefix TEXT NOT NULL, token_hash BYTEA NOT NULL UNIQUE,
             created_at BIGINT NOT NULL, last_used_at BIGINT, revoked_at BIGINT)
         """,
-    ]
-
-    /// A directory's rows in `row_id` order, for list pages (as SQLite's v6).
-    static let v6 = [
-        "CREATE INDEX scim_user_directory ON scim_user(directory_id, row_id)",
-        "CREATE INDEX scim_group_directory ON scim_group(directory_id, row_id)",
     ]
 }

@@ -84,16 +84,18 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
-    /// Runs one batch in one transaction, a savepoint per write, and answers every write.
+    /// Runs one batch in one transaction, a savepoint per write, and answers every write. A write alone in its
+    /// batch needs no savepoint: if it fails, the transaction is rolled back instead of committed.
     private func commit(_ batch: [PendingWrite], _ db: Database) {
         var answers: [@Sendable () -> Void] = []
         var waiting: [PendingWrite] = []
         do {
-            try db.beginTransaction(.immediate)
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
         } catch {
             for write in batch { write.fail(error) }
             return
         }
+        let alone = batch.count == 1
         var aborted: (any Error)?
         for write in batch {
             if let aborted {
@@ -102,30 +104,37 @@ final class GroupCommitWriter: @unchecked Sendable {
             }
             do {
                 var answer: (@Sendable () -> Void)?
-                try db.inSavepoint {
+                if alone {
                     answer = try write.run(db)
-                    return .commit
+                } else {
+                    try db.inSavepoint {
+                        answer = try write.run(db)
+                        return .commit
+                    }
                 }
                 if let answer {
                     answers.append(answer)
                     waiting.append(write)
                 }
             } catch {
-                if db.isInsideTransaction {
-                    write.fail(error)
-                } else {
+                if !db.isInsideTransaction {
                     // SQLite rolled the whole transaction back: the earlier writes are gone as well.
                     aborted = error
-                    write.fail(error)
                 }
+                write.fail(error)
             }
         }
         if let aborted {
             for write in waiting { write.fail(aborted) }
             return
         }
+        guard !waiting.isEmpty else {
+            // Every write failed (a lone one without a savepoint may have left changes): keep nothing.
+            if db.isInsideTransaction { try? db.rollback() }
+            return
+        }
         do {
-            try db.commit()
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
         } catch {
             if db.isInsideTransaction { try? db.rollback() }
             for write in waiting { write.fail(error) }

@@ -20,9 +20,6 @@ enum RosterMigrations {
         migrator.registerMigration("v5: webhook endpoints and deliveries, API keys") { db in
             try db.execute(sql: v5)
         }
-        migrator.registerMigration("v6: list pages in creation order without sorting the directory") { db in
-            try db.execute(sql: v6)
-        }
         return migrator
     }
 
@@ -216,12 +213,5 @@ enum RosterMigrations {
             last_used_at INTEGER,
             revoked_at INTEGER
         );
-        """
-
-    /// An index on `directory_id` alone keeps a directory's rows in `row_id` (creation) order, so an unfiltered
-    /// list page reads its rows in order instead of sorting the whole directory for every page.
-    static let v6 = """
-        CREATE INDEX scim_user_directory ON scim_user(directory_id);
-        CREATE INDEX scim_group_directory ON scim_group(directory_id);
         """
 }

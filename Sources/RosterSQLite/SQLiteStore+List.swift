@@ -129,7 +129,11 @@ struct ListPlan {
                 }
             }
         }
-        var order = "\(table.alias).row_id"
+        // Creation order. Without a filter, by creation time then row: the directory-first index on created_at
+        // yields a page in that order without sorting the whole directory (its entries end with the row id). With
+        // a filter, by row: the filter's own index finds the matches and only they are sorted (ordering by
+        // created_at there can tempt SQLite into walking the directory's created_at index instead).
+        var order = query.filter == nil ? "\(table.alias).created_at, \(table.alias).row_id" : "\(table.alias).row_id"
         if let sortBy = query.sortBy {
             if let column = translator.sortColumn(sortBy) {
                 order = "\(column) \(query.sortOrder == .ascending ? "ASC" : "DESC"), \(table.alias).row_id"

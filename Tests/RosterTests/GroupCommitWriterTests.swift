@@ -113,6 +113,18 @@ struct GroupCommitWriterTests {
         #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT n FROM t") } == 7)
     }
 
+    @Test func aLoneWriteThatFailsLeavesNothing() async throws {
+        let (queue, _, writer) = try makeDatabase()
+        await #expect(throws: Refused(n: 5)) {
+            try await writer.write { db in
+                try db.execute(sql: "INSERT INTO t (n) VALUES (5)")
+                throw Refused(n: 5)
+            }
+        }
+        try await writer.write { db in try db.execute(sql: "INSERT INTO t (n) VALUES (6)") }
+        #expect(try await queue.read { db in try Int.fetchAll(db, sql: "SELECT n FROM t") } == [6])
+    }
+
     @Test func anAbortedTransactionFailsEveryWriteOfTheBatch() async throws {
         let (queue, _, writer) = try makeDatabase()
         let gate = DispatchSemaphore(value: 0)
