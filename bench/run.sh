@@ -147,6 +147,7 @@ rss_mb() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$SERVER_PID/status
 echo "| Phase | ops/s | p50 | p99 | of ceiling |"
 echo "| --- | ---: | ---: | ---: | ---: |"
 phase "nginx return 200 (ceiling)" "http://127.0.0.1:$NGINX_PORT/"
+phase "GET /healthz (Roster's HTTP stack, no SCIM)" "$BASE/healthz"
 phase "POST /Users (Okta body)" "$BASE" create_users.lua
 phase "GET filter=userName eq" "$BASE" filter_users.lua
 phase "GET /Users/{id}" "$BASE" get_user.lua
