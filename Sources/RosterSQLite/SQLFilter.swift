@@ -8,12 +8,25 @@ struct SQLCondition {
     var sql: String
     /// The bound arguments, in order.
     var arguments: [(any DatabaseValueConvertible)?]
+    /// How deeply its parentheses nest (an upper bound); SQLite's parser refuses about 30 nested groups.
+    var depth: Int
+
+    /// A condition; `depth` 4 bounds every single comparison this file writes, sub-queries included.
+    init(sql: String, arguments: [(any DatabaseValueConvertible)?], depth: Int = 4) {
+        self.sql = sql
+        self.arguments = arguments
+        self.depth = depth
+    }
 }
 
 /// Translates SCIM filters on indexed attributes into SQL over a resource table. A filter (or part of one) that
 /// names anything else is not translated; the store then evaluates it in memory over the directory's rows, so every
 /// filter answers correctly and the common ones use an index.
 struct SQLFilter {
+    /// The deepest nesting of a translated condition that is sent to SQLite; a deeper one (only a hostile filter
+    /// nests like that) is evaluated in memory instead of failing in SQLite's parser.
+    static let maximumDepth = 20
+
     /// The table the condition applies to.
     let table: ResourceTable
     /// The directory queried, bound in sub-queries so that they use the directory-first indexes.
@@ -22,15 +35,17 @@ struct SQLFilter {
     /// The whole filter as SQL, or nil when some part of it cannot be translated.
     func translate(_ filter: Filter) -> SQLCondition? {
         switch filter {
-        case .and(let left, let right):
-            guard let lhs = translate(left), let rhs = translate(right) else { return nil }
-            return SQLCondition(sql: "(\(lhs.sql) AND \(rhs.sql))", arguments: lhs.arguments + rhs.arguments)
-        case .or(let left, let right):
-            guard let lhs = translate(left), let rhs = translate(right) else { return nil }
-            return SQLCondition(sql: "(\(lhs.sql) OR \(rhs.sql))", arguments: lhs.arguments + rhs.arguments)
+        case .and, .or:
+            let joiner = filter.isAnd ? "AND" : "OR"
+            var parts: [SQLCondition] = []
+            for operand in SQLFilter.operands(of: filter) {
+                guard let part = translate(operand) else { return nil }
+                parts.append(part)
+            }
+            return SQLFilter.balanced(parts, joiner: joiner)
         case .not(let inner):
             guard let condition = translate(inner) else { return nil }
-            return SQLCondition(sql: "(NOT \(condition.sql))", arguments: condition.arguments)
+            return SQLCondition(sql: "(NOT \(condition.sql))", arguments: condition.arguments, depth: condition.depth + 1)
         case .present(let path):
             return present(path)
         case .comparison(let path, let comparison, let value):
@@ -44,13 +59,42 @@ struct SQLFilter {
     /// in-memory evaluation); nil when no part translates.
     func prefilter(_ filter: Filter) -> SQLCondition? {
         if let whole = translate(filter) { return whole }
-        guard case .and(let left, let right) = filter else { return nil }
-        switch (prefilter(left), prefilter(right)) {
-        case (let lhs?, let rhs?): return SQLCondition(sql: "(\(lhs.sql) AND \(rhs.sql))", arguments: lhs.arguments + rhs.arguments)
-        case (let lhs?, nil): return lhs
-        case (nil, let rhs?): return rhs
-        case (nil, nil): return nil
+        guard case .and = filter else { return nil }
+        let parts = SQLFilter.operands(of: filter).compactMap { prefilter($0) }
+        return parts.isEmpty ? nil : SQLFilter.balanced(parts, joiner: "AND")
+    }
+
+    /// The operands of a chain of the same connective (`a or b or c`), left to right. The filter parser builds
+    /// such chains as a tree as deep as the chain is long; this walks it without recursion.
+    static func operands(of filter: Filter) -> [Filter] {
+        let isAnd = filter.isAnd
+        var operands: [Filter] = []
+        var pending = [filter]
+        while let next = pending.popLast() {
+            switch next {
+            case .and(let left, let right) where isAnd, .or(let left, let right) where !isAnd:
+                pending.append(right)
+                pending.append(left)
+            default:
+                operands.append(next)
+            }
         }
+        return operands
+    }
+
+    /// `parts` joined by `joiner`, parenthesized as a balanced tree: a chain of a thousand `or`s nests about ten
+    /// levels deep instead of a thousand, which SQLite's parser (a fixed stack) and its expression depth limit
+    /// would refuse.
+    static func balanced(_ parts: [SQLCondition], joiner: String) -> SQLCondition {
+        guard parts.count > 1 else { return parts.first ?? SQLCondition(sql: "1", arguments: []) }
+        let middle = parts.count / 2
+        let left = balanced(Array(parts[..<middle]), joiner: joiner)
+        let right = balanced(Array(parts[middle...]), joiner: joiner)
+        return SQLCondition(
+            sql: "(\(left.sql) \(joiner) \(right.sql))",
+            arguments: left.arguments + right.arguments,
+            depth: max(left.depth, right.depth) + 1
+        )
     }
 
     /// The column an attribute is indexed in, how it compares, and whether the stored value is lowercased.
@@ -231,5 +275,13 @@ struct SQLFilter {
         case .text(let name, _)?, .boolean(let name)?, .time(let name)?: name
         case nil: nil
         }
+    }
+}
+
+extension Filter {
+    /// Whether this is an `and`.
+    fileprivate var isAnd: Bool {
+        if case .and = self { return true }
+        return false
     }
 }

@@ -120,11 +120,11 @@ struct ListPlan {
         var condition = SQLCondition(sql: "\(table.alias).directory_id = ?", arguments: [directoryID])
         var exact = true
         if let filter = query.filter {
-            if let whole = translator.translate(filter) {
+            if let whole = translator.translate(filter), whole.depth <= SQLFilter.maximumDepth {
                 condition = SQLCondition(sql: condition.sql + " AND " + whole.sql, arguments: condition.arguments + whole.arguments)
             } else {
                 exact = false
-                if let partial = translator.prefilter(filter) {
+                if let partial = translator.prefilter(filter), partial.depth <= SQLFilter.maximumDepth {
                     condition = SQLCondition(sql: condition.sql + " AND " + partial.sql, arguments: condition.arguments + partial.arguments)
                 }
             }

@@ -255,4 +255,27 @@ struct SQLiteStoreTests {
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(kind): \(plan)")
         }
     }
+
+    @Test func longChainsAndDeepNestingStayWithinSQLiteLimits() async throws {
+        try await createUser("a@x.com")
+        try await createUser("b@x.com")
+        var alternating = "id pr"
+        for level in 0..<31 { alternating = level % 2 == 0 ? "not (id pr and \(alternating))" : "(id pr or \(alternating))" }
+        var anded = #"userName eq "a@x.com""#
+        for _ in 0..<31 { anded = "(id pr and \(anded))" }
+        let cases: [(filter: String, expected: Int)] = [
+            // 910 comparisons: once 910 nested parentheses, which SQLite's parser stack refused (a 500).
+            (Array(repeating: "id pr", count: 910).joined(separator: " or "), 2),
+            ((0..<250).map { #"emails.value eq "u\#($0)@x.com""# }.joined(separator: " or ") + #" or emails.value eq "b@x.com""#, 1),
+            ((0..<300).map { #"userName eq "u\#($0)""# }.joined(separator: " or "), 0),
+            // 31 levels the filter grammar allows, nesting too deep for SQL: evaluated in memory instead.
+            (alternating, 0),
+            (anded, 1),
+        ]
+        for (filter, expected) in cases {
+            let query = try ListQuery(parameters: ["filter": filter])
+            let page = try await store.list(.user, directoryID: directory.id, query: query, includeDerived: false)
+            #expect(page.totalResults == expected, "\(filter.prefix(60))…")
+        }
+    }
 }
