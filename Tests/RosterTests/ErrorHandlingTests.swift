@@ -78,6 +78,17 @@ struct ErrorHandlingTests {
         }
     }
 
+    @Test("A body that repeats a member name is a 400 invalidSyntax naming it")
+    func repeatedMemberNames() async throws {
+        try await withRouterApp { client, directory in
+            let response = try await client.scim(.post, "/Users", in: directory, body: #"{"userName":"a@x.com","userName":"b@x.com"}"#)
+            try expectSCIMError(response, status: 400, scimType: "invalidSyntax")
+            #expect(String(buffer: response.body).contains("userName"))
+            let nested = #"{"userName":"c@x.com","name":{"givenName":"A","givenName":"B"}}"#
+            try expectSCIMError(try await client.scim(.post, "/Users", in: directory, body: nested), status: 400, scimType: "invalidSyntax")
+        }
+    }
+
     @Test("A long hostile filter is a 400, not a crash")
     func hostileFilter() async throws {
         try await withRouterApp { client, directory in

@@ -111,10 +111,10 @@ struct JSONLimitTests {
         #expect(throws: JSONParseError.self) { try JSONParser().parse(#""\ud83d""#) }
     }
 
-    @Test func repeatedKeysKeepTheLastValue() throws {
-        let value = try JSONParser().parse(#"{"a":1,"b":2,"a":3}"#)
-        #expect(value.objectValue?.keys == ["a", "b"])
-        #expect(value.objectValue?["a"] == 3)
+    @Test func repeatedKeysAreRefusedRatherThanResolved() throws {
+        #expect(throws: JSONParseError(reason: #"the member name "a" appears twice in one object"#, offset: 13)) {
+            try JSONParser().parse(#"{"a":1,"b":2,"a":3}"#)
+        }
     }
 
     @Test func escapesControlCharactersWhenSerializing() {

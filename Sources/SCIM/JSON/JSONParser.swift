@@ -117,7 +117,13 @@ private struct Reader {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let keyOffset = index
             let key = try parseString()
+            // RFC 8259 leaves repeated names to the parser; parsers disagree on which one wins, so a body that
+            // repeats one means different things to different readers. Refuse it rather than pick.
+            guard object[key] == nil else {
+                throw JSONParseError(reason: "the member name \"\(key)\" appears twice in one object", offset: keyOffset)
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
