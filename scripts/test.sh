@@ -5,7 +5,8 @@
 #      export tests;
 #   3. the CLI against a live `roster serve`: teams, mappings, events, sign-in links, export-postgres
 #      (scripts/cli-smoke.sh);
-#   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh);
+#   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh), then the hostile-input
+#      corpus against another (scripts/hostile.sh);
 #   5. the settings pages in a real headless Chromium against a live `roster serve` (scripts/e2e.sh; screenshots in
 #      test-artifacts/e2e/);
 #   6. the release binary as the Dockerfile builds it, alone in an empty directory as an unprivileged user: health,
@@ -25,5 +26,6 @@ trap 'bash scripts/postgres.sh stop "$ROSTER_TEST_POSTGRES_DIR"' EXIT
 swift test --skip-build
 bash scripts/cli-smoke.sh
 bash scripts/conformance.sh
+bash scripts/hostile.sh
 bash scripts/e2e.sh
 bash scripts/release-smoke.sh

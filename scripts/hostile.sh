@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The hostile-input corpus (Tests/hostile/corpus.py) against a live `roster serve`: malformed, truncated and
+# wrongly typed JSON, 10 000-deep nesting, 100 MB bodies, 100 000-character and 1 000-clause filters, NUL bytes and
+# invalid UTF-8, SQL metacharacters, unicode names, repeated keys, a 10 000-operation PATCH, a 200 KB header. Each
+# must get its expected answer, the server must answer the next request, and its memory must return near its
+# baseline. Prints `N passed, N failed`.
+#
+#   scripts/hostile.sh        # builds roster (debug), starts it on a free port with a temporary SQLite file, runs
+#                             # the corpus, stops it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export PATH="/opt/swift/usr/bin:$PATH"
+say() { echo "hostile.sh: $*" >&2; }
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+
+swift build --product roster >/dev/null
+ROSTER=$(swift build --show-bin-path)/roster
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-hostile.XXXXXX")
+SERVER_PID=
+finish() {
+    local status=$?
+    stop_processes "$SERVER_PID"
+    if [[ $status -ne 0 && -s $WORK/server.log ]]; then
+        say "last lines of the server's log:"
+        tail -n 40 "$WORK/server.log" >&2
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap finish EXIT
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+BASE_URL=http://127.0.0.1:$PORT
+DATABASE=sqlite:$WORK/roster.sqlite
+# The corpus fires requests back to back; the rate limit has tests of its own.
+"$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PORT" --base-url "$BASE_URL" --rate-limit-per-second 0 \
+    >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || {
+        say "roster serve exited before listening"
+        exit 1
+    }
+    sleep 0.1
+done
+CREATED=$("$ROSTER" directory create --database-url "$DATABASE" --base-url "$BASE_URL" --name hostile --provider okta --json)
+read -r DIRECTORY TOKEN < <(python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["id"], d["token"])' <<<"$CREATED")
+say "running the corpus against $BASE_URL"
+timeout 600 python3 "$ROOT/Tests/hostile/corpus.py" "$PORT" "/api/scim/v2.0/$DIRECTORY" "$TOKEN" "$SERVER_PID"
+if grep -q "SCIM request failed" "$WORK/server.log"; then
+    say "the server logged a failed request (a 500):"
+    grep "SCIM request failed" "$WORK/server.log" | head -n 5 >&2
+    exit 1
+fi
