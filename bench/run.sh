@@ -2,7 +2,7 @@
 # The HTTP benchmark: one command, a fresh release `roster serve` on loopback, wrk as the load generator, and nginx
 # answering `return 200` on the same machine as the ceiling, measured in the same run.
 #
-#   bench/run.sh                                          # every phase at full size (about 10 minutes on 2 cores)
+#   bench/run.sh                                          # every phase at full size (about 12 minutes on 2 cores)
 #   BENCH_SECONDS=3 BENCH_LOAD_USERS=10000 bench/run.sh   # shorter phases, a smaller store
 #
 # Phases, each one table row (ops/s, p50, p99, and the fraction of the ceiling or the figure itself):

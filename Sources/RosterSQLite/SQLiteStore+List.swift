@@ -60,7 +60,10 @@ extension SQLiteStore {
         return try readNow { db in
             let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
             if plan.isExact {
-                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)", arguments: plan.arguments) ?? 0
+                return try Int.fetchOne(
+                    plan.statement(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)"),
+                    arguments: plan.arguments
+                ) ?? 0
             }
             return try SQLiteStore.evaluateInMemory(db, plan: plan, query: query).count
         }
