@@ -25,6 +25,10 @@ public final class SQLiteStore: RosterStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // The pool switches its writer to WAL mode after `prepareDatabase` runs, and with it to `synchronous = NORMAL`,
+        // which may lose the last acknowledged commits on power loss. The writer is one connection for the pool's
+        // life, so setting FULL once here holds for every commit.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try self.init(writer: pool)
     }
 

@@ -1,0 +1,28 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import RosterSQLite
+
+/// The SQLite settings that make a 2xx durable (RELIABILITY.md): a store opened on a file writes and reads in WAL mode
+/// with `synchronous = FULL` on every connection, so each commit's log is fsync'd before the answer goes out.
+@Suite("Durability settings")
+struct DurabilitySettingsTests {
+    /// `PRAGMA synchronous` reports 2 for FULL (0 OFF, 1 NORMAL, 3 EXTRA).
+    static let full = 2
+
+    @Test func everyConnectionOfAFileStoreCommitsWithFullSynchronousInWALMode() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-durability-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("roster.sqlite").path)
+
+        let writerSettings = try await store.commits.write { db in
+            (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
+        }
+        #expect(writerSettings.0 == Self.full)
+        #expect(writerSettings.1 == "wal")
+        let readerSynchronous = try store.readNow { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(readerSynchronous == Self.full)
+    }
+}
