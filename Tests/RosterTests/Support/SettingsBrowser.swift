@@ -51,8 +51,14 @@ struct SettingsBrowser: Sendable {
         return try await client.execute(uri: path, method: .get, headers: headers)
     }
 
-    /// POSTs a form; the CSRF token is read from the settings page unless `csrf` is given (nil sends none).
-    func post(_ path: String, _ fields: [(String, String)], csrf: String?? = .none) async throws -> TestResponse {
+    /// POSTs a form (or sends it with another `method`); the CSRF token is read from the settings page unless `csrf`
+    /// is given (nil sends none).
+    func post(
+        _ path: String,
+        _ fields: [(String, String)],
+        csrf: String?? = .none,
+        method: HTTPRequest.Method = .post
+    ) async throws -> TestResponse {
         var fields = fields
         let token: String? =
             switch csrf {
@@ -63,7 +69,7 @@ struct SettingsBrowser: Sendable {
         let body = fields.map { SettingsBrowser.encode($0.0) + "=" + SettingsBrowser.encode($0.1) }.joined(separator: "&")
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         if let cookie { headers[.cookie] = cookie }
-        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+        return try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: body))
     }
 
     /// POSTs a form and follows the redirect, returning the page it lands on.
