@@ -176,7 +176,7 @@ user_body() {
 }
 
 # --- setup: a directory and a running server ---
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 BASE_URL=http://127.0.0.1:$PORT
 DATABASE=sqlite:$WORK/roster.sqlite
 
@@ -192,16 +192,7 @@ export SCIM_BASE_URL SCIM_TOKEN
 
 "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PORT" --base-url "$BASE_URL" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-ready=
-for _ in $(seq 300); do
-    kill -0 "$SERVER_PID" 2>/dev/null || die "roster serve exited before listening"
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-        ready=1
-        break
-    fi
-    sleep 0.1
-done
-[[ -n $ready ]] || die "roster serve is not listening on $BASE_URL after 30 s"
+wait_until_listening "$SERVER_PID" "$PORT" || exit 1
 
 ALICE=$(field "$(scim POST /Users "$(user_body alice)")" id)
 BOB=$(field "$(scim POST /Users "$(user_body bob)")" id)
@@ -383,7 +374,7 @@ if [[ $STATUS == 400 ]]; then pass; else fail "the link does not work twice (400
 
 # A second server on a fresh database with SAML_ADMINS prints a first sign-in link until someone signs in.
 FIRST_DATABASE=sqlite:$WORK/first.sqlite
-FIRST_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+FIRST_PORT=$(free_port)
 # start_first_server: runs `roster serve` on the fresh database until it is listening; output in first.log.
 start_first_server() {
     SAML_ADMINS="first@example.com, second@example.com" "$ROSTER" serve --database-url "$FIRST_DATABASE" --host 127.0.0.1 --port "$FIRST_PORT" >"$WORK/first.log" 2>&1 &

@@ -59,7 +59,7 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 BASE_URL=http://127.0.0.1:$PORT
 DATABASE=sqlite:$WORK/roster.sqlite
 # Flags rather than the environment, so that a BASE_URL, HOST, PORT or SAML_DATABASE_URL in the caller's environment
@@ -69,23 +69,7 @@ DATABASE=sqlite:$WORK/roster.sqlite
 "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PORT" --base-url "$BASE_URL" --rate-limit-per-second 0 \
     >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-
-ready=
-for _ in $(seq 300); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        say "roster serve exited before listening"
-        exit 1
-    fi
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-        ready=1
-        break
-    fi
-    sleep 0.1
-done
-if [[ -z $ready ]]; then
-    say "roster serve is not listening on $BASE_URL after 30 s"
-    exit 1
-fi
+wait_until_listening "$SERVER_PID" "$PORT"
 say "roster serve is listening on $BASE_URL"
 
 # --- 3. a directory for the checks ---

@@ -76,7 +76,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 BASE_URL=http://127.0.0.1:$PORT
 DATABASE=sqlite:$WORK/roster.db
 # Every setting is given here, so none comes from the caller's environment.

@@ -31,21 +31,14 @@ finish() {
 }
 trap finish EXIT
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 BASE_URL=http://127.0.0.1:$PORT
 DATABASE=sqlite:$WORK/roster.sqlite
 # The corpus fires requests back to back; the rate limit has tests of its own.
 "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PORT" --base-url "$BASE_URL" --rate-limit-per-second 0 \
     >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 300); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-    kill -0 "$SERVER_PID" 2>/dev/null || {
-        say "roster serve exited before listening"
-        exit 1
-    }
-    sleep 0.1
-done
+wait_until_listening "$SERVER_PID" "$PORT"
 CREATED=$("$ROSTER" directory create --database-url "$DATABASE" --base-url "$BASE_URL" --name hostile --provider okta --json)
 read -r DIRECTORY TOKEN < <(python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["id"], d["token"])' <<<"$CREATED")
 say "running the corpus against $BASE_URL"

@@ -36,3 +36,26 @@ stop_processes() {
         wait "$pid" 2>/dev/null || true
     done
 }
+
+# free_port: prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_until_listening PID PORT [SECONDS]: waits (default 30 s) until something accepts connections on 127.0.0.1:PORT.
+# Returns 1, saying why, when process PID exits first or the time runs out.
+wait_until_listening() {
+    local pid=$1 port=$2 seconds=${3:-30}
+    for _ in $(seq $((seconds * 10))); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            say "roster serve exited before listening"
+            return 1
+        fi
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    say "roster serve is not listening on port $port after $seconds s"
+    return 1
+}

@@ -75,7 +75,7 @@ check() {
 }
 
 check "the binary needs no Swift runtime libraries" "! ldd '$APP/roster' | grep -q 'libswift'"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
 DIRECTORY_JSON=$(run directory create --name Smoke --provider okta --json --base-url "$BASE")
 TOKEN=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["token"])' "$DIRECTORY_JSON")
