@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        // OIDC sign-in: ID token signatures (RS256, ES256) checked against the provider's JWKS.
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
     ],
     targets: [
         // The SCIM 2.0 protocol: resources, schemas, filters, PATCH, projection, messages. No I/O.
@@ -54,8 +56,9 @@ let package = Package(
             ]
         ),
         // The HTTP layer (Hummingbird 2): SCIM routes under /api/scim/v2.0/{directoryId}, the settings pages under
-        // /settings/organization/dsync (Mustache templates compiled in from static/), admin sign-in, the read API
-        // under /api/v1, and the webhook worker (a Service that POSTs outbox events with AsyncHTTPClient).
+        // /settings/organization/dsync (Mustache templates compiled in from static/), admin sign-in (links and
+        // OIDC), the read API under /api/v1, and the webhook worker (a Service that POSTs outbox events with
+        // AsyncHTTPClient).
         .target(
             name: "RosterServer",
             dependencies: [
@@ -69,6 +72,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
         // The executable: serve, directory management.
@@ -97,6 +101,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
     ],

@@ -34,8 +34,9 @@ public func buildApplication(
 }
 
 /// Builds the whole router: the SCIM endpoints (see ``addSCIMRoutes(to:configuration:store:requestLog:)``), the
-/// settings pages under `/settings/organization/dsync`, admin sign-in under `/auth`, the read API under `/api/v1`,
-/// and the embedded assets under `/static`.
+/// settings pages under `/settings/organization/dsync`, admin sign-in under `/auth` (sign-in links, and OIDC through
+/// `oidcTransport` when `configuration.oidc` is set), the read API under `/api/v1`, and the embedded assets under
+/// `/static`.
 public func buildRouter(
     configuration: ServerConfiguration,
     store: some RosterStorage,
@@ -43,7 +44,8 @@ public func buildRouter(
     requestLog: RequestLog = RequestLog(),
     webhookTransport: any WebhookTransport = HTTPClientWebhookTransport(),
     webhookRetryWindow: Int64 = RetryPolicy().window,
-    metrics: RosterMetrics = RosterMetrics()
+    metrics: RosterMetrics = RosterMetrics(),
+    oidcTransport: any OIDCTransport = HTTPClientOIDCTransport()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -66,7 +68,25 @@ public func buildRouter(
     let pages = PageRenderer()
     let flashes = FlashMessages()
     let cookies = SessionCookies(secure: configuration.usesHTTPS)
-    AuthController(access: access, pages: pages, cookies: cookies, failedAttempts: failedAuthentications).addRoutes(to: router)
+    let oidcSignIn = configuration.oidc.map { settings in
+        OIDCSignInPage(
+            providerName: settings.providerName,
+            startPath: OIDCSettings.startPath,
+            redirectURI: settings.redirectURI(baseURL: configuration.baseURL)
+        )
+    }
+    AuthController(access: access, pages: pages, cookies: cookies, failedAttempts: failedAuthentications, oidc: oidcSignIn).addRoutes(to: router)
+    if let settings = configuration.oidc {
+        OIDCController(
+            access: access,
+            provider: OIDCProvider(settings: settings, redirectURI: settings.redirectURI(baseURL: configuration.baseURL), transport: oidcTransport),
+            providerName: settings.providerName,
+            pending: PendingSignIns(),
+            pages: pages,
+            cookies: cookies,
+            failedAttempts: failedAuthentications
+        ).addRoutes(to: router)
+    }
     SettingsController(
         store: store,
         configuration: configuration,

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The one directory whose request queries (which may hold emails) are logged at debug level
     /// (`LOG_DEBUG_DIRECTORY`); nil logs no directory's.
     public var debugDirectoryID: String?
+    /// Admin sign-in with the identity provider over OpenID Connect; nil when not configured (sign-in links only).
+    public var oidc: OIDCSettings?
 
     /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
     public init(
@@ -43,7 +45,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         scimRequestsPerSecond: Double = 100,
         scimBurst: Double = 200,
         failedAuthenticationsPerMinute: Double = 20,
-        debugDirectoryID: String? = nil
+        debugDirectoryID: String? = nil,
+        oidc: OIDCSettings? = nil
     ) {
         self.host = host
         self.port = port
@@ -59,6 +62,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.scimBurst = scimBurst
         self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
         self.debugDirectoryID = debugDirectoryID
+        self.oidc = oidc
     }
 
     /// Whether cookies carry `Secure`: when the public URL is https.

@@ -17,6 +17,8 @@ extension Roster {
         @OptionGroup var address: ServerAddressOptions
         /// Who may sign in to the settings pages.
         @OptionGroup var adminOptions: AdminOptions
+        /// Sign-in with the identity provider.
+        @OptionGroup var oidcOptions: OIDCOptions
 
         /// `--max-body-bytes`, else `MAX_BODY_BYTES`.
         @Option(
@@ -86,6 +88,7 @@ extension Roster {
                 }
                 let database = try global.openDatabase(environment: environment)
                 let admins = adminOptions.allowList(environment: environment)
+                let oidc = try oidcOptions.resolve(environment: environment)
                 let configuration = ServerConfiguration(
                     host: address.host,
                     port: address.port,
@@ -94,7 +97,8 @@ extension Roster {
                     admins: admins,
                     scimRequestsPerSecond: Double(perSecond),
                     scimBurst: Double(burst),
-                    debugDirectoryID: environment["LOG_DEBUG_DIRECTORY"].flatMap { $0.trimmed().isEmpty ? nil : $0.trimmed() }
+                    debugDirectoryID: environment["LOG_DEBUG_DIRECTORY"].flatMap { $0.trimmed().isEmpty ? nil : $0.trimmed() },
+                    oidc: oidc
                 )
                 let level = try LogSetup.bootstrap(environment: environment)
                 var logger = Logger(label: "roster")
@@ -109,6 +113,11 @@ extension Roster {
                 Console.out("Settings: \(address.baseURL)/settings/organization/dsync")
                 Console.out("SCIM Base URLs: \(SCIMPaths.base(baseURL: address.baseURL, directoryID: "{directoryId}"))")
                 Console.out("Database: SQLite file \(database.path)")
+                if let oidc {
+                    Console.out(
+                        "Sign in with \(oidc.providerName): issuer \(oidc.issuer); redirect URI \(oidc.redirectURI(baseURL: address.baseURL))"
+                    )
+                }
                 try await announceFirstSignIn(store: database.store, admins: admins, baseURL: address.baseURL)
                 do {
                     try await app.runService()

@@ -45,4 +45,12 @@ extension Setting {
     static let rateLimitBurst = Setting(flag: "--rate-limit-burst", variable: "RATE_LIMIT_BURST")
     /// `MAX_BODY_BYTES`.
     static let maxBodyBytes = Setting(flag: "--max-body-bytes", variable: "MAX_BODY_BYTES")
+    /// `OIDC_ISSUER`.
+    static let oidcIssuer = Setting(flag: "--oidc-issuer", variable: "OIDC_ISSUER")
+    /// `OIDC_CLIENT_ID`.
+    static let oidcClientID = Setting(flag: "--oidc-client-id", variable: "OIDC_CLIENT_ID")
+    /// `OIDC_CLIENT_SECRET`.
+    static let oidcClientSecret = Setting(flag: "--oidc-client-secret", variable: "OIDC_CLIENT_SECRET")
+    /// `OIDC_PROVIDER_NAME`.
+    static let oidcProviderName = Setting(flag: "--oidc-provider-name", variable: "OIDC_PROVIDER_NAME")
 }

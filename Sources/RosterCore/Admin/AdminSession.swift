@@ -10,6 +10,8 @@ public struct SignInMethod: RawRepresentable, Sendable, Hashable, Codable {
 
     /// A one-time sign-in link (`roster login-link`, or the one `roster serve` prints at first start).
     public static let loginLink = SignInMethod(rawValue: "login-link")
+    /// Signed in with the identity provider over OpenID Connect.
+    public static let oidc = SignInMethod(rawValue: "oidc")
 }
 
 /// A signed-in browser session, kept server-side. The browser holds only the session token; the store keeps its

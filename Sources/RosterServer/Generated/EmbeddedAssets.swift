@@ -390,10 +390,21 @@ enum EmbeddedAssets {
           <p>At start-up Roster then prints a one-time sign-in link for the first admin listed.</p>
           {{/noAdmins}}
           {{^noAdmins}}
+          {{#oidc}}
+          <p><a id="oidc-sign-in" class="button" href="{{startPath}}">Sign in with {{providerName}}</a></p>
+          <h2>Or with a one-time link</h2>
+          {{/oidc}}
           <p>Only admins listed in <code>SAML_ADMINS</code> may configure directory sync. Sign in with a one-time link: on the machine that runs Roster, run</p>
           <pre><code>roster login-link you@example.com</code></pre>
           <p>and open the link it prints. A link works once, for 15 minutes. (In Docker: <code>docker exec CONTAINER roster login-link you@example.com</code>.)</p>
           {{/noAdmins}}
+          {{#oidc}}
+          <details>
+            <summary>Setting up sign-in with {{providerName}}</summary>
+            <p>In Roster's app integration at the identity provider (in Okta: <strong>Applications</strong>, the app, <strong>General</strong>), add this to the <strong>Sign-in redirect URIs</strong>:</p>
+            <p><code id="oidc-redirect-uri" class="wrap">{{redirectURI}}</code></p>
+          </details>
+          {{/oidc}}
         </section>
         {{/body}}
         {{/layout}}

@@ -13,6 +13,8 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
     let cookies: SessionCookies
     /// Failed sign-in attempts per client address (shared with bearer-token failures).
     let failedAttempts: RateLimiter?
+    /// The OIDC sign-in button and setup help; nil when OIDC is not configured.
+    let oidc: OIDCSignInPage?
 
     /// Adds the routes.
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -27,6 +29,8 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
         var chrome = PageChrome()
         /// Whether `SAML_ADMINS` is empty.
         var noAdmins: Bool
+        /// The OIDC sign-in, when configured.
+        var oidc: OIDCSignInPage?
     }
 
     /// GET /auth/sign-in: how to sign in; a signed-in admin goes straight to the settings.
@@ -34,7 +38,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
         if let token = cookies.token(in: request), let session = try await access.session(forToken: token), access.isAdmin(session.email) {
             return .redirect(to: SettingsPaths.root, type: .normal)
         }
-        return pages.page("sign-in", SignInPage(noAdmins: access.admins.isEmpty))
+        return pages.page("sign-in", SignInPage(noAdmins: access.admins.isEmpty, oidc: oidc))
     }
 
     /// GET /auth/login?token=…: uses up a sign-in link and starts a session.
