@@ -6,11 +6,14 @@
 #
 # Builds nothing: build `roster` first (swift build --product roster).
 # 1. installs chromium and chromium-driver with apt-get when `chromium` or `chromedriver` is missing;
-# 2. installs selenium (pinned in scripts/e2e-requirements.txt) into .build/e2e-venv;
-# 3. starts `roster serve` on a free loopback port with a temporary SQLite file and SAML_ADMINS=admin@example.com;
+# 2. installs selenium (pinned in scripts/e2e-requirements.txt) into .build/e2e-venv, and oidc-provider-mock (pinned
+#    in scripts/oidc-requirements.txt) into .build/oidc-venv;
+# 3. starts oidc-provider-mock (an OpenID Connect provider) on a free loopback port, and `roster serve` on another
+#    with a temporary SQLite file, SAML_ADMINS=admin@example.com and OIDC_ISSUER pointing at the provider;
 # 4. runs Tests/e2e/settings_e2e.py: sign-in link, directory setup, an Okta-shaped SCIM push, team mapping, the
-#    user, team, group and request-log pages, HTML escaping. Screenshots go to test-artifacts/e2e/;
-# 5. always stops the server and removes the temporary files; prints the server's log tail on failure.
+#    user, team, group and request-log pages, HTML escaping, then sign-in through the provider's form (OIDC).
+#    Screenshots go to test-artifacts/e2e/;
+# 5. always stops the server and the provider and removes the temporary files; prints their log tails on failure.
 # Prints one line per check and `N passed, N failed`. Exit status: 0 when every check passed; 1 when one failed or
 # the run could not be set up.
 #
@@ -24,6 +27,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 SCRATCH=${SWIFT_SCRATCH_PATH:-$ROOT/.build}
 VENV=$ROOT/.build/e2e-venv
 REQUIREMENTS=$ROOT/scripts/e2e-requirements.txt
+OIDC_VENV=$ROOT/.build/oidc-venv
+OIDC_REQUIREMENTS=$ROOT/scripts/oidc-requirements.txt
 ARTIFACTS=$ROOT/test-artifacts/e2e
 
 say() { echo "e2e.sh: $*" >&2; }
@@ -55,19 +60,26 @@ fi
 # --- 2. selenium in a venv (reinstalled only when the requirements change) ---
 say "installing selenium into $VENV"
 install_venv "$VENV" "$REQUIREMENTS"
+say "installing oidc-provider-mock into $OIDC_VENV"
+install_venv "$OIDC_VENV" "$OIDC_REQUIREMENTS"
 
-# --- 3. start roster serve ---
+# --- 3. start the OpenID Connect provider and roster serve ---
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-e2e.XXXXXX")
 SERVER_PID=
+PROVIDER_PID=
 TEST_PID=
 cleanup() {
     local status=$?
-    stop_processes "$TEST_PID" "$SERVER_PID"
+    stop_processes "$TEST_PID" "$SERVER_PID" "$PROVIDER_PID"
     if [[ $status -ne 0 && -s $WORK/server.log ]]; then
         say "last lines of the server's log:"
         tail -n 40 "$WORK/server.log" >&2
+    fi
+    if [[ $status -ne 0 && -s $WORK/provider.log ]]; then
+        say "last lines of the OIDC provider's log:"
+        tail -n 15 "$WORK/provider.log" >&2
     fi
     rm -rf "$WORK"
     exit "$status"
@@ -76,11 +88,21 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+PROVIDER_PORT=$(free_port)
+OIDC_ISSUER=http://127.0.0.1:$PROVIDER_PORT
+NO_COLOR=1 "$OIDC_VENV/bin/oidc-provider-mock" --host 127.0.0.1 --port "$PROVIDER_PORT" >"$WORK/provider.log" 2>&1 &
+PROVIDER_PID=$!
+wait_until_listening "$PROVIDER_PID" "$PROVIDER_PORT" || die "oidc-provider-mock did not start on port $PROVIDER_PORT"
+say "the OIDC provider is listening on $OIDC_ISSUER"
+
 PORT=$(free_port)
 BASE_URL=http://127.0.0.1:$PORT
 DATABASE=sqlite:$WORK/roster.db
-# Every setting is given here, so none comes from the caller's environment.
-env SAML_ADMINS=admin@example.com SAML_DATABASE_URL="$DATABASE" HOST=127.0.0.1 PORT="$PORT" BASE_URL="$BASE_URL" \
+# Every setting is given here, so none comes from the caller's environment. No OIDC_PROVIDER_NAME: the sign-in
+# button then names the provider from the issuer's host. The provider accepts any client ID and secret.
+env -u OIDC_PROVIDER_NAME SAML_ADMINS=admin@example.com SAML_DATABASE_URL="$DATABASE" HOST=127.0.0.1 PORT="$PORT" \
+    BASE_URL="$BASE_URL" OIDC_ISSUER="$OIDC_ISSUER" OIDC_CLIENT_ID=roster-e2e \
+    OIDC_CLIENT_SECRET="e2e-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" \
     "$ROSTER" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
@@ -111,7 +133,7 @@ say "roster serve is answering on $BASE_URL"
 # the profile and socket directories Chromium leaves behind are removed with it.
 mkdir -p "$WORK/tmp"
 TMPDIR=$WORK/tmp timeout 900 "$VENV/bin/python" "$ROOT/Tests/e2e/settings_e2e.py" "$ROSTER" "$BASE_URL" "$DATABASE" \
-    --artifacts "$ARTIFACTS" &
+    --artifacts "$ARTIFACTS" --oidc-issuer "$OIDC_ISSUER" &
 TEST_PID=$!
 status=0
 wait "$TEST_PID" || status=$?

@@ -48,7 +48,7 @@ wait_until_listening() {
     local pid=$1 port=$2 seconds=${3:-30}
     for _ in $(seq $((seconds * 10))); do
         if ! kill -0 "$pid" 2>/dev/null; then
-            say "roster serve exited before listening"
+            say "the process ($pid) exited before listening on port $port"
             return 1
         fi
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -56,6 +56,6 @@ wait_until_listening() {
         fi
         sleep 0.1
     done
-    say "roster serve is not listening on port $port after $seconds s"
+    say "nothing is listening on port $port after $seconds s"
     return 1
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """End-to-end browser test of the admin settings pages (/settings/organization/dsync) against a live `roster serve`.
 
-    settings_e2e.py ROSTER_BIN BASE_URL DATABASE_URL [--artifacts DIR]
+    settings_e2e.py ROSTER_BIN BASE_URL DATABASE_URL [--artifacts DIR] [--oidc-issuer URL]
 
-scripts/e2e.sh starts the server (SAML_ADMINS=admin@example.com) and runs this. The test drives headless Chromium
+scripts/e2e.sh starts an OpenID Connect provider (oidc-provider-mock) and the server (SAML_ADMINS=admin@example.com,
+OIDC_ISSUER=that provider) and runs this. The test drives headless Chromium
 through selenium, and it pushes Okta-shaped SCIM requests with urllib. The steps:
   a. signed out, the settings page sends the browser to the sign-in page;
   b. a `roster login-link` signs the browser in, and the link then works only once;
@@ -12,7 +13,9 @@ through selenium, and it pushes Okta-shaped SCIM requests with urllib. The steps
   e. creates the team Platform and maps group names to it: wrong case, typo, right, and again;
   f. the team, users and user pages show the membership and where it comes from;
   g. the directory status panel and the request log;
-  h. a group named <script>alert(1)</script> is shown as text, not run.
+  h. a group named <script>alert(1)</script> is shown as text, not run;
+  i. with the cookies deleted, "Sign in with single sign-on" on the sign-in page leads to the provider's form; the
+     admin's email typed there as the subject signs the browser in (needs --oidc-issuer).
 Prints one line per check and `N passed, N failed`. Exit status 1 when a check failed or a step could not run. Saves
 numbered screenshots after each step and on each failure, with the page's HTML on a failed step.
 """
@@ -72,6 +75,7 @@ class Context:
         self.roster = arguments.roster
         self.base_url = arguments.base_url.rstrip("/")
         self.database_url = arguments.database_url
+        self.oidc_issuer = (arguments.oidc_issuer or "").rstrip("/")
         self.artifacts = Path(arguments.artifacts)
         self.driver = driver
         self.passed = 0
@@ -703,6 +707,56 @@ def step_h_html_escaping(ctx):
     ctx.shot("groups-escaped")
 
 
+def step_i_oidc_sign_in(ctx):
+    """i. Signed out again, sign in through the OpenID Connect provider's form."""
+    if not ctx.oidc_issuer:
+        raise StepError("no --oidc-issuer: e2e.sh starts the provider and passes it")
+    # A new session: the cookies of step b's sign-in go (they are 127.0.0.1's, whatever the port).
+    ctx.open(DSYNC_PATH, "h1")
+    ctx.driver.delete_all_cookies()
+    ctx.open(DSYNC_PATH, "h1")
+    ctx.wait_for_h1("Sign in")
+    ctx.check("i. with the cookies deleted, the settings page shows the sign-in page again", True)
+
+    link = ctx.wait_for("a#oidc-sign-in")
+    href = link.get_attribute("href") or ""
+    ctx.check(
+        'i. a#oidc-sign-in reads "Sign in with single sign-on" (the provider\'s name for a host it does not know)',
+        link.text.strip() == "Sign in with single sign-on",
+        f"a#oidc-sign-in reads {link.text.strip()!r}",
+    )
+    ctx.check("i. ... and links to /auth/oidc/start", href == ctx.url("/auth/oidc/start"), f"href {href!r}")
+    redirect_uri = ctx.driver.find_elements(By.CSS_SELECTOR, "#oidc-redirect-uri")
+    shown = (redirect_uri[0].get_attribute("textContent") or "").strip() if redirect_uri else None
+    ctx.check(
+        "i. the page gives the redirect URI {BASE_URL}/auth/oidc/callback in #oidc-redirect-uri",
+        shown == ctx.url("/auth/oidc/callback"),
+        f"#oidc-redirect-uri: {shown!r}",
+    )
+    ctx.shot("sign-in-with-oidc")
+
+    field = ctx.click_and_wait(link, "input[name=sub]")
+    ctx.check(
+        "i. the link leads to the provider's authorization form",
+        ctx.driver.current_url.startswith(ctx.oidc_issuer + "/oauth2/authorize?"),
+        f"the browser is at {ctx.driver.current_url}",
+    )
+    field.send_keys(ADMIN_EMAIL)
+    ctx.shot("oidc-provider-form")
+    # The Authorize button; Deny (name=action) and the recent-subject buttons (name=sub) have names.
+    ctx.click_and_wait(ctx.find("form button[type=submit]:not([name])"), "h1")
+    ctx.wait_for_h1("Directory sync")
+    ctx.check('i. submitting the admin\'s email there lands on h1 "Directory sync"', True)
+    path = urllib.parse.urlsplit(ctx.driver.current_url).path
+    ctx.check("i. ... at /settings/organization/dsync", path == DSYNC_PATH, f"at {ctx.driver.current_url}")
+    who = first_text(ctx.driver, "header nav.account span.who")
+    ctx.check(f"i. ... signed in as {ADMIN_EMAIL} (the top bar)", who == ADMIN_EMAIL, f"span.who reads {who!r}")
+    if ctx.directory_url:
+        names = texts(ctx.driver, "table#directories tr.directory-row a.directory-link")
+        ctx.check('i. ... and the directory "Okta" of step c is listed', "Okta" in names, f"directories: {names}")
+    ctx.shot("signed-in-with-oidc")
+
+
 # Each step with the steps it needs: a step that could not finish makes those that need it skip.
 STEPS = [
     ("a", step_a_signed_out, ()),
@@ -713,6 +767,7 @@ STEPS = [
     ("f", step_f_membership_pages, ("e",)),
     ("g", step_g_status_and_request_log, ("d",)),
     ("h", step_h_html_escaping, ("c",)),
+    ("i", step_i_oidc_sign_in, ()),
 ]
 
 
@@ -766,6 +821,7 @@ def parse_arguments():
     parser.add_argument("database_url", help="the server's database, e.g. sqlite:/tmp/x/roster.db")
     default_artifacts = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
     parser.add_argument("--artifacts", default=str(default_artifacts), help="where screenshots go")
+    parser.add_argument("--oidc-issuer", help="the OpenID Connect provider roster serve signs admins in with")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     return parser.parse_args()
