@@ -11,7 +11,7 @@
 # rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes; then
 # login-link (refused without SAML_ADMINS or for a non-admin; its link works once) and, on a second server with a
 # fresh database, the first sign-in link `roster serve` prints until an admin has signed in; with
-# backup while serving; with ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress,
+# backup while serving; OIDC settings refused at start-up; with ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress,
 # refusal, TLS and login errors.
 # Prints one line per failed check and `N passed, N failed` at the end. Exit status: 0 when every check passed, 1
 # otherwise (or when the run cannot be set up). Always stops the server and removes the temporary files.
@@ -363,6 +363,14 @@ PY
 }
 if grep -q "Settings pages are locked: SAML_ADMINS is empty" "$WORK/server.log"; then pass; else fail "serve without SAML_ADMINS says the settings are locked" "$(cat "$WORK/server.log")"; fi
 fails "login-link without SAML_ADMINS" 2 "SAML_ADMINS is empty" login-link admin@example.com
+# OIDC settings are checked before anything is served: one line and exit code 2.
+fails "serve with an http OIDC issuer off loopback" 2 "must be an https URL" serve \
+    --oidc-issuer http://idp.example.com --oidc-client-id c --oidc-client-secret s
+fails "serve with an OIDC issuer but no client ID" 2 "OIDC_CLIENT_ID (or --oidc-client-id) must be set" serve \
+    --oidc-issuer https://idp.example.com --oidc-client-secret s
+fails "serve with an OIDC client ID but no issuer" 2 "OIDC_ISSUER (or --oidc-issuer) must be set" serve --oidc-client-id c
+fails "serve with an OIDC issuer that is not a URL" 2 "must be the provider's issuer URL" serve \
+    --oidc-issuer "not a url" --oidc-client-id c --oidc-client-secret s
 fails "login-link for someone not listed" 2 "eve@example.com is not listed in SAML_ADMINS" login-link eve@example.com --admins "admin@example.com"
 ok "login-link for a listed admin (spaces and case as people type them)" login-link " Admin@Example.com" --admins " admin@example.com , ops@example.com" --base-url "$BASE_URL"
 LINK=$(tail -n 1 <<<"$OUT")
