@@ -51,14 +51,7 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
     @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = context.remoteAddress?.ipAddress ?? "unknown"
         if let failedAttempts, !failedAttempts.allows(client) {
-            var response = pages.message(
-                status: .tooManyRequests,
-                heading: "Too many attempts",
-                message: "Too many sign-ins that did not work came from this address. Wait a minute and try again.",
-                back: (SettingsPaths.signIn, "Sign-in help")
-            )
-            response.headers[.retryAfter] = "60"
-            return response
+            return pages.tooManySignInAttempts("Too many sign-ins that did not work came from this address.")
         }
         let query = QueryString(request.uri.query)
         let cookie = request.cookies[Self.flowCookieName]?.value ?? ""

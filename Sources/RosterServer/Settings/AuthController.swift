@@ -46,14 +46,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
         let token = QueryString(request.uri.query).value(named: "token") ?? ""
         let client = context.remoteAddress?.ipAddress ?? "unknown"
         if let failedAttempts, !failedAttempts.allows(client) {
-            var response = pages.message(
-                status: .tooManyRequests,
-                heading: "Too many attempts",
-                message: "Too many sign-in links that did not work came from this address. Wait a minute and try again.",
-                back: (SettingsPaths.signIn, "Sign-in help")
-            )
-            response.headers[.retryAfter] = "60"
-            return response
+            return pages.tooManySignInAttempts("Too many sign-in links that did not work came from this address.")
         }
         guard let started = try await access.signIn(withLinkToken: token) else {
             _ = failedAttempts?.take(client)

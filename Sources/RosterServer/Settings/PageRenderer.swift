@@ -44,6 +44,18 @@ struct PageRenderer: Sendable {
         return Response(status: status, headers: PageRenderer.headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// The 429 page for a client address that has failed to sign in too often: `what` happened; wait a minute.
+    func tooManySignInAttempts(_ what: String) -> Response {
+        var response = message(
+            status: .tooManyRequests,
+            heading: "Too many attempts",
+            message: what + " Wait a minute and try again.",
+            back: (SettingsPaths.signIn, "Sign-in help")
+        )
+        response.headers[.retryAfter] = "60"
+        return response
+    }
+
     /// A page with a heading and a message, such as an error.
     func message(
         status: HTTPResponse.Status,
