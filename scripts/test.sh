@@ -6,9 +6,12 @@
 #   3. the CLI against a live `roster serve`: teams, mappings, events, sign-in links, export-postgres
 #      (scripts/cli-smoke.sh);
 #   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh), then the hostile-input
-#      corpus against another (scripts/hostile.sh);
-#   5. the settings pages in a real headless Chromium against a live `roster serve` (scripts/e2e.sh; screenshots in
-#      test-artifacts/e2e/);
+#      corpus against another (scripts/hostile.sh), crash consistency under `kill -9` (scripts/crash.sh: 3 kills) and
+#      the libFuzzer targets' corpus replay and a short run of each (scripts/fuzz.sh); RELIABILITY.md has the long
+#      runs;
+#   5. OIDC sign-in against a real provider process (scripts/oidc.sh), and the settings pages in a real headless
+#      Chromium against a live `roster serve`, signing in with a link and through OIDC (scripts/e2e.sh; screenshots
+#      in test-artifacts/e2e/);
 #   6. the release binary as the Dockerfile builds it, alone in an empty directory as an unprivileged user: health,
 #      pages, SCIM, SIGTERM mid-request, JSON logs (scripts/release-smoke.sh).
 set -euo pipefail
@@ -27,5 +30,8 @@ swift test --skip-build
 bash scripts/cli-smoke.sh
 bash scripts/conformance.sh
 bash scripts/hostile.sh
+bash scripts/crash.sh
+bash scripts/fuzz.sh
+bash scripts/oidc.sh
 bash scripts/e2e.sh
 bash scripts/release-smoke.sh

@@ -1,0 +1,4 @@
+// The PATCH fuzzer: `scripts/fuzz.sh` builds and runs it.
+import FuzzSupport
+
+LibFuzzer.run(prepare: { FuzzFixtures.prepare() }, fuzzPatchTestOneInput)
