@@ -63,7 +63,7 @@ public func buildRouter(
         metrics: metrics
     )
     HealthController(store: store).addRoutes(to: router)
-    MetricsController(store: store, metrics: metrics).addRoutes(to: router)
+    MetricsController(store: store, metrics: metrics, tokenHash: configuration.metricsToken.map(BearerToken.hash)).addRoutes(to: router)
     let access = AdminAccess(store: store, admins: configuration.admins)
     let pages = PageRenderer()
     let flashes = FlashMessages()

@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var debugDirectoryID: String?
     /// Admin sign-in with the identity provider over OpenID Connect; nil when not configured (sign-in links only).
     public var oidc: OIDCSettings?
+    /// The bearer token `/metrics` requires (`METRICS_TOKEN`); nil leaves it open to whoever reaches the port.
+    public var metricsToken: String?
 
     /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
     public init(
@@ -46,7 +48,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         scimBurst: Double = 200,
         failedAuthenticationsPerMinute: Double = 20,
         debugDirectoryID: String? = nil,
-        oidc: OIDCSettings? = nil
+        oidc: OIDCSettings? = nil,
+        metricsToken: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -63,6 +66,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
         self.debugDirectoryID = debugDirectoryID
         self.oidc = oidc
+        self.metricsToken = metricsToken
     }
 
     /// Whether cookies carry `Secure`: when the public URL is https.

@@ -57,6 +57,16 @@ extension Roster {
         )
         var rateLimitBurst: String?
 
+        /// `--metrics-token`, else `METRICS_TOKEN`.
+        @Option(
+            name: .customLong("metrics-token"),
+            help: ArgumentHelp(
+                "The bearer token /metrics requires; unset, /metrics is open to whoever reaches the port (env METRICS_TOKEN).",
+                valueName: "token"
+            )
+        )
+        var metricsToken: String?
+
         /// 10 MiB. (Logging is set by LOG_FORMAT=text|json and LOG_LEVEL, environment only.)
         static let defaultMaxBodyBytes = 10_485_760
 
@@ -98,7 +108,8 @@ extension Roster {
                     scimRequestsPerSecond: Double(perSecond),
                     scimBurst: Double(burst),
                     debugDirectoryID: environment["LOG_DEBUG_DIRECTORY"].flatMap { $0.trimmed().isEmpty ? nil : $0.trimmed() },
-                    oidc: oidc
+                    oidc: oidc,
+                    metricsToken: Setting.metricsToken.value(flag: metricsToken, environment: environment)?.trimmed()
                 )
                 let level = try LogSetup.bootstrap(environment: environment)
                 var logger = Logger(label: "roster")

@@ -53,4 +53,6 @@ extension Setting {
     static let oidcClientSecret = Setting(flag: "--oidc-client-secret", variable: "OIDC_CLIENT_SECRET")
     /// `OIDC_PROVIDER_NAME`.
     static let oidcProviderName = Setting(flag: "--oidc-provider-name", variable: "OIDC_PROVIDER_NAME")
+    /// `METRICS_TOKEN`.
+    static let metricsToken = Setting(flag: "--metrics-token", variable: "METRICS_TOKEN")
 }

@@ -112,6 +112,25 @@ import Testing
         }
     }
 
+    @Test func withATokenOnlyAScrapeThatPresentsItGetsTheMetrics() async throws {
+        let store = try await makeStore()
+        let directory = try await makeDirectory(in: store)
+        var configuration = testConfiguration()
+        configuration.metricsToken = "scrape-secret"
+        let app = testApplication(store: store, configuration: configuration)
+        try await app.test(.router) { client in
+            for headers: HTTPFields in [[:], [.authorization: "Bearer scrape-secreT"], [.authorization: "Basic scrape-secret"]] {
+                let response = try await client.execute(uri: "/metrics", method: .get, headers: headers)
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="metrics""#)
+                #expect(!String(buffer: response.body).contains("roster_"))
+            }
+            let response = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secret"])
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body).contains(#"roster_groups{directory="\#(directory.id)"} 0"#))
+        }
+    }
+
     @Test func operationsAreNamedFromMethodAndPath() {
         let base = "/api/scim/v2.0/d"
         #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/Users") == "list_users")
