@@ -34,6 +34,7 @@ extension SCIMController {
         let projection = try scope.projection()
         let body = try await readJSONBody(request)
         let input = try ResourceNormalizer.normalize(body, schema: kind.schema)
+        logIgnoredAttributes(input.ignoredAttributes, context: context)
         let resource = try await store.create(kind, directoryID: scope.directoryID, input: input)
         var headers = SCIMController.resourceHeaders(resource)
         headers[.location] = resource.location(baseURL: configuration.baseURL)
@@ -60,7 +61,10 @@ extension SCIMController {
         let id = try scope.requireResourceID()
         let projection = try scope.projection()
         let body = try await readJSONBody(request)
-        guard body.objectValue != nil else { throw SCIMError.invalidSyntax("The PUT body must be a JSON object.") }
+        guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The PUT body must be a JSON object.") }
+        if context.logger.logLevel <= .debug {
+            logIgnoredAttributes(ResourceNormalizer.ignoredAttributes(in: object, schema: kind.schema), context: context)
+        }
         let resource = try await store.replace(
             kind,
             directoryID: scope.directoryID,
@@ -80,6 +84,10 @@ extension SCIMController {
         let projection = try scope.projection()
         let body = try await readJSONBody(request)
         let patch = try PatchRequest(parsing: body)
+        if context.logger.logLevel <= .debug {
+            let values = patch.operations.compactMap { $0.path == nil ? $0.value?.objectValue : nil }
+            logIgnoredAttributes(values.flatMap { ResourceNormalizer.ignoredAttributes(in: $0, schema: kind.schema) }, context: context)
+        }
         let returnsBody = kind == .user || scope.asksForProjection
         let resource = try await store.patch(
             kind,
@@ -102,6 +110,13 @@ extension SCIMController {
         let id = try scope.requireResourceID()
         try await store.delete(kind, directoryID: scope.directoryID, id: id, precondition: VersionPrecondition(ifMatch: request.headers[.ifMatch]))
         return SCIMResponse.empty(status: .noContent)
+    }
+
+    /// Logs, at debug level, the attributes a body named that no known schema defines: they were not stored
+    /// (idp-notes §7), and a misspelt attribute is worth seeing when an IdP's mapping looks wrong.
+    func logIgnoredAttributes(_ names: [String], context: some RequestContext) {
+        guard !names.isEmpty else { return }
+        context.logger.debug("Ignored attributes no schema defines", metadata: ["attributes": .string(names.joined(separator: ", "))])
     }
 
     /// The headers of a single-resource response: its weak `ETag`.

@@ -89,11 +89,41 @@ struct DecisionsTests {
         #expect(result.changedAttributes.contains("title"))
     }
 
-    @Test func unknownAttributesAreKeptInBodiesButRejectedAsPatchPaths() throws {
+    @Test func unknownAttributesAreIgnoredInBodiesAndRejectedAsPatchPaths() throws {
         let normalized = try ResourceNormalizer.normalize(try JSONParser().parse(#"{"userName":"a","adreses":[{"x":1}]}"#), schema: .user)
-        #expect(normalized.attributes["adreses"] == [["x": 1]])
+        #expect(normalized.attributes["adreses"] == nil)
+        #expect(normalized.attributes.keys == ["userName"])
+        #expect(normalized.ignoredAttributes == ["adreses"])
         let error = try #require(throws: SCIMError.self) { try patch(#"[{"op":"add","path":"adreses","value":"x"}]"#, try stored()) }
         #expect(error.scimType == .invalidPath)
+        // A no-path value is a body too: its unknown keys are ignored, its known ones applied.
+        let result = try patch(#"[{"op":"replace","value":{"adreses":"x","displayName":"Alice"}}]"#, try stored())
+        #expect(result.attributes["adreses"] == nil)
+        #expect(result.attributes["displayName"] == "Alice")
+    }
+
+    @Test func unknownAttributesOfAKnownExtensionAreIgnoredButUnknownExtensionsRoundTrip() throws {
+        let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+        let custom = "urn:ietf:params:scim:schemas:extension:CustomExtension:2.0:User"
+        let body = #"""
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","\#(enterprise)","\#(custom)"],"userName":"a",
+             "\#(enterprise)":{"department":"R&D","departmnet":"typo"},
+             "\#(custom)":{"costCenter":"42","badge":{"number":7}}}
+            """#
+        let normalized = try ResourceNormalizer.normalize(try JSONParser().parse(body), schema: .user)
+        #expect(normalized.attributes[enterprise] == ["department": "R&D"])
+        #expect(normalized.ignoredAttributes == ["\(enterprise):departmnet"])
+        let rendered = ResourceRenderer.render(schema: .user, id: "u1", attributes: normalized.attributes)
+        #expect(rendered["schemas"] == .array([.string(ResourceSchema.user.core.id), .string(enterprise), .string(custom)]))
+        #expect(rendered[custom] == (try JSONParser().parse(#"{"costCenter":"42","badge":{"number":7}}"#)))
+    }
+
+    @Test func storedUnknownCoreAttributesAreNotRendered() throws {
+        // Stored by a Roster that still kept them: GET must not return what /Schemas does not describe.
+        let attributes = try #require((try JSONParser().parse(#"{"userName":"a","adreses":"x","nickName":"b"}"#)).objectValue)
+        let rendered = ResourceRenderer.render(schema: .user, id: "u1", attributes: attributes)
+        #expect(rendered["adreses"] == nil)
+        #expect(rendered["nickName"] == "b")
     }
 
     @Test func unknownSchemaURNsAreAccepted() throws {

@@ -54,7 +54,7 @@ struct ResourceInputTests {
          "urn:okta:schemas:extension:custom:1.0:User":{"badgeNumber":"B-7","floor":3}}
         """#
 
-    @Test func oktaCreateDropsPasswordAndGroupsAndKeepsEverythingElse() throws {
+    @Test func oktaCreateDropsPasswordGroupsAndUndefinedAttributesAndKeepsEverythingElse() throws {
         let normalized = try normalize(Self.oktaCreate)
         let expected = try object(
             #"""
@@ -62,11 +62,11 @@ struct ResourceInputTests {
              "emails":[{"primary":true,"value":"test.user@okta.local","type":"work"}],
              "displayName":"Test User","locale":"en-US","externalId":"00ujl29u0le5T6Aj10h7","active":true,
              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Engineering"},
-             "costCode":"CC-42",
              "urn:okta:schemas:extension:custom:1.0:User":{"badgeNumber":"B-7","floor":3}}
             """#
         )
         #expect(normalized.attributes == expected)
+        #expect(normalized.ignoredAttributes == ["costCode"], "a top-level attribute the core schema does not define")
         #expect(normalized.attributes["password"] == nil)
         #expect(normalized.attributes["groups"] == nil)
         #expect(normalized.attributes["schemas"] == nil)
@@ -87,7 +87,7 @@ struct ResourceInputTests {
         #expect(rendered["externalId"] == "00ujl29u0le5T6Aj10h7")
         #expect(rendered["userName"] == "test.user@okta.local")
         #expect(rendered["active"] == .bool(true))
-        #expect(rendered["costCode"] == "CC-42")
+        #expect(rendered["costCode"] == nil)
         #expect(rendered[enterpriseURN] == .object(try object(#"{"department":"Engineering"}"#)))
         #expect(rendered["urn:okta:schemas:extension:custom:1.0:User"] == .object(try object(#"{"badgeNumber":"B-7","floor":3}"#)))
         #expect(rendered["password"] == nil)
@@ -239,14 +239,21 @@ struct ResourceInputTests {
         #expect(normalized.attributes["emails"]?.arrayValue?.first?.objectValue?.keys.sorted() == ["primary", "type", "value"])
     }
 
-    @Test func unknownAttributesOfAnyJSONTypeAreKeptAsSent() throws {
+    @Test func undefinedTopLevelAttributesOfAnyJSONTypeAreIgnoredButKeptUnderAnExtension() throws {
         let normalized = try normalize(
             #"{"userName":"custom","isContractor":true,"level":3,"tags":["a","b"],"profile":{"team":"Blue","seat":12},"nothing":null}"#
         )
-        let expected = try object(#"{"userName":"custom","isContractor":true,"level":3,"tags":["a","b"],"profile":{"team":"Blue","seat":12}}"#)
-        #expect(normalized.attributes == expected)
-        #expect(normalized.attributes["isContractor"] == .bool(true))
-        #expect(normalized.attributes["level"] == 3)
+        #expect(normalized.attributes == (try object(#"{"userName":"custom"}"#)))
+        #expect(Set(normalized.ignoredAttributes) == ["isContractor", "level", "tags", "profile", "nothing"])
+        let custom = "urn:example:params:scim:schemas:extension:acme:2.0:User"
+        let extended = try normalize(
+            #"{"userName":"custom","\#(custom)":{"isContractor":true,"level":3,"tags":["a","b"],"profile":{"team":"Blue","seat":12}}}"#
+        )
+        #expect(
+            extended.attributes[custom]
+                == .object(try object(#"{"isContractor":true,"level":3,"tags":["a","b"],"profile":{"team":"Blue","seat":12}}"#))
+        )
+        #expect(extended.ignoredAttributes.isEmpty)
     }
 
     @Test func unqualifiedEnterpriseAttributesGoIntoTheExtension() throws {
@@ -447,8 +454,8 @@ struct ResourceInputTests {
         #expect(result.attributes["active"] == .bool(false))
     }
 
-    @Test func putWithAnUnknownAttributeIsAccepted() throws {
-        // Microsoft's collection: PUT with the misspelled `adreses` gets 200.
+    @Test func putWithAnUnknownAttributeIsAcceptedWithoutIt() throws {
+        // Microsoft's collection: PUT with the misspelled `adreses` gets 200; idp-notes §7: ignore it.
         let result = try replace(
             #"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"test.user@okta.local",
@@ -460,11 +467,8 @@ struct ResourceInputTests {
         #expect(result.attributes["displayName"] == "Updated")
         #expect(result.attributes["addresses"] == nil)
         #expect(result.attributes["userName"] == "test.user@okta.local")
-        // Kept as sent, like any attribute no schema defines.
-        #expect(
-            result.attributes["adreses"]
-                == (try json(#"[{"type":"work","streetAddress":"234300 Some Address","locality":"Redmond","postalCode":"12345","country":"USA"}]"#))
-        )
+        #expect(result.attributes["adreses"] == nil)
+        #expect(!result.changedAttributes.contains("adreses"))
     }
 
     @Test(arguments: [

@@ -1,13 +1,16 @@
 /// Applies add, replace and remove to a resource's stored attributes by its schema. PATCH uses it strictly (unknown
 /// paths and read-only targets are errors); POST and PUT bodies and no-path PATCH values use it leniently
-/// (read-only attributes ignored, unknown attributes kept as sent). Detached attributes (group `members`) are not
-/// touched; their changes are recorded in ``membershipChanges``.
+/// (read-only attributes ignored; attributes a known schema does not define ignored and listed in
+/// ``ignoredAttributes``; attributes of an extension Roster does not know kept as sent, so custom extensions
+/// round-trip). Detached attributes (group `members`) are not touched; their changes are recorded in
+/// ``membershipChanges``.
 struct ResourceEditor {
     /// Whether a request may name unknown attributes and read-only ones.
     enum Strictness {
         /// An explicit PATCH path: unknown attributes are `invalidPath`, read-only ones `mutability`.
         case strict
-        /// A key of a body or of a no-path value: read-only attributes are ignored, unknown ones stored as sent.
+        /// A key of a body or of a no-path value: read-only attributes and attributes a known schema does not define
+        /// are ignored; attributes of unknown extensions are stored as sent.
         case lenient
     }
 
@@ -15,6 +18,9 @@ struct ResourceEditor {
     let resourceID: String?
     var document: JSONObject
     var membershipChanges: [MembershipChange] = []
+    /// The attributes a lenient request named that the core schema or a known extension does not define, as sent;
+    /// they were not stored (`/Schemas` would not describe them, and strict clients reject such resources).
+    var ignoredAttributes: [String] = []
 
     init(schema: ResourceSchema, document: JSONObject, resourceID: String?) {
         self.schema = schema
@@ -74,6 +80,12 @@ struct ResourceEditor {
         let knownContainer = resolved.container.map { schema.extensionSchema($0) != nil } ?? true
         if !resolved.isKnown && knownContainer && !(resolved.container == nil && schema.isCoreSchema(resolved.name)) {
             guard strictness == .lenient else { throw .invalidPath("'\(path.attribute)' is not an attribute of a \(schema.name)") }
+            // A whole extension Roster does not know (Okta's custom attributes) is kept as an object, so that it
+            // round-trips with its URN in `schemas`; anything else no schema defines is ignored.
+            if !(path.attribute.isExtensionReference && value?.objectValue != nil) {
+                ignoredAttributes.append(path.attribute.description)
+                return
+            }
         }
         if resolved.container == nil, schema.detachedAttributes.contains(resolved.name) {
             try applyMembership(kind, path: path, resolved: resolved, value: value)

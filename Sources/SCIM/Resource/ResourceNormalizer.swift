@@ -4,17 +4,22 @@ public struct NormalizedResource: Sendable, Hashable {
     public var attributes: JSONObject
     /// The members the body lists, or nil when it has no `members` key.
     public var members: [GroupMember]?
+    /// The attributes the body named that its schemas do not define (a misspelt `adreses`), as sent; not stored.
+    public var ignoredAttributes: [String]
 
     /// Makes a normalized resource.
-    public init(attributes: JSONObject, members: [GroupMember]?) {
+    public init(attributes: JSONObject, members: [GroupMember]?, ignoredAttributes: [String] = []) {
         self.attributes = attributes
         self.members = members
+        self.ignoredAttributes = ignoredAttributes
     }
 }
 
 /// Reads POST and PUT bodies into stored form, accepting what IdPs send (idp-notes §0 items 12, 15, 16; §7):
 /// string booleans, single objects for multi-valued attributes, `null` as unassigned, legacy and unknown schema URNs,
-/// read-only attributes (ignored), `password` (dropped), unknown attributes (kept as sent).
+/// read-only attributes (ignored), `password` (dropped), attributes the core schema or a known extension does not
+/// define (ignored, idp-notes §7), and attributes of extensions Roster does not know (kept as sent: Okta's custom
+/// attributes arrive under their own extension URN).
 public enum ResourceNormalizer {
     /// Normalizes a body for `schema`; throws `invalidSyntax` for a non-object and `invalidValue` for a missing
     /// required attribute or a value of the wrong type. With `resourceID` (a PUT), an `id` in the body that differs
@@ -28,7 +33,19 @@ public enum ResourceNormalizer {
         for change in editor.membershipChanges {
             if case .replace(let list) = change { members = list }
         }
-        return NormalizedResource(attributes: editor.document, members: members)
+        return NormalizedResource(attributes: editor.document, members: members, ignoredAttributes: editor.ignoredAttributes)
+    }
+
+    /// The attributes an object of attributes (a POST or PUT body, a PATCH value without `path`) names that the
+    /// schemas do not define, as sent: what normalizing it ignores. Empty when the object is invalid anyway.
+    public static func ignoredAttributes(in object: JSONObject, schema: ResourceSchema) -> [String] {
+        var editor = ResourceEditor(schema: schema, document: JSONObject(), resourceID: nil)
+        do {
+            try editor.applyValueObject(.replace, object)
+        } catch {
+            return []
+        }
+        return editor.ignoredAttributes
     }
 
     /// Throws `invalidValue` unless every required attribute of the core schema has a non-empty value.

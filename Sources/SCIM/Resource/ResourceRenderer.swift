@@ -1,6 +1,7 @@
 /// Builds the representation of a resource that goes on the wire: `schemas` computed from what the resource holds,
-/// then `id`, `externalId`, the core attributes in schema order, unknown attributes, extensions and `meta`, every
-/// known name in its canonical spelling. `password` and other `returned: never` attributes never appear.
+/// then `id`, `externalId`, the core attributes in schema order, extensions and `meta`, every known name in its
+/// canonical spelling. Top-level attributes the core schema does not define (stored before Roster ignored them)
+/// are left out, so a resource never carries what `/Schemas` does not describe. `password` and other `returned: never` attributes never appear.
 public enum ResourceRenderer {
     /// Renders a resource. `derived` holds attributes the store computes (a Group's `members`, a User's `groups`).
     public static func render(
@@ -22,7 +23,7 @@ public enum ResourceRenderer {
         for (key, value) in attributes where output[key] == nil && key != "meta" && key != "id" {
             if key.lowercased().hasPrefix("urn:"), value.objectValue != nil {
                 extensionKeys.append(key)
-            } else if schema.coreAttribute(named: key)?.returned != .never {
+            } else if let definition = schema.coreAttribute(named: key), definition.returned != .never {
                 output[key] = value
             }
         }
