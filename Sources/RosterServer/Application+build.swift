@@ -115,8 +115,9 @@ public func buildSCIMRouter(configuration: ServerConfiguration, store: some Rost
 /// Adds the SCIM endpoints under `/api/scim/v2.0/{directoryId}`, behind the middlewares that give every answer
 /// under that prefix SCIM form (``SCIMErrorMiddleware``), record it in the request log, and require the directory's
 /// bearer token (``BearerAuthenticationMiddleware``). They are router-wide so that they also cover paths no route
-/// matches; each passes other paths through untouched. Each directory's requests are rate-limited
-/// (`configuration.scimRequestsPerSecond`), and a client address that presents too many wrong tokens is held off.
+/// matches; each passes other paths through untouched. Each directory may have `configuration.scimConcurrentRequests`
+/// requests in flight (and, when set, `configuration.scimRequestsPerSecond`), and a client address that presents too
+/// many wrong tokens is held off.
 public func addSCIMRoutes(
     to router: Router<AppRequestContext>,
     configuration: ServerConfiguration,
@@ -132,8 +133,14 @@ public func addSCIMRoutes(
     let perDirectory =
         configuration.scimRequestsPerSecond > 0
         ? RateLimiter(capacity: configuration.scimBurst, ratePerSecond: configuration.scimRequestsPerSecond) : nil
+    let concurrent = configuration.scimConcurrentRequests > 0 ? ConcurrencyLimiter(limit: configuration.scimConcurrentRequests) : nil
     router.add(
-        middleware: BearerAuthenticationMiddleware(store: store, failedAttempts: failedAuthentications, requestsPerDirectory: perDirectory)
+        middleware: BearerAuthenticationMiddleware(
+            store: store,
+            failedAttempts: failedAuthentications,
+            requestsPerDirectory: perDirectory,
+            concurrentPerDirectory: concurrent
+        )
     )
     let controller = SCIMController(store: store, configuration: configuration)
     controller.addRoutes(to: router.group(RouterPath(SCIMPaths.prefix)).group("{directoryId}"))

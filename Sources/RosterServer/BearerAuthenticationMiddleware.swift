@@ -11,17 +11,25 @@ struct BearerAuthenticationMiddleware<Context: RequestContext, Store: RosterStor
     let store: Store
     /// Failed attempts per client address; while one is over its limit, its requests get 429 unchecked.
     let failedAttempts: RateLimiter?
-    /// Requests per directory; over it, 429 with `Retry-After` (Okta and Entra back off).
+    /// Requests per directory and second; over it, 429 with `Retry-After` (Okta and Entra back off). Off by default.
     let requestsPerDirectory: RateLimiter?
+    /// Requests per directory in flight at once; over it, 429 with `Retry-After`. This is what stops a flood.
+    let concurrentPerDirectory: ConcurrencyLimiter?
 
     /// Compared against when there is no stored hash, so that an unknown directory costs the same as a wrong token.
     private static var placeholderHash: [UInt8] { [UInt8](repeating: 0, count: 32) }
 
     /// Makes the middleware.
-    init(store: Store, failedAttempts: RateLimiter? = nil, requestsPerDirectory: RateLimiter? = nil) {
+    init(
+        store: Store,
+        failedAttempts: RateLimiter? = nil,
+        requestsPerDirectory: RateLimiter? = nil,
+        concurrentPerDirectory: ConcurrencyLimiter? = nil
+    ) {
         self.store = store
         self.failedAttempts = failedAttempts
         self.requestsPerDirectory = requestsPerDirectory
+        self.concurrentPerDirectory = concurrentPerDirectory
     }
 
     /// Handles one request.
@@ -49,6 +57,14 @@ struct BearerAuthenticationMiddleware<Context: RequestContext, Store: RosterStor
                 retryAfter: Int(wait.rounded(.up))
             )
         }
+        guard let concurrentPerDirectory else { return try await next(request, context) }
+        guard concurrentPerDirectory.enter(path.directoryID) else {
+            return BearerAuthenticationMiddleware.tooManyRequests(
+                "This directory has \(concurrentPerDirectory.limit) requests in progress, the most Roster handles at once; retry shortly.",
+                retryAfter: 1
+            )
+        }
+        defer { concurrentPerDirectory.leave(path.directoryID) }
         return try await next(request, context)
     }
 

@@ -20,10 +20,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var documentationURI: String?
     /// Who may sign in to the settings pages (`SAML_ADMINS`).
     public var admins: AdminAllowList
-    /// SCIM requests a second each directory may make, sustained (`RATE_LIMIT_PER_SECOND`); 0 turns the limit off.
+    /// SCIM requests a second each directory may make, sustained (`RATE_LIMIT_PER_SECOND`); 0, the default, turns the
+    /// limit off: a sequential client on a fast link goes faster than any rate that would stop a flood.
     public var scimRequestsPerSecond: Double
     /// How many SCIM requests a directory may make at once above the sustained rate (`RATE_LIMIT_BURST`).
     public var scimBurst: Double
+    /// How many SCIM requests of one directory Roster handles at once (`RATE_LIMIT_CONCURRENT_REQUESTS`); more get
+    /// 429 with `Retry-After`. 0 turns the limit off.
+    public var scimConcurrentRequests: Int
     /// Failed bearer tokens or sign-in links a client address may present per minute before it gets 429.
     public var failedAuthenticationsPerMinute: Double
     /// The one directory whose request queries (which may hold emails) are logged at debug level
@@ -44,8 +48,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         maxPageSize: Int = 1000,
         documentationURI: String? = nil,
         admins: AdminAllowList = AdminAllowList(parsing: nil),
-        scimRequestsPerSecond: Double = 100,
+        scimRequestsPerSecond: Double = 0,
         scimBurst: Double = 200,
+        scimConcurrentRequests: Int = ServerConfiguration.defaultConcurrentRequests,
         failedAuthenticationsPerMinute: Double = 20,
         debugDirectoryID: String? = nil,
         oidc: OIDCSettings? = nil,
@@ -63,11 +68,16 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.admins = admins
         self.scimRequestsPerSecond = scimRequestsPerSecond
         self.scimBurst = scimBurst
+        self.scimConcurrentRequests = scimConcurrentRequests
         self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
         self.debugDirectoryID = debugDirectoryID
         self.oidc = oidc
         self.metricsToken = metricsToken
     }
+
+    /// The default for ``scimConcurrentRequests``: several times what IdPs open in parallel (Okta's import and
+    /// scim2-tester send one request at a time), far below what a flood opens.
+    public static let defaultConcurrentRequests = 32
 
     /// Whether cookies carry `Secure`: when the public URL is https.
     public var usesHTTPS: Bool { baseURL.lowercased().hasPrefix("https://") }

@@ -44,7 +44,7 @@ extension Roster {
         @Option(
             name: .customLong("rate-limit-per-second"),
             help: ArgumentHelp(
-                "SCIM requests a second each directory may make, sustained; 0 turns the limit off (env RATE_LIMIT_PER_SECOND; default 100).",
+                "SCIM requests a second each directory may make, sustained; 0 turns the limit off (env RATE_LIMIT_PER_SECOND; default 0).",
                 valueName: "requests"
             )
         )
@@ -57,11 +57,21 @@ extension Roster {
         )
         var rateLimitBurst: String?
 
+        /// `--rate-limit-concurrent-requests`, else `RATE_LIMIT_CONCURRENT_REQUESTS`.
+        @Option(
+            name: .customLong("rate-limit-concurrent-requests"),
+            help: ArgumentHelp(
+                "SCIM requests of one directory handled at once; more get 429 with Retry-After; 0 turns the limit off (env RATE_LIMIT_CONCURRENT_REQUESTS; default \(ServerConfiguration.defaultConcurrentRequests)).",
+                valueName: "requests"
+            )
+        )
+        var rateLimitConcurrentRequests: String?
+
         /// `--metrics-token`, else `METRICS_TOKEN`.
         @Option(
             name: .customLong("metrics-token"),
             help: ArgumentHelp(
-                "The bearer token /metrics requires; unset, /metrics is open to whoever reaches the port (env METRICS_TOKEN).",
+                "The bearer token a scrape of /metrics must present; unset, /metrics is off (env METRICS_TOKEN).",
                 valueName: "token"
             )
         )
@@ -84,7 +94,7 @@ extension Roster {
                     let hours = try Setting.webhookRetryHours.integer(text, in: 1...8760, expected: "a number of hours from 1 to 8760")
                     retryPolicy.window = Int64(hours) * 3_600_000
                 }
-                var perSecond = 100
+                var perSecond = 0
                 if let text = Setting.rateLimitPerSecond.value(flag: rateLimitPerSecond, environment: environment) {
                     perSecond = try Setting.rateLimitPerSecond.integer(
                         text,
@@ -95,6 +105,14 @@ extension Roster {
                 var burst = 200
                 if let text = Setting.rateLimitBurst.value(flag: rateLimitBurst, environment: environment) {
                     burst = try Setting.rateLimitBurst.integer(text, in: 1...1_000_000, expected: "a positive number of requests")
+                }
+                var concurrent = ServerConfiguration.defaultConcurrentRequests
+                if let text = Setting.rateLimitConcurrentRequests.value(flag: rateLimitConcurrentRequests, environment: environment) {
+                    concurrent = try Setting.rateLimitConcurrentRequests.integer(
+                        text,
+                        in: 0...1_000_000,
+                        expected: "a number of requests (0: no limit)"
+                    )
                 }
                 let database = try global.openDatabase(environment: environment)
                 let admins = adminOptions.allowList(environment: environment)
@@ -107,6 +125,7 @@ extension Roster {
                     admins: admins,
                     scimRequestsPerSecond: Double(perSecond),
                     scimBurst: Double(burst),
+                    scimConcurrentRequests: concurrent,
                     debugDirectoryID: environment["LOG_DEBUG_DIRECTORY"].flatMap { $0.trimmed().isEmpty ? nil : $0.trimmed() },
                     oidc: oidc,
                     metricsToken: Setting.metricsToken.value(flag: metricsToken, environment: environment)?.trimmed()

@@ -43,6 +43,8 @@ extension Setting {
     static let rateLimitPerSecond = Setting(flag: "--rate-limit-per-second", variable: "RATE_LIMIT_PER_SECOND")
     /// `RATE_LIMIT_BURST`.
     static let rateLimitBurst = Setting(flag: "--rate-limit-burst", variable: "RATE_LIMIT_BURST")
+    /// `RATE_LIMIT_CONCURRENT_REQUESTS`.
+    static let rateLimitConcurrentRequests = Setting(flag: "--rate-limit-concurrent-requests", variable: "RATE_LIMIT_CONCURRENT_REQUESTS")
     /// `MAX_BODY_BYTES`.
     static let maxBodyBytes = Setting(flag: "--max-body-bytes", variable: "MAX_BODY_BYTES")
     /// `OIDC_ISSUER`.

@@ -89,14 +89,16 @@ import Testing
 @Suite struct MetricsEndpointTests {
     @Test func requestsUsersGroupsAndBacklogAreExported() async throws {
         let store = try await makeStore()
-        try await withRouterApp(store: store) { client, directory in
+        var configuration = testConfiguration()
+        configuration.metricsToken = "scrape-secret"
+        try await withRouterApp(store: store, configuration: configuration) { client, directory in
             let user = try await client.createUser(named: "alice@example.com", in: directory)
             _ = try await client.createGroup(named: "Engineering", members: [user], in: directory)
             _ = try await client.scim(.get, "/Users/\(user)", in: directory)
             _ = try await client.scim(.get, "/Users", in: TestDirectory(id: "made-up", token: "nope"))
             _ = try await store.createWebhookEndpoint(url: "http://127.0.0.1:9/hook", eventTypes: [], secret: "s")
             _ = try await client.createUser(named: "bob@example.com", in: directory)
-            let response = try await client.execute(uri: "/metrics", method: .get)
+            let response = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secret"])
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = response.bodyText
@@ -109,6 +111,21 @@ import Testing
             #expect(text.contains(#"roster_groups{directory="\#(directory.id)"} 1"#))
             #expect(text.contains("roster_webhook_backlog{endpoint="))
             #expect(!text.contains("alice@example.com"))
+        }
+    }
+
+    @Test func withoutATokenTheMetricsAreOff() async throws {
+        let store = try await makeStore()
+        try await withRouterApp(store: store) { client, directory in
+            _ = try await client.createUser(named: "alice@example.com", in: directory)
+            for headers: HTTPFields in [[:], [.authorization: "Bearer anything"]] {
+                let response = try await client.execute(uri: "/metrics", method: .get, headers: headers)
+                #expect(response.status == .notFound)
+                let text = String(buffer: response.body)
+                #expect(!text.contains("roster_"))
+                #expect(!text.contains(directory.id))
+                #expect(text.contains("METRICS_TOKEN"))
+            }
         }
     }
 
