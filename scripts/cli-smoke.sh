@@ -213,10 +213,11 @@ fails "team create with a bad --slug" 2 "--slug must be" team create "Ops" --slu
 fails "team create with a blank name" 2 "must not be blank" team create "   "
 
 # --- team map ---
-ok "team map" team map platform-engineering "Engineering"
+# A team is named by its id, its slug or its name (the seed guide's admins think in names).
+ok "team map (by the team's name)" team map "Platform Engineering" "Engineering"
 contains "team map says what it did" 'Mapped the group name "Engineering" in all directories to team "Platform Engineering" (platform-engineering).'
 contains "team map counts the members" 'now has 2 members.'
-ok "team map again" team map platform-engineering "Engineering"
+ok "team map again (by slug)" team map platform-engineering "Engineering"
 contains "team map again says it was already mapped" "already had the group name \"Engineering\" in all directories mapped"
 ok "team map --directory (by id)" team map "$DESIGN_ID" "Design" --directory "$DIRECTORY"
 contains "team map --directory names the directory" "the group name \"Design\" in directory $DIRECTORY to team \"Design Team\" (design)"
@@ -224,7 +225,7 @@ contains "team map --directory counts the members" 'now has 1 member.'
 ok "team map with a name in the wrong case" team map design "design"
 contains "team map warns when no group of that name has members" 'No member of a group named "design" is in the team yet'
 ok "team unmap of the wrong-case name" team unmap design "design"
-fails "team map of an unknown team" 1 'no team with id or slug "nobody"' team map nobody "Engineering"
+fails "team map of an unknown team" 1 'no team with id, slug or name "nobody"' team map nobody "Engineering"
 fails "team map to an unknown directory" 1 'no directory with id "no-such-directory"' team map design "Design" --directory no-such-directory
 fails "team map of an empty group name" 2 "the group name must not be empty" team map design ""
 
@@ -243,18 +244,24 @@ assert d[1]['mappings'] == [{'directory_id': None, 'group_name': 'Engineering'}]
 
 # --- team members, and a suspension ---
 scim PATCH "/Users/$BOB" '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}' >/dev/null
-ok "team members" team members platform-engineering
-contains "team members has a header" "USER ID"
-contains "team members shows an active member and its source" "alice@example.com  $DIRECTORY  active     \"Engineering\""
-contains "team members shows a deactivated user as suspended" "bob@example.com    $DIRECTORY  suspended  \"Engineering\""
+ok "team members (by the name, in another case)" team members "platform engineering"
+contains "team members has a header" "PERSON"
+contains "team members shows an active member, its directory and source" "alice@example.com  $ALICE  alice@example.com  $DIRECTORY  active      \"Engineering\""
+contains "team members shows a deactivated user as suspended" "bob@example.com    $BOB  bob@example.com    $DIRECTORY  suspended   \"Engineering\""
 ok "team members --json" team members platform-engineering --json
-json "team members --json gives users, status and sources" "
-assert [m['user_name'] for m in d] == ['alice@example.com', 'bob@example.com'], d
-assert all(sorted(m) == ['active', 'directory_id', 'sources', 'user_id', 'user_name'] for m in d), d
-assert [m['user_id'] for m in d] == ['$ALICE', '$BOB'] and all(m['directory_id'] == '$DIRECTORY' for m in d), d
-assert [m['active'] for m in d] == [True, False], d
-assert all(m['sources'] == [{'type': 'group', 'group_id': '$ENGINEERING', 'display_name': 'Engineering'}] for m in d), d"
-fails "team members of an unknown team" 1 'no team with id or slug "nobody" (see `roster team list`)' team members nobody
+json "team members --json gives people with their users, membership and sources" "
+assert [p['email'] for p in d] == ['alice@example.com', 'bob@example.com'], d
+assert [p['membership'] for p in d] == ['active', 'suspended'], d
+assert all(sorted(p) == ['email', 'membership', 'users'] for p in d), d
+users = [u for p in d for u in p['users']]
+assert all(sorted(u) == ['directory_id', 'membership', 'sources', 'user_id', 'user_name'] for u in users), users
+assert [u['user_id'] for u in users] == ['$ALICE', '$BOB'] and all(u['directory_id'] == '$DIRECTORY' for u in users), users
+assert [u['membership'] for u in users] == ['active', 'suspended'], users
+assert all(u['sources'] == [{'type': 'group', 'group_id': '$ENGINEERING', 'group_name': 'Engineering'}] for u in users), users"
+ok "a second team with the same name" team create "Design Team" --slug design-2
+fails "team members of a name two teams have" 1 '2 teams are named "Design Team": name one by its slug ("design", "design-2")' team members "Design Team"
+ok "team delete by slug" team delete design-2
+fails "team members of an unknown team" 1 'no team with id, slug or name "nobody" (see `roster team list`)' team members nobody
 
 # --- events ---
 ok "events" events
@@ -340,7 +347,7 @@ contains "team rename says what it did" 'Renamed team "Design Team" (design) to 
 fails "team rename to a blank name" 2 "must not be blank" team rename design ""
 ok "team delete" team delete design
 contains "team delete says what it did" "Deleted team \"Design Guild\" (design), id $DESIGN_ID, with its 1 group mapping; it had 1 member."
-fails "team delete of a deleted team" 1 'no team with id or slug "design"' team delete design
+fails "team delete of a deleted team" 1 'no team with id, slug or name "design"' team delete design
 ok "team delete of the last team" team delete platform-engineering
 ok "team list when empty" team list
 if [[ $OUT == "No teams yet. Create one with: roster team create NAME" ]]; then pass; else fail "team list when empty gives a hint" "$OUT"; fi

@@ -62,6 +62,21 @@ public enum TeamMembershipSource: Sendable, Hashable {
     case group(id: String, displayName: String)
 }
 
+/// Whether a membership counts. One rule for every view (settings pages, read API, CLI, counts): a member whose
+/// user is active in their directory is active; one deactivated by the IdP is suspended, listed and marked but not
+/// counted, and active again on reactivation.
+public enum TeamMembershipStatus: String, Sendable, Hashable, Codable {
+    /// The user is active: the membership counts.
+    case active
+    /// The user is deactivated: the membership is kept, marked, and not counted.
+    case suspended
+
+    /// The status of a membership of a user who is (or is not) active.
+    public init(userActive: Bool) {
+        self = userActive ? .active : .suspended
+    }
+}
+
 /// A user in a team, with every source that holds them there.
 public struct TeamMember: Sendable, Hashable {
     /// The user's SCIM id.
@@ -72,16 +87,62 @@ public struct TeamMember: Sendable, Hashable {
     public var directoryID: String
     /// Whether the user is active; inactive users' memberships are suspended, not counted.
     public var active: Bool
+    /// The email that names the person the user is (``PersonIdentity``), lowercased; nil when the user has none.
+    public var personEmail: String?
     /// What holds the user in the team.
     public var sources: [TeamMembershipSource]
 
     /// Makes a member.
-    public init(userID: String, userName: String, directoryID: String, active: Bool, sources: [TeamMembershipSource]) {
+    public init(
+        userID: String,
+        userName: String,
+        directoryID: String,
+        active: Bool,
+        personEmail: String? = nil,
+        sources: [TeamMembershipSource]
+    ) {
         self.userID = userID
         self.userName = userName
         self.directoryID = directoryID
         self.active = active
+        self.personEmail = personEmail
         self.sources = sources
+    }
+
+    /// Whether this membership counts.
+    public var membership: TeamMembershipStatus { TeamMembershipStatus(userActive: active) }
+}
+
+/// One person in a team: the users of one email (ignoring case) across directories, each with their directory and
+/// sources. A team is made of people, so two directories pushing the same person make one member with two sources.
+public struct TeamPerson: Sendable, Hashable {
+    /// The person's email, lowercased; nil for a user without one (a person alone).
+    public var email: String?
+    /// The person's users in the team, in the order they were listed.
+    public var members: [TeamMember]
+
+    /// Makes a person.
+    public init(email: String?, members: [TeamMember]) {
+        self.email = email
+        self.members = members
+    }
+
+    /// Active while any of the person's users is active; suspended when every one is deactivated.
+    public var membership: TeamMembershipStatus { TeamMembershipStatus(userActive: members.contains(where: \.active)) }
+
+    /// Groups members into people by ``TeamMember/personEmail``, in the order each person first appears.
+    public static func grouping(_ members: [TeamMember]) -> [TeamPerson] {
+        var people: [TeamPerson] = []
+        var indexByEmail: [String: Int] = [:]
+        for member in members {
+            if let email = member.personEmail, let index = indexByEmail[email] {
+                people[index].members.append(member)
+                continue
+            }
+            if let email = member.personEmail { indexByEmail[email] = people.count }
+            people.append(TeamPerson(email: member.personEmail, members: [member]))
+        }
+        return people
     }
 }
 

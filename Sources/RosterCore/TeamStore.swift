@@ -5,7 +5,9 @@ public protocol TeamStore: Sendable {
     func createTeam(name: String, slug: String?) async throws -> Team
     /// Every team, by name.
     func teams() async throws -> [Team]
-    /// The team whose id or slug is `reference`.
+    /// The team whose id, slug or name is `reference` (``TeamReference``: id, then slug, then name); a
+    /// ``TeamError`` when a name is shared by several teams. Every other method taking a team `reference` reads it
+    /// the same way.
     func team(_ reference: String) async throws -> Team?
     /// Renames a team (its slug stays).
     func renameTeam(_ reference: String, to name: String) async throws -> Team

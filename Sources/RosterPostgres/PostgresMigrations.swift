@@ -10,6 +10,7 @@ enum PostgresMigrations {
         ("v3: team membership indexes that lead with both lookup columns", v3),
         ("v4: admin sign-in links and sessions", v4),
         ("v5: webhook endpoints and deliveries, API keys", v5),
+        ("v6: the person each user is, so that teams are counted by person", v6),
     ]
 
     /// Every table Roster creates, children first (for `--replace`).
@@ -140,5 +141,10 @@ enum PostgresMigrations {
             id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, prefix TEXT NOT NULL, token_hash BYTEA NOT NULL UNIQUE,
             created_at BIGINT NOT NULL, last_used_at BIGINT, revoked_at BIGINT)
         """,
+    ]
+
+    static let v6 = [
+        "ALTER TABLE scim_user ADD COLUMN person_email TEXT",
+        "CREATE INDEX scim_user_person ON scim_user(person_email, row_id)",
     ]
 }

@@ -1,3 +1,4 @@
+import RosterCore
 import SCIM
 
 /// The values a resource's indexed columns take, derived from its stored attributes. Case-insensitive attributes
@@ -17,6 +18,8 @@ struct IndexedColumns {
     var active = true
     /// Each email's value and type, lowercased.
     var emails: [(value: String, type: String?)] = []
+    /// The email that names the person the user is (``PersonIdentity``), lowercased.
+    var personEmail: String?
 
     /// The columns of a user.
     static func user(_ attributes: JSONObject) -> IndexedColumns {
@@ -30,6 +33,7 @@ struct IndexedColumns {
             guard let object = email.objectValue, let value = object["value"]?.stringValue else { return nil }
             return (value.lowercased(), object["type"]?.stringValue?.lowercased())
         }
+        columns.personEmail = PersonIdentity.email(of: attributes)
         return columns
     }
 

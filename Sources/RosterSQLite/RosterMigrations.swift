@@ -1,4 +1,6 @@
 import GRDB
+import RosterCore
+import SCIM
 
 /// The SQLite schema, as an append-only list of migrations: never edit a registered migration, add a new one.
 enum RosterMigrations {
@@ -20,7 +22,34 @@ enum RosterMigrations {
         migrator.registerMigration("v5: webhook endpoints and deliveries, API keys") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6: the person each user is, so that teams are counted by person") { db in
+            try db.execute(sql: "ALTER TABLE scim_user ADD COLUMN person_email TEXT")
+            try backfillPersonEmails(db)
+            try db.execute(sql: "CREATE INDEX scim_user_person ON scim_user(person_email, row_id)")
+        }
         return migrator
+    }
+
+    /// Sets `person_email` (``PersonIdentity``) of every user from their stored document, a thousand rows at a time.
+    static func backfillPersonEmails(_ db: Database) throws {
+        var after: Int64 = 0
+        while true {
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT row_id, document FROM scim_user WHERE row_id > ? ORDER BY row_id LIMIT 1000",
+                arguments: [after]
+            )
+            guard let last = rows.last else { return }
+            for row in rows {
+                let document: String = row[1]
+                let attributes = (try? JSONParser().parse(document))?.objectValue ?? JSONObject()
+                try db.execute(
+                    sql: "UPDATE scim_user SET person_email = ? WHERE row_id = ?",
+                    arguments: [PersonIdentity.email(of: attributes), row[0] as Int64]
+                )
+            }
+            after = last[0]
+        }
     }
 
     /// Users and groups are rows with indexed columns for what is looked up, plus the full resource document;

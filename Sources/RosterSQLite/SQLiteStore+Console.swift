@@ -131,21 +131,30 @@ extension SQLiteStore: ConsoleStore {
                     sql: "SELECT DISTINCT group_name FROM team_mapping WHERE team_id = ? ORDER BY row_id",
                     arguments: [team.id]
                 )
-                let members =
-                    try Int.fetchOne(
-                        db,
-                        sql: """
-                            SELECT COUNT(DISTINCT m.user_row) FROM team_membership m JOIN scim_user u ON u.row_id = m.user_row
-                            WHERE m.team_id = ? AND u.active = 1
-                            """,
-                        arguments: [team.id]
-                    ) ?? 0
-                return TeamOverview(team: team, groupNames: names, memberCount: members)
+                let counts = try SQLiteStore.teamPeopleCounts(db, teamID: team.id)
+                return TeamOverview(team: team, groupNames: names, memberCount: counts.active, suspendedCount: counts.suspended)
             }
         }
     }
 
     // MARK: Helpers
+
+    /// A team's people (``TeamPerson``: users of one email are one person) with an active membership, and those
+    /// whose every membership is suspended.
+    static func teamPeopleCounts(_ db: Database, teamID: String) throws -> (active: Int, suspended: Int) {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(DISTINCT CASE WHEN u.active = 1 THEN IFNULL(u.person_email, 'user:' || u.id) END),
+                    COUNT(DISTINCT IFNULL(u.person_email, 'user:' || u.id))
+                FROM team_membership m JOIN scim_user u ON u.row_id = m.user_row WHERE m.team_id = ?
+                """,
+            arguments: [teamID]
+        )
+        let active: Int = row?[0] ?? 0
+        let all: Int = row?[1] ?? 0
+        return (active, all - active)
+    }
 
     /// A `LIKE` pattern matching values that contain `search` (lowercased, wildcards escaped); nil for no search.
     static func containsPattern(_ search: String?) -> String? {

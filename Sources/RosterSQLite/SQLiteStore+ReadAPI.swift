@@ -62,19 +62,55 @@ extension SQLiteStore: ReadAPIStore {
         }
     }
 
-    /// A team's members by user row.
-    public func apiTeamMembers(team reference: String, after cursor: Int64?, limit: Int) async throws -> APIPage<APIUser>? {
+    /// A team's people, keyed by each person's first user row in the team. A user row starts a person when no
+    /// earlier row of the same `person_email` is in the team (one probe of the person index each); the rest of the
+    /// page's people are then read by email, so a page costs the same in a team of 5 or of 50 000.
+    public func apiTeamMembers(team reference: String, after cursor: Int64?, limit: Int) async throws -> APIPage<APITeamPerson>? {
         try await writer.read { db in
             guard let team = try SQLiteStore.findTeam(db, reference) else { return nil }
-            let rows = try Row.fetchAll(
+            let firsts = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(SQLiteStore.apiUserColumns) FROM scim_user u
-                    WHERE u.row_id IN (SELECT user_row FROM team_membership WHERE team_id = ?) AND u.row_id > ? ORDER BY u.row_id LIMIT ?
+                    SELECT \(SQLiteStore.apiUserColumns), u.person_email FROM scim_user u
+                    WHERE u.row_id IN (SELECT user_row FROM team_membership WHERE team_id = ?1) AND u.row_id > ?2
+                        AND (u.person_email IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM scim_user p JOIN team_membership pt ON pt.user_row = p.row_id AND pt.team_id = ?1
+                            WHERE p.person_email = u.person_email AND p.row_id < u.row_id))
+                    ORDER BY u.row_id LIMIT ?3
                     """,
                 arguments: [team.id, cursor ?? 0, limit + 1]
             )
-            return try SQLiteStore.userPage(db, rows: rows, limit: limit)
+            let page = Array(firsts.prefix(limit))
+            let emails = page.compactMap { $0[8] as String? }
+            var rows = page
+            if !emails.isEmpty {
+                let placeholders = Array(repeating: "?", count: emails.count).joined(separator: ", ")
+                let firstRows = Set(page.map { $0[0] as Int64 })
+                rows += try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(SQLiteStore.apiUserColumns), u.person_email FROM scim_user u
+                        WHERE u.person_email IN (\(placeholders)) AND u.row_id IN (SELECT user_row FROM team_membership WHERE team_id = ?)
+                        ORDER BY u.row_id
+                        """,
+                    arguments: StatementArguments(emails) + [team.id]
+                ).filter { !firstRows.contains($0[0]) }
+            }
+            let users = try SQLiteStore.userPage(db, rows: rows, limit: rows.count).items
+            let sources = try SQLiteStore.teamSources(db, teamID: team.id, userRows: rows.map { $0[0] })
+            var people: [APITeamPerson] = []
+            var indexByEmail: [String: Int] = [:]
+            for (row, user) in zip(rows, users) {
+                let membership = APITeamMembership(user: user, sources: sources[row[0] as Int64] ?? [])
+                let email: String? = row[8]
+                if let email, let index = indexByEmail[email] {
+                    people[index].members.append(membership)
+                } else {
+                    if let email { indexByEmail[email] = people.count }
+                    people.append(APITeamPerson(email: email, members: [membership]))
+                }
+            }
+            return APIPage(items: people, nextCursor: firsts.count > limit ? page.last.map { $0[0] as Int64 } : nil)
         }
     }
 
@@ -118,12 +154,31 @@ extension SQLiteStore: ReadAPIStore {
                 directoryID: row[2],
                 userName: row[3],
                 active: active,
-                teams: active ? teamsByRow[row[0] as Int64] ?? [] : [],
+                teams: teamsByRow[row[0] as Int64] ?? [],
                 attributes: try JSONParser().parse(document).objectValue ?? JSONObject(),
                 createdAt: row[6],
                 modifiedAt: row[7]
             )
         }
         return APIPage(items: items, nextCursor: rows.count > limit ? page.last.map { $0[0] as Int64 } : nil)
+    }
+
+    /// What holds each of `userRows` in the team: its source groups, and a manual addition.
+    private static func teamSources(_ db: Database, teamID: String, userRows: [Int64]) throws -> [Int64: [TeamMembershipSource]] {
+        guard !userRows.isEmpty else { return [:] }
+        let placeholders = Array(repeating: "?", count: userRows.count).joined(separator: ", ")
+        var sources: [Int64: [TeamMembershipSource]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT m.user_row, g.id, g.display_name FROM team_membership m LEFT JOIN scim_group g ON g.row_id = m.source_group_row
+                WHERE m.team_id = ? AND m.user_row IN (\(placeholders)) ORDER BY m.user_row, m.source_group_row
+                """,
+            arguments: StatementArguments([teamID]) + StatementArguments(userRows)
+        ) {
+            let groupID: String? = row[1]
+            sources[row[0], default: []].append(groupID.map { .group(id: $0, displayName: row[2]) } ?? .manual)
+        }
+        return sources
     }
 }

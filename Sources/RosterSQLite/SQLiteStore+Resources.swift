@@ -21,12 +21,12 @@ extension SQLiteStore {
                 try db.executeCached(
                     sql: """
                         INSERT INTO scim_user (id, directory_id, user_name, user_name_key, external_id, display_name_key, active,
-                            created_at, modified_at, version, document)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                            person_email, created_at, modified_at, version, document)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                         """,
                     arguments: [
                         id, directoryID, columns.userName, columns.userNameKey, columns.externalID, columns.displayNameKey, columns.active,
-                        timestamp, timestamp, document,
+                        columns.personEmail, timestamp, timestamp, document,
                     ]
                 )
                 rowID = db.lastInsertedRowID
@@ -295,11 +295,12 @@ extension SQLiteStore {
             try db.executeCached(
                 sql: """
                     UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?,
-                        modified_at = ?, version = version + 1, document = ?
+                        person_email = ?, modified_at = ?, version = version + 1, document = ?
                     WHERE row_id = ?
                     """,
                 arguments: [
-                    columns.userName, columns.userNameKey, columns.externalID, columns.displayNameKey, columns.active, timestamp, document, row.rowID,
+                    columns.userName, columns.userNameKey, columns.externalID, columns.displayNameKey, columns.active, columns.personEmail,
+                    timestamp, document, row.rowID,
                 ]
             )
             try db.executeCached(sql: "DELETE FROM scim_user_email WHERE user_row = ?", arguments: [row.rowID])

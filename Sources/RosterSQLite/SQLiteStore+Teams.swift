@@ -28,7 +28,7 @@ extension SQLiteStore: TeamStore {
         }
     }
 
-    /// The team whose id or slug is `reference`.
+    /// The team whose id, slug or name is `reference`.
     public func team(_ reference: String) async throws -> Team? {
         try await writer.read { db in try SQLiteStore.findTeam(db, reference) }
     }
@@ -155,7 +155,7 @@ extension SQLiteStore: TeamStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT u.id, u.user_name, u.directory_id, u.active, g.id, g.display_name
+                    SELECT u.id, u.user_name, u.directory_id, u.active, g.id, g.display_name, u.person_email
                     FROM team_membership t JOIN scim_user u ON u.row_id = t.user_row LEFT JOIN scim_group g ON g.row_id = t.source_group_row
                     WHERE t.team_id = ? ORDER BY u.row_id, t.source_group_row
                     """,
@@ -169,7 +169,9 @@ extension SQLiteStore: TeamStore {
                 if let last = members.last, last.userID == userID {
                     members[members.count - 1].sources.append(source)
                 } else {
-                    members.append(TeamMember(userID: userID, userName: row[1], directoryID: row[2], active: row[3], sources: [source]))
+                    members.append(
+                        TeamMember(userID: userID, userName: row[1], directoryID: row[2], active: row[3], personEmail: row[6], sources: [source])
+                    )
                 }
             }
             return members
@@ -207,14 +209,19 @@ extension SQLiteStore: TeamStore {
         Team(id: row[0], name: row[1], slug: row[2], createdAt: row[3])
     }
 
-    /// The team whose id or slug is `reference`.
+    /// The team whose id, slug or name is `reference` (``TeamReference``); a ``TeamError`` for a name several teams
+    /// have.
     static func findTeam(_ db: Database, _ reference: String) throws -> Team? {
-        try Row.fetchOne(db, sql: "SELECT id, name, slug, created_at FROM team WHERE id = ? OR slug = ?", arguments: [reference, reference])
-            .map(team(from:))
+        let candidates = try Row.fetchAll(
+            db,
+            sql: "SELECT id, name, slug, created_at FROM team WHERE id = ? OR slug = ? OR name = ? COLLATE NOCASE",
+            arguments: [reference, reference, reference]
+        ).map(team(from:))
+        return try TeamReference.resolve(reference, among: candidates)
     }
 
     private static func requireTeam(_ db: Database, _ reference: String) throws -> Team {
-        guard let team = try findTeam(db, reference) else { throw TeamError("no team with id or slug \"\(reference)\"") }
+        guard let team = try findTeam(db, reference) else { throw TeamError("no team with id, slug or name \"\(reference)\"") }
         return team
     }
 

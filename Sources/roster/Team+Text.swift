@@ -22,11 +22,12 @@ extension TeamMapping {
 }
 
 extension [TeamMember] {
-    /// How many members count (the active ones), with the suspended ones apart: `2 members`, `1 member, plus 1
-    /// suspended`, `no members`.
+    /// How many people count (``TeamPerson``: the users of one email are one person; a person counts while any of
+    /// their users is active), with the suspended ones apart: `2 members`, `1 member, plus 1 suspended`, `no members`.
     var headcount: String {
-        let active = filter(\.active).count
-        let suspended = count - active
+        let people = TeamPerson.grouping(self)
+        let active = people.filter { $0.membership == .active }.count
+        let suspended = people.count - active
         let members =
             switch active {
             case 0: "no members"

@@ -10,7 +10,7 @@ extension Roster {
             commandName: "team",
             abstract: "Manage teams: their members follow the identity provider's groups mapped to them by exact name.",
             discussion: """
-                TEAM is a team's id or slug (see `roster team list`). A group name matches a group whose displayName \
+                TEAM is a team's id, slug or name (see `roster team list`). A group name matches a group whose displayName \
                 equals it exactly, case included.
                 """,
             subcommands: [Create.self, List.self, Rename.self, Delete.self, Map.self, Unmap.self, Members.self]
@@ -19,7 +19,7 @@ extension Roster {
 }
 
 extension SQLiteStore {
-    /// The team whose id or slug is `reference`; fails with exit code 1 when there is none.
+    /// The team whose id, slug or name is `reference`; fails with exit code 1 when there is none.
     func existingTeam(_ reference: String) async throws -> Team {
         guard let team = try await team(reference) else { throw CommandFailure.unknownTeam(reference) }
         return team
@@ -32,8 +32,8 @@ extension SQLiteStore {
 }
 
 extension CommandFailure {
-    /// No team has this id or slug: exit code 1.
+    /// No team has this id, slug or name: exit code 1.
     static func unknownTeam(_ reference: String) -> CommandFailure {
-        .failed("no team with id or slug \"\(reference.replacingNewlines())\" (see `roster team list`)")
+        .failed("no team with id, slug or name \"\(reference.replacingNewlines())\" (see `roster team list`)")
     }
 }

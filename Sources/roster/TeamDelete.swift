@@ -12,7 +12,7 @@ extension Roster.TeamCommands {
         @OptionGroup var global: GlobalOptions
 
         /// The team.
-        @Argument(help: "The team's id or slug (see `roster team list`).")
+        @Argument(help: "The team's id, slug or name (see `roster team list`).")
         var team: String
 
         /// Deletes the team.

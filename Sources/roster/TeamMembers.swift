@@ -7,21 +7,22 @@ extension Roster.TeamCommands {
     struct Members: AsyncParsableCommand {
         /// The command's help.
         static let configuration = CommandConfiguration(
-            abstract: "List a team's members: active or suspended (deactivated in the identity provider), and their sources."
+            abstract:
+                "List a team's people (the users of one email across directories are one person): active or suspended (deactivated in the identity provider), and their sources."
         )
 
         /// The database.
         @OptionGroup var global: GlobalOptions
 
         /// The team.
-        @Argument(help: "The team's id or slug (see `roster team list`).")
+        @Argument(help: "The team's id, slug or name (see `roster team list`).")
         var team: String
 
         /// Print a JSON array instead of a table.
         @Flag(
             help: """
-                Print one JSON array of {"user_id", "user_name", "directory_id", "active", "sources": \
-                [{"type": "group", "group_id", "display_name"} or {"type": "manual"}]}.
+                Print one JSON array of people {"email", "membership", "users": [{"user_id", "user_name", "directory_id", \
+                "membership", "sources": [{"type": "group", "group_id", "group_name"} or {"type": "manual"}]}]}.
                 """
         )
         var json = false

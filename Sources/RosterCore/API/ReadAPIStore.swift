@@ -9,9 +9,10 @@ public protocol ReadAPIStore: Sendable {
     func apiUser(id: String) async throws -> APIUser?
     /// Groups, of one directory or all, after the row `cursor`, at most `limit`.
     func apiGroups(directoryID: String?, after cursor: Int64?, limit: Int) async throws -> APIPage<APIGroup>
-    /// A team's members (active and suspended), by user row after `cursor`, at most `limit`; nil when there is no
-    /// such team.
-    func apiTeamMembers(team reference: String, after cursor: Int64?, limit: Int) async throws -> APIPage<APIUser>?
+    /// A team's people (``TeamPerson``: the users of one email across directories, active and suspended), at most
+    /// `limit`, each keyed by the first of their user rows in the team, after `cursor`; nil when there is no such
+    /// team.
+    func apiTeamMembers(team reference: String, after cursor: Int64?, limit: Int) async throws -> APIPage<APITeamPerson>?
     /// Removes a manual membership (group-sourced ones stay); false when there was none.
     func removeManualMember(team reference: String, userID: String) async throws -> Bool
 }
@@ -22,7 +23,7 @@ public struct APIUserFilter: Sendable, Hashable {
     public var email: String?
     /// Only active (true) or deactivated (false) users.
     public var active: Bool?
-    /// Only members of this team (id or slug).
+    /// Only members of this team (id, slug or name).
     public var team: String?
     /// Only users of this directory.
     public var directoryID: String?
@@ -60,7 +61,8 @@ public struct APIUser: Sendable, Hashable {
     public var userName: String
     /// Whether active.
     public var active: Bool
-    /// The teams the user is in (while active), by name.
+    /// The teams the user is in, by name; while the user is deactivated each membership is suspended
+    /// (``membership``).
     public var teams: [Team]
     /// The SCIM attributes as stored.
     public var attributes: JSONObject
@@ -88,6 +90,41 @@ public struct APIUser: Sendable, Hashable {
         self.attributes = attributes
         self.createdAt = createdAt
         self.modifiedAt = modifiedAt
+    }
+
+    /// The status of each of the user's team memberships.
+    public var membership: TeamMembershipStatus { TeamMembershipStatus(userActive: active) }
+}
+
+/// One person in a team as the read API shows it: their email and each of their users in the team with its
+/// sources.
+public struct APITeamPerson: Sendable, Hashable {
+    /// The person's email, lowercased; nil for a user without one.
+    public var email: String?
+    /// The person's users in the team, by row.
+    public var members: [APITeamMembership]
+
+    /// Makes a person.
+    public init(email: String?, members: [APITeamMembership]) {
+        self.email = email
+        self.members = members
+    }
+
+    /// Active while any of the person's users is active.
+    public var membership: TeamMembershipStatus { TeamMembershipStatus(userActive: members.contains { $0.user.active }) }
+}
+
+/// One user's membership of a team: the user and what holds them there.
+public struct APITeamMembership: Sendable, Hashable {
+    /// The user.
+    public var user: APIUser
+    /// The groups (and a manual addition) that hold the user in the team.
+    public var sources: [TeamMembershipSource]
+
+    /// Makes a membership.
+    public init(user: APIUser, sources: [TeamMembershipSource]) {
+        self.user = user
+        self.sources = sources
     }
 }
 

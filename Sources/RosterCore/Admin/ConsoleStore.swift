@@ -10,7 +10,7 @@ public protocol ConsoleStore: Sendable {
     func userDetail(directoryID: String, userID: String) async throws -> UserDetail?
     /// One page of a directory's groups by display name, with member counts and the teams their names feed.
     func groupSummaries(directoryID: String, search: String?, offset: Int, limit: Int) async throws -> SummaryPage<GroupSummary>
-    /// Every team by name, with its mapped group names and active member count.
+    /// Every team by name, with its mapped group names and its people counted by membership status.
     func teamOverviews() async throws -> [TeamOverview]
 }
 
@@ -142,14 +142,17 @@ public struct TeamOverview: Sendable, Hashable {
     public var team: Team
     /// The mapped group names, in the order they were added.
     public var groupNames: [String]
-    /// How many active users are in it.
+    /// How many people (``TeamPerson``) are in it with an active membership.
     public var memberCount: Int
+    /// How many people are in it with only suspended memberships (every one of their users deactivated).
+    public var suspendedCount: Int
 
     /// Makes an overview.
-    public init(team: Team, groupNames: [String], memberCount: Int) {
+    public init(team: Team, groupNames: [String], memberCount: Int, suspendedCount: Int = 0) {
         self.team = team
         self.groupNames = groupNames
         self.memberCount = memberCount
+        self.suspendedCount = suspendedCount
     }
 }
 

@@ -60,6 +60,7 @@ public enum ExportCatalog {
                 .init("row_id", .integer), .init("id", .text), .init("directory_id", .text), .init("user_name", .text),
                 .init("user_name_key", .text), .init("external_id", .text), .init("display_name_key", .text), .init("active", .boolean),
                 .init("created_at", .integer), .init("modified_at", .integer), .init("version", .integer), .init("document", .text),
+                .init("person_email", .text),
             ],
             identityColumn: "row_id"
         ),

@@ -422,16 +422,20 @@ enum EmbeddedAssets {
           {{#hasMembers}}
           <div class="table-scroll">
           <table id="team-members" class="table">
-            <thead><tr><th>userName</th><th>Status</th><th>Why</th></tr></thead>
-            <tbody>
+            <thead><tr><th>Person</th><th>userName</th><th>Directory</th><th>Membership</th><th>Why</th></tr></thead>
+            {{#people}}
+            <tbody class="team-person">
             {{#members}}
               <tr class="member-row">
+                {{#first}}<th scope="rowgroup" rowspan="{{count}}" class="person wrap"><span class="person-label">{{label}}</span> <span class="badge badge-{{membership}} person-membership">{{membership}}</span></th>{{/first}}
                 <td class="user-name wrap"><a href="{{path}}">{{userName}}</a></td>
-                <td><span class="badge badge-{{status}}">{{status}}</span></td>
+                <td class="member-directory wrap">{{directoryName}}</td>
+                <td><span class="badge badge-{{status}} member-status">{{status}}</span></td>
                 <td class="member-source wrap">{{sources}}</td>
               </tr>
             {{/members}}
             </tbody>
+            {{/people}}
           </table>
           </div>
           {{/hasMembers}}
@@ -479,7 +483,7 @@ enum EmbeddedAssets {
           {{#hasTeams}}
           <ul id="user-teams" class="plain">
             {{#teams}}
-              <li class="user-team"><a href="{{path}}"><span class="team-name wrap">{{name}}</span></a> — <span class="membership-source wrap">{{sources}}</span></li>
+              <li class="user-team"><a href="{{path}}"><span class="team-name wrap">{{name}}</span></a> — <span class="membership-source wrap">{{sources}}</span> <span class="badge badge-{{membership}} membership-status">{{membership}}</span></li>
             {{/teams}}
           </ul>
           {{/hasTeams}}
@@ -688,7 +692,7 @@ enum EmbeddedAssets {
                 "parameters": [
                   { "name": "email", "in": "query", "schema": { "type": "string" }, "description": "Only users with this email (ignoring case)." },
                   { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["active", "deactivated"] } },
-                  { "name": "team", "in": "query", "schema": { "type": "string" }, "description": "Only members of this team (id or slug)." },
+                  { "name": "team", "in": "query", "schema": { "type": "string" }, "description": "Only members of this team (id, slug or name), suspended ones included: their teams entry says membership suspended." },
                   { "name": "directory_id", "in": "query", "schema": { "type": "string" } },
                   { "$ref": "#/components/parameters/cursor" },
                   { "$ref": "#/components/parameters/limit" }
@@ -733,7 +737,7 @@ enum EmbeddedAssets {
                 "summary": "List teams",
                 "operationId": "listTeams",
                 "responses": {
-                  "200": { "description": "Every team with its group names and active member count.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TeamList" } } } },
+                  "200": { "description": "Every team with its group names, its people with an active membership (member_count) and those whose every membership is suspended (suspended_count).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TeamList" } } } },
                   "401": { "$ref": "#/components/responses/Error" }
                 }
               }
@@ -743,12 +747,12 @@ enum EmbeddedAssets {
                 "summary": "List a team's members",
                 "operationId": "listTeamMembers",
                 "parameters": [
-                  { "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "The team's id or slug." },
+                  { "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "The team's id, slug or name." },
                   { "$ref": "#/components/parameters/cursor" },
                   { "$ref": "#/components/parameters/limit" }
                 ],
                 "responses": {
-                  "200": { "description": "A page of members (deactivated users included, with active false).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/UserList" } } } },
+                  "200": { "description": "A page of the team's people: the users of one email (ignoring case) across directories are one person, with each user's directory, membership status and sources. Suspended members (every user deactivated) are included and marked. A person is keyed by their first user row in the team: one whose memberships change between pages may appear on both.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TeamPersonList" } } } },
                   "401": { "$ref": "#/components/responses/Error" },
                   "404": { "$ref": "#/components/responses/Error" }
                 }
@@ -817,6 +821,11 @@ enum EmbeddedAssets {
             },
             "schemas": {
               "TeamRef": { "type": "object", "properties": { "id": { "type": "string" }, "name": { "type": "string" }, "slug": { "type": "string" } } },
+              "Membership": { "type": "string", "enum": ["active", "suspended"], "description": "active while the user is active in their directory; suspended while the identity provider has deactivated them (kept, not counted, active again on reactivation)." },
+              "UserTeam": { "type": "object", "properties": { "id": { "type": "string" }, "name": { "type": "string" }, "slug": { "type": "string" }, "membership": { "$ref": "#/components/schemas/Membership" } } },
+              "Source": { "type": "object", "description": "What holds a user in a team: a mapped group, or a manual addition.", "properties": { "type": { "type": "string", "enum": ["group", "manual"] }, "group_id": { "type": "string" }, "group_name": { "type": "string" } } },
+              "TeamUser": { "allOf": [{ "$ref": "#/components/schemas/User" }, { "type": "object", "properties": { "membership": { "$ref": "#/components/schemas/Membership" }, "sources": { "type": "array", "items": { "$ref": "#/components/schemas/Source" } } } }] },
+              "TeamPerson": { "type": "object", "properties": { "email": { "type": "string", "nullable": true, "description": "The person's email, lowercased: each user's primary email, else first email, else userName when it is an email address. null for a user with none (a person alone)." }, "membership": { "$ref": "#/components/schemas/Membership" }, "users": { "type": "array", "items": { "$ref": "#/components/schemas/TeamUser" } } } },
               "User": {
                 "type": "object",
                 "properties": {
@@ -824,7 +833,7 @@ enum EmbeddedAssets {
                   "directory_id": { "type": "string" },
                   "user_name": { "type": "string" },
                   "active": { "type": "boolean" },
-                  "teams": { "type": "array", "items": { "$ref": "#/components/schemas/TeamRef" } },
+                  "teams": { "type": "array", "description": "Every team the user is in, suspended memberships included.", "items": { "$ref": "#/components/schemas/UserTeam" } },
                   "created_at": { "type": "string", "format": "date-time" },
                   "updated_at": { "type": "string", "format": "date-time" },
                   "attributes": { "type": "object", "description": "The SCIM attributes as the identity provider sent them." }
@@ -848,7 +857,8 @@ enum EmbeddedAssets {
                   "name": { "type": "string" },
                   "slug": { "type": "string" },
                   "group_names": { "type": "array", "items": { "type": "string" } },
-                  "member_count": { "type": "integer" },
+                  "member_count": { "type": "integer", "description": "People with an active membership." },
+                  "suspended_count": { "type": "integer", "description": "People whose every membership is suspended." },
                   "created_at": { "type": "string", "format": "date-time" }
                 }
               },
@@ -866,6 +876,7 @@ enum EmbeddedAssets {
               },
               "UserList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/User" } }, "next_cursor": { "type": "string", "nullable": true } } },
               "GroupList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Group" } }, "next_cursor": { "type": "string", "nullable": true } } },
+              "TeamPersonList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/TeamPerson" } }, "next_cursor": { "type": "string", "nullable": true } } },
               "TeamList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Team" } }, "next_cursor": { "type": "string", "nullable": true } } },
               "EventList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } }, "next_after": { "type": "string" } } }
             }
@@ -959,7 +970,8 @@ enum EmbeddedAssets {
         .stats dd, .facts dd { margin: 0; font-size: 1.1rem; }
         .facts dd { font-size: 1rem; }
         .badge { font-size: 0.8rem; padding: 0.05rem 0.5rem; border-radius: 999px; background: var(--ok-bg); color: var(--ok-ink); }
-        .badge-deactivated { background: var(--canvas); color: var(--muted); }
+        .badge-deactivated, .badge-suspended { background: var(--canvas); color: var(--muted); }
+        th.person { text-align: left; font-weight: normal; vertical-align: top; }
         ul.plain { list-style: none; padding: 0; margin: 0; }
         ul.plain li { padding: 0.3rem 0; border-bottom: 1px solid var(--line); }
         .pagination { display: flex; gap: 1rem; align-items: center; margin-top: 1rem; }

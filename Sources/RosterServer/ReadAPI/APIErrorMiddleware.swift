@@ -1,7 +1,8 @@
 import Hummingbird
+import RosterCore
 
-/// Gives the read API's errors its JSON form: Hummingbird's errors keep their status and message, anything
-/// unexpected is a 500 whose cause is logged, never shown.
+/// Gives the read API's errors its JSON form: Hummingbird's errors keep their status and message, a team reference
+/// that names several teams is a 400 that says so, anything unexpected is a 500 whose cause is logged, never shown.
 struct APIErrorMiddleware: RouterMiddleware {
     /// Handles one request.
     func handle(
@@ -13,6 +14,8 @@ struct APIErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError {
             return APIResponse.error(status: error.status, error.body ?? error.status.reasonPhrase)
+        } catch let error as TeamError {
+            return APIResponse.error(status: .badRequest, error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
         } catch {
             context.logger.error("Read API request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
             return APIResponse.error(status: .internalServerError, "The server could not complete the request.")

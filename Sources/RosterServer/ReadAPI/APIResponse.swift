@@ -32,7 +32,7 @@ enum APIResponse {
                 ("directory_id", .string(user.directoryID)),
                 ("user_name", .string(user.userName)),
                 ("active", .bool(user.active)),
-                ("teams", .array(user.teams.map(team))),
+                ("teams", .array(user.teams.map { membership(in: $0, user.membership) })),
                 ("created_at", .string(SCIMDateTime.format(millisecondsSince1970: user.createdAt))),
                 ("updated_at", .string(SCIMDateTime.format(millisecondsSince1970: user.modifiedAt))),
                 ("attributes", .object(user.attributes)),
@@ -59,11 +59,51 @@ enum APIResponse {
         .object(JSONObject([("id", .string(team.id)), ("name", .string(team.name)), ("slug", .string(team.slug))]))
     }
 
+    /// A team reference with the status of a user's membership of it.
+    static func membership(in team: Team, _ status: TeamMembershipStatus) -> JSONValue {
+        guard case .object(var object) = self.team(team) else { return .null }
+        object["membership"] = .string(status.rawValue)
+        return .object(object)
+    }
+
+    /// A person in a team: their email, the status of their membership, and each of their users with its status and
+    /// sources.
+    static func teamPerson(_ person: APITeamPerson) -> JSONValue {
+        .object(
+            JSONObject([
+                ("email", person.email.map(JSONValue.string) ?? .null),
+                ("membership", .string(person.membership.rawValue)),
+                (
+                    "users",
+                    .array(
+                        person.members.map { member in
+                            guard case .object(var object) = user(member.user) else { return .null }
+                            object["membership"] = .string(member.user.membership.rawValue)
+                            object["sources"] = .array(member.sources.map(source))
+                            return .object(object)
+                        }
+                    )
+                ),
+            ])
+        )
+    }
+
+    /// `{"type": "group", "group_id", "group_name"}` or `{"type": "manual"}`.
+    static func source(_ source: TeamMembershipSource) -> JSONValue {
+        switch source {
+        case .manual:
+            return .object(JSONObject([("type", .string("manual"))]))
+        case .group(let id, let displayName):
+            return .object(JSONObject([("type", .string("group")), ("group_id", .string(id)), ("group_name", .string(displayName))]))
+        }
+    }
+
     /// A team with its group names and size.
     static func team(_ overview: TeamOverview) -> JSONValue {
         guard case .object(var object) = team(overview.team) else { return .null }
         object["group_names"] = .array(overview.groupNames.map(JSONValue.string))
         object["member_count"] = .number(JSONNumber(overview.memberCount))
+        object["suspended_count"] = .number(JSONNumber(overview.suspendedCount))
         object["created_at"] = .string(SCIMDateTime.format(millisecondsSince1970: overview.team.createdAt))
         return .object(object)
     }

@@ -83,9 +83,9 @@ struct ReadAPIController<Store: RosterStorage>: Sendable {
     @Sendable func teamMembers(_ request: Request, context: AppRequestContext) async throws -> Response {
         let paging = try Paging(QueryString(request.uri.query))
         guard let page = try await store.apiTeamMembers(team: try context.parameters.require("id"), after: paging.cursor, limit: paging.limit) else {
-            return APIResponse.error(status: .notFound, "No team with this id or slug.")
+            return APIResponse.error(status: .notFound, "No team with this id, slug or name.")
         }
-        return APIResponse.list(page.items.map(APIResponse.user), nextCursor: page.nextCursor)
+        return APIResponse.list(page.items.map(APIResponse.teamPerson), nextCursor: page.nextCursor)
     }
 
     /// POST /api/v1/teams/{id}/members with `{"user_id": "…"}`: adds a manual member (201; 200 when already one).
@@ -96,7 +96,7 @@ struct ReadAPIController<Store: RosterStorage>: Sendable {
             return APIResponse.error(status: .badRequest, "The body must be a JSON object with a string user_id.")
         }
         let reference = try context.parameters.require("id")
-        guard let team = try await store.team(reference) else { return APIResponse.error(status: .notFound, "No team with this id or slug.") }
+        guard let team = try await store.team(reference) else { return APIResponse.error(status: .notFound, "No team with this id, slug or name.") }
         guard let user = try await store.apiUser(id: userID) else { return APIResponse.error(status: .notFound, "No user with this id.") }
         let added = try await store.addManualMember(team: team.id, directoryID: user.directoryID, userID: userID)
         let updated = try await store.apiUser(id: userID) ?? user

@@ -26,7 +26,8 @@ extension SettingsController {
                 slug: overview.team.slug,
                 name: overview.team.name,
                 path: path,
-                memberCountText: DisplayText.count(overview.memberCount, "member"),
+                memberCountText: DisplayText.count(overview.memberCount, "member")
+                    + (overview.suspendedCount > 0 ? ", \(overview.suspendedCount) suspended" : ""),
                 groupNames: overview.groupNames.map {
                     OverviewPage.GroupNameChip(groupName: $0, removePath: path + "/groups/remove", teamName: overview.team.name)
                 },

@@ -55,7 +55,12 @@ extension SettingsController {
             inactive: !detail.summary.active,
             hasTeams: !detail.teams.isEmpty,
             teams: detail.teams.map {
-                UserPage.TeamRow(path: SettingsPaths.team($0.team.slug), name: $0.team.name, sources: Self.sourcesText($0.sources))
+                UserPage.TeamRow(
+                    path: SettingsPaths.team($0.team.slug),
+                    name: $0.team.name,
+                    sources: Self.sourcesText($0.sources),
+                    membership: TeamMembershipStatus(userActive: detail.summary.active).rawValue
+                )
             },
             hasGroups: !detail.groups.isEmpty,
             groups: detail.groups.map { UserPage.GroupRow(displayName: $0.displayName) }

@@ -16,25 +16,37 @@ extension SettingsController {
         return try await redirect(to: SettingsPaths.root + "#team-mapping", message, context: context)
     }
 
-    /// GET …/teams/{slug}: the team's members and where each membership comes from.
+    /// GET …/teams/{slug}: the team's people, each user of theirs with its directory, status and sources.
     @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> Response {
         let team = try await requireTeam(context)
-        let members = try await store.teamMembers(team.id)
+        let people = TeamPerson.grouping(try await store.teamMembers(team.id))
         let names = try await store.mappings(team: team.id).map(\.groupName)
-        let active = members.filter(\.active).count
+        let directoryNames = Dictionary(try await store.directories().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let active = people.filter { $0.membership == .active }.count
+        var countText = DisplayText.count(active, "member")
+        if people.count > active { countText += ", \(people.count - active) suspended" }
         let page = TeamPage(
             chrome: try await chrome(context),
             path: SettingsPaths.team(team.slug),
             name: team.name,
-            memberCountText: DisplayText.count(active, "member"),
+            memberCountText: countText,
             groupNamesText: names.isEmpty ? "none" : names.joined(separator: ", "),
-            hasMembers: !members.isEmpty,
-            members: members.map { member in
-                TeamPage.MemberRow(
-                    path: SettingsPaths.user(directoryID: member.directoryID, userID: member.userID),
-                    userName: member.userName,
-                    status: member.active ? "active" : "deactivated",
-                    sources: Self.sourcesText(member.sources)
+            hasMembers: !people.isEmpty,
+            people: people.map { person in
+                TeamPage.PersonRows(
+                    label: person.email ?? person.members.first?.userName ?? "",
+                    membership: person.membership.rawValue,
+                    count: person.members.count,
+                    members: person.members.enumerated().map { index, member in
+                        TeamPage.MemberRow(
+                            first: index == 0,
+                            path: SettingsPaths.user(directoryID: member.directoryID, userID: member.userID),
+                            userName: member.userName,
+                            directoryName: directoryNames[member.directoryID] ?? member.directoryID,
+                            status: member.membership.rawValue,
+                            sources: Self.sourcesText(member.sources)
+                        )
+                    }
                 )
             }
         )

@@ -95,8 +95,12 @@ struct SettingsController<Store: RosterStorage>: Sendable {
     /// The team named by the `slug` path parameter; 404 page when there is none.
     func requireTeam(_ context: AppRequestContext) async throws -> Team {
         let slug = try context.parameters.require("slug")
-        guard let team = try await store.team(slug) else { throw SettingsPageError.notFound("This team") }
-        return team
+        do {
+            guard let team = try await store.team(slug) else { throw SettingsPageError.notFound("This team") }
+            return team
+        } catch is TeamError {
+            throw SettingsPageError.notFound("This team")
+        }
     }
 
     /// The 1-based page number of a `page` query parameter.

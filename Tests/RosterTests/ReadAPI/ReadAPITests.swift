@@ -132,8 +132,20 @@ import Testing
             #expect(teams["data"]?[0]?["slug"]?.stringValue == "platform")
             #expect(teams["data"]?[0]?["group_names"]?[0]?.stringValue == "Engineering")
             #expect(teams["data"]?[0]?["member_count"]?.intValue == 2)
+            #expect(teams["data"]?[0]?["suspended_count"]?.intValue == 0)
             let members = try await Self.get(client, "/api/v1/teams/\(fixture.platform.id)/members", key: fixture.key)
-            #expect(Self.userNames(members.json) == ["alice@example.com", "bob@example.com"])
+            let people = members.json["data"]?.arrayValue ?? []
+            #expect(people.compactMap { $0["email"]?.stringValue } == ["alice@example.com", "bob@example.com"])
+            #expect(people.allSatisfy { $0["membership"]?.stringValue == "active" && $0["users"]?.arrayValue?.count == 1 })
+            let alice = try #require(people.first?["users"]?[0])
+            #expect(alice["user_name"]?.stringValue == "alice@example.com")
+            #expect(alice["directory_id"]?.stringValue == fixture.directory.id)
+            #expect(alice["membership"]?.stringValue == "active")
+            #expect(alice["sources"]?[0]?["type"]?.stringValue == "group")
+            #expect(alice["sources"]?[0]?["group_name"]?.stringValue == "Engineering")
+            let byName = try await Self.get(client, "/api/v1/teams/Platform/members", key: fixture.key)
+            #expect(byName.status == .ok, "a team is also reached by its name")
+            #expect(byName.json["data"]?.arrayValue?.count == 2)
             #expect(try await Self.get(client, "/api/v1/teams/nope/members", key: fixture.key).status == .notFound)
         }
     }

@@ -72,6 +72,8 @@ struct UserPage {
         var name: String
         /// What holds the user there, in words.
         var sources: String
+        /// `active` or `suspended`: the membership's status.
+        var membership: String
     }
 
     /// A group the user is in.
