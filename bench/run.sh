@@ -15,8 +15,8 @@
 #   BENCH_GROUP_SIZES (10,1000,10000,50000) members, each measured with one-member PATCHes (Okta's remove + add) by
 #   one connection; RSS of the server after loading; start-up time (exec to the first 200 from /readyz) and RSS
 #   after start-up with that store; `export-postgres` of it into a throwaway PostgreSQL (BENCH_EXPORT=0 skips it).
-# Any non-2xx answer or socket error fails the run. Installs wrk and nginx from Debian when missing. The rate limit
-# is off (it would be what is measured).
+# Any non-2xx answer or socket error fails the run. Installs wrk and nginx from Debian when missing. The per-directory
+# limits are off (they would be what is measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -64,7 +64,7 @@ BASE=http://127.0.0.1:$PORT
 JSON=$("$ROSTER" directory create --name Bench --provider okta --json --database-url "sqlite:$WORK/roster.sqlite" --base-url "$BASE")
 TOKEN=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["token"])' "$JSON")
 DIRECTORY=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["id"])' "$JSON")
-"$ROSTER" serve --database-url "sqlite:$WORK/roster.sqlite" --port "$PORT" --base-url "$BASE" --rate-limit-per-second 0 >"$WORK/server.log" 2>&1 &
+"$ROSTER" serve --database-url "sqlite:$WORK/roster.sqlite" --port "$PORT" --base-url "$BASE" --rate-limit-concurrent-requests 0 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 100); do
     grep -q listening "$WORK/server.log" && break
@@ -187,7 +187,7 @@ import subprocess, sys, time, urllib.request
 roster, work, port, base = sys.argv[1:5]
 started = time.perf_counter()
 server = subprocess.Popen([roster, "serve", "--database-url", f"sqlite:{work}/roster.sqlite", "--port", port, "--base-url", base,
-                           "--rate-limit-per-second", "0"], stdout=open(f"{work}/server2.log", "w"), stderr=subprocess.STDOUT)
+                           "--rate-limit-concurrent-requests", "0"], stdout=open(f"{work}/server2.log", "w"), stderr=subprocess.STDOUT)
 while True:
     try:
         if urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1).status == 200:
