@@ -21,6 +21,23 @@ public enum PersonIdentity {
         return nil
     }
 
+    /// Groups `items` into people by the email `email` reads from each (``email(of:)``), in the order each person
+    /// first appears; an item without an email is a person alone.
+    public static func grouping<Item>(_ items: [Item], by email: (Item) -> String?) -> [(email: String?, items: [Item])] {
+        var people: [(email: String?, items: [Item])] = []
+        var indexByEmail: [String: Int] = [:]
+        for item in items {
+            let key = email(item)
+            if let key, let index = indexByEmail[key] {
+                people[index].items.append(item)
+                continue
+            }
+            if let key { indexByEmail[key] = people.count }
+            people.append((key, [item]))
+        }
+        return people
+    }
+
     /// Whether `text` looks like an email address: something, one `@`, something.
     static func isEmailAddress(_ text: String) -> Bool {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

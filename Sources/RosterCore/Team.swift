@@ -60,6 +60,11 @@ public enum TeamMembershipSource: Sendable, Hashable {
     case manual
     /// A member of this mapped group.
     case group(id: String, displayName: String)
+
+    /// The source of a stored membership: its source group, or a manual addition when it has none.
+    public init(groupID: String?, displayName: String?) {
+        if let groupID { self = .group(id: groupID, displayName: displayName ?? "") } else { self = .manual }
+    }
 }
 
 /// Whether a membership counts. One rule for every view (settings pages, read API, CLI, counts): a member whose
@@ -132,17 +137,7 @@ public struct TeamPerson: Sendable, Hashable {
 
     /// Groups members into people by ``TeamMember/personEmail``, in the order each person first appears.
     public static func grouping(_ members: [TeamMember]) -> [TeamPerson] {
-        var people: [TeamPerson] = []
-        var indexByEmail: [String: Int] = [:]
-        for member in members {
-            if let email = member.personEmail, let index = indexByEmail[email] {
-                people[index].members.append(member)
-                continue
-            }
-            if let email = member.personEmail { indexByEmail[email] = people.count }
-            people.append(TeamPerson(email: member.personEmail, members: [member]))
-        }
-        return people
+        PersonIdentity.grouping(members, by: \.personEmail).map { TeamPerson(email: $0.email, members: $0.items) }
     }
 }
 

@@ -98,17 +98,11 @@ extension SQLiteStore: ReadAPIStore {
             }
             let users = try SQLiteStore.userPage(db, rows: rows, limit: rows.count).items
             let sources = try SQLiteStore.teamSources(db, teamID: team.id, userRows: rows.map { $0[0] })
-            var people: [APITeamPerson] = []
-            var indexByEmail: [String: Int] = [:]
-            for (row, user) in zip(rows, users) {
-                let membership = APITeamMembership(user: user, sources: sources[row[0] as Int64] ?? [])
-                let email: String? = row[8]
-                if let email, let index = indexByEmail[email] {
-                    people[index].members.append(membership)
-                } else {
-                    if let email { indexByEmail[email] = people.count }
-                    people.append(APITeamPerson(email: email, members: [membership]))
-                }
+            let memberships = zip(rows, users).map { row, user in
+                (email: row[8] as String?, membership: APITeamMembership(user: user, sources: sources[row[0] as Int64] ?? []))
+            }
+            let people = PersonIdentity.grouping(memberships, by: \.email).map { person in
+                APITeamPerson(email: person.email, members: person.items.map(\.membership))
             }
             return APIPage(items: people, nextCursor: firsts.count > limit ? page.last.map { $0[0] as Int64 } : nil)
         }
@@ -176,8 +170,7 @@ extension SQLiteStore: ReadAPIStore {
                 """,
             arguments: StatementArguments([teamID]) + StatementArguments(userRows)
         ) {
-            let groupID: String? = row[1]
-            sources[row[0], default: []].append(groupID.map { .group(id: $0, displayName: row[2]) } ?? .manual)
+            sources[row[0], default: []].append(TeamMembershipSource(groupID: row[1], displayName: row[2]))
         }
         return sources
     }

@@ -164,8 +164,7 @@ extension SQLiteStore: TeamStore {
             var members: [TeamMember] = []
             for row in rows {
                 let userID: String = row[0]
-                let groupID: String? = row[4]
-                let source: TeamMembershipSource = groupID.map { .group(id: $0, displayName: row[5]) } ?? .manual
+                let source = TeamMembershipSource(groupID: row[4], displayName: row[5])
                 if let last = members.last, last.userID == userID {
                     members[members.count - 1].sources.append(source)
                 } else {

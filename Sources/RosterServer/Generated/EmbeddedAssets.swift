@@ -971,7 +971,7 @@ enum EmbeddedAssets {
         .facts dd { font-size: 1rem; }
         .badge { font-size: 0.8rem; padding: 0.05rem 0.5rem; border-radius: 999px; background: var(--ok-bg); color: var(--ok-ink); }
         .badge-deactivated, .badge-suspended { background: var(--canvas); color: var(--muted); }
-        th.person { text-align: left; font-weight: normal; vertical-align: top; }
+        .table th.person { font-size: inherit; text-transform: none; letter-spacing: normal; color: inherit; font-weight: normal; }
         ul.plain { list-style: none; padding: 0; margin: 0; }
         ul.plain li { padding: 0.3rem 0; border-bottom: 1px solid var(--line); }
         .pagination { display: flex; gap: 1rem; align-items: center; margin-top: 1rem; }
