@@ -120,7 +120,7 @@ extension SQLiteStore: ConsoleStore {
         }
     }
 
-    /// Every team with its group names and active member count.
+    /// Every team with its group names and its people counted by membership status.
     public func teamOverviews() async throws -> [TeamOverview] {
         try await writer.read { db in
             let teams = try Row.fetchAll(db, sql: "SELECT id, name, slug, created_at FROM team ORDER BY name, slug")

@@ -35,7 +35,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var debugDirectoryID: String?
     /// Admin sign-in with the identity provider over OpenID Connect; nil when not configured (sign-in links only).
     public var oidc: OIDCSettings?
-    /// The bearer token `/metrics` requires (`METRICS_TOKEN`); nil leaves it open to whoever reaches the port.
+    /// The bearer token a scrape of `/metrics` must present (`METRICS_TOKEN`); nil turns `/metrics` off (404).
     public var metricsToken: String?
 
     /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
