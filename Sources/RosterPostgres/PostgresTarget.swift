@@ -125,6 +125,40 @@ public struct PostgresTarget: Sendable, Hashable, CustomStringConvertible {
         PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: try tls())
     }
 
+    /// The configuration of a connection pool (``PostgresStore``) with at most `maximumConnections`.
+    func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: clientTLS()
+        )
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(3)
+        return configuration
+    }
+
+    /// The pool's TLS setting of the mode.
+    private func clientTLS() -> PostgresClient.Configuration.TLS {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        switch sslMode {
+        case .disable:
+            return .disable
+        case .prefer:
+            return .prefer(unverified)
+        case .require, .noVerify:
+            return .require(unverified)
+        case .verifyCA, .verifyFull:
+            var verified = TLSConfiguration.makeClientConfiguration()
+            verified.certificateVerification = sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
+            if let rootCertificatePath { verified.trustRoots = .file(rootCertificatePath) }
+            return .require(verified)
+        }
+    }
+
     /// The TLS setting of the mode.
     private func tls() throws -> PostgresConnection.Configuration.TLS {
         var unverified = TLSConfiguration.makeClientConfiguration()

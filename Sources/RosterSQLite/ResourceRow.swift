@@ -59,11 +59,3 @@ struct ResourceRow: Sendable {
         )
     }
 }
-
-/// The database holds something Roster could not have written.
-struct StoreCorruption: Error, CustomStringConvertible {
-    /// What is wrong.
-    var detail: String
-    /// The detail.
-    var description: String { detail }
-}

@@ -1,28 +1,27 @@
-import RosterCore
 import SCIM
 
 /// The values a resource's indexed columns take, derived from its stored attributes. Case-insensitive attributes
-/// are stored lowercased in `…_key` columns so that lookups use the index.
-struct IndexedColumns {
+/// are stored lowercased in `…_key` columns so that lookups use the index. Every store writes the same values.
+public struct IndexedColumns: Sendable {
     /// `userName` as sent.
-    var userName = ""
+    public var userName = ""
     /// `userName` lowercased (unique per directory).
-    var userNameKey = ""
+    public var userNameKey = ""
     /// `displayName` as sent (groups).
-    var displayName = ""
+    public var displayName = ""
     /// `displayName` lowercased.
-    var displayNameKey: String?
+    public var displayNameKey: String?
     /// `externalId`, case-sensitive.
-    var externalID: String?
+    public var externalID: String?
     /// `active`; absent counts as true.
-    var active = true
+    public var active = true
     /// Each email's value and type, lowercased.
-    var emails: [(value: String, type: String?)] = []
+    public var emails: [(value: String, type: String?)] = []
     /// The email that names the person the user is (``PersonIdentity``), lowercased.
-    var personEmail: String?
+    public var personEmail: String?
 
     /// The columns of a user.
-    static func user(_ attributes: JSONObject) -> IndexedColumns {
+    public static func user(_ attributes: JSONObject) -> IndexedColumns {
         var columns = IndexedColumns()
         columns.userName = attributes["userName"]?.stringValue ?? ""
         columns.userNameKey = columns.userName.lowercased()
@@ -38,7 +37,7 @@ struct IndexedColumns {
     }
 
     /// The columns of a group.
-    static func group(_ attributes: JSONObject) -> IndexedColumns {
+    public static func group(_ attributes: JSONObject) -> IndexedColumns {
         var columns = IndexedColumns()
         columns.displayName = attributes["displayName"]?.stringValue ?? ""
         columns.displayNameKey = columns.displayName.lowercased()

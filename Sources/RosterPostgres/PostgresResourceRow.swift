@@ -1,0 +1,99 @@
+import PostgresNIO
+import RosterCore
+import SCIM
+
+/// One user or group row as read from PostgreSQL (the columns of ``ResourceTable/selectColumns``).
+struct PostgresResourceRow: Sendable {
+    /// The internal row id, used by membership rows.
+    var rowID: Int64
+    /// The public id.
+    var id: String
+    /// The directory it belongs to.
+    var directoryID: String
+    /// Milliseconds since 1970 of creation.
+    var createdAt: Int64
+    /// Milliseconds since 1970 of the last change.
+    var modifiedAt: Int64
+    /// The version counter.
+    var version: Int64
+    /// The stored attributes.
+    var attributes: JSONObject
+
+    /// A row as just written, without reading it back.
+    init(rowID: Int64, id: String, directoryID: String, createdAt: Int64, modifiedAt: Int64, version: Int64, attributes: JSONObject) {
+        self.rowID = rowID
+        self.id = id
+        self.directoryID = directoryID
+        self.createdAt = createdAt
+        self.modifiedAt = modifiedAt
+        self.version = version
+        self.attributes = attributes
+    }
+
+    /// Decodes the columns of ``ResourceTable/selectColumns``.
+    init(row: PostgresRow) throws {
+        let document: String
+        (rowID, id, directoryID, createdAt, modifiedAt, version, document) = try row.decode(
+            (Int64, String, String, Int64, Int64, Int64, String).self
+        )
+        guard let object = try JSONParser().parse(document).objectValue else {
+            throw StoreCorruption(detail: "the document of \(id) is not a JSON object")
+        }
+        attributes = object
+    }
+
+    /// The stored resource, with `derived` attributes.
+    func stored(_ kind: ResourceKind, derived: JSONObject = JSONObject()) -> StoredResource {
+        StoredResource(
+            kind: kind,
+            id: id,
+            directoryID: directoryID,
+            attributes: attributes,
+            derived: derived,
+            createdAt: createdAt,
+            modifiedAt: modifiedAt,
+            version: version
+        )
+    }
+}
+
+/// Something that runs queries: a reader or a transaction.
+protocol PostgresQuerying {
+    /// Every row of a query.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow]
+}
+
+extension PostgresReader: PostgresQuerying {}
+extension PostgresTransaction: PostgresQuerying {}
+
+extension PostgresQuerying {
+    /// The first row of a query, if any.
+    func first(_ query: PostgresQuery) async throws -> PostgresRow? {
+        try await rows(query).first
+    }
+
+    /// The derived attributes of a resource: a group's `members` (`[]` when empty, as Okta and Entra expect after
+    /// a create) or a user's `groups` (absent when none), read from the membership table.
+    func derived(_ kind: ResourceKind, rowID: Int64) async throws -> JSONObject {
+        switch kind {
+        case .group:
+            let members = try await rows(
+                "SELECT u.id FROM group_member m JOIN scim_user u ON u.row_id = m.user_row WHERE m.group_row = \(rowID) ORDER BY m.user_row"
+            ).map { row -> JSONValue in
+                .object(JSONObject([("value", .string(try row.decode(String.self))), ("type", "User")]))
+            }
+            return JSONObject([("members", .array(members))])
+        case .user:
+            let groups = try await rows(
+                """
+                SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row
+                WHERE m.user_row = \(rowID) ORDER BY m.group_row
+                """
+            ).map { row -> JSONValue in
+                let (id, name) = try row.decode((String, String).self)
+                return .object(JSONObject([("value", .string(id)), ("display", .string(name)), ("type", "direct")]))
+            }
+            return groups.isEmpty ? JSONObject() : JSONObject([("groups", .array(groups))])
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RosterCore
+import SCIM
+
+/// The PostgreSQL implementation of Roster's storage protocols (``RosterStorage``): postgres-nio's connection pool
+/// (``client``, a swift-service-lifecycle `Service` the server runs), the versioned ``PostgresMigrations`` applied at
+/// start-up under an advisory lock, and every SCIM write in one transaction that also appends its events.
+///
+/// Correct under concurrency, not by accident: a write locks the rows it reads (`SELECT … FOR UPDATE`), detects
+/// effective changes from what its statements did (`ON CONFLICT DO NOTHING RETURNING`), and maps unique violations
+/// (SQLSTATE 23505) to SCIM 409 `uniqueness`. Event writers are ordered by a transaction-scoped advisory lock
+/// (``PostgresTransaction/append(_:at:)``) so that the event feed never skips. While PostgreSQL is unreachable every
+/// call throws ``StoreUnavailable`` (503 with `Retry-After`) and the pool reconnects by itself when it is back.
+public final class PostgresStore: Sendable {
+    /// The connection pool; run it (`client.run()` or as a `Service`) for as long as the store is used.
+    public let client: PostgresClient
+    /// Where the store logs.
+    let logger: Logger
+    /// The current time in milliseconds since 1970; replaceable in tests.
+    let now: @Sendable () -> Int64
+    /// Whether event writers take the feed lock. Always true, except in the test that shows what it prevents.
+    let ordersEvents: Bool
+    /// The server, without its password, for messages.
+    let targetDescription: String
+
+    /// The advisory lock key migrations run under (`pg_advisory_xact_lock`): "Roster" and 1.
+    static let migrationLockKey: Int64 = 0x526F_7374_6572_0001
+    /// The advisory lock key every transaction takes before its first event insert: "Roster" and 2.
+    static let eventFeedLockKey: Int64 = 0x526F_7374_6572_0002
+
+    /// Makes a store for `target`; nothing connects until ``client`` runs. `maximumConnections` bounds the pool.
+    public init(
+        target: PostgresTarget,
+        maximumConnections: Int = 20,
+        logger: Logger = Logger(label: "roster.postgres"),
+        now: (@Sendable () -> Int64)? = nil,
+        ordersEvents: Bool = true
+    ) {
+        self.client = PostgresClient(configuration: target.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        self.logger = logger
+        self.now = now ?? { WallClock.millisecondsSince1970() }
+        self.ordersEvents = ordersEvents
+        self.targetDescription = target.description
+    }
+
+    /// A new resource, directory, team or endpoint id.
+    static func newID() -> String { UUID().uuidString.lowercased() }
+
+    // MARK: Migrations
+
+    /// Applies the migrations not yet applied, in one transaction under an advisory lock, so several processes
+    /// starting at once migrate exactly once (the others wait, then find nothing to do). A database that
+    /// `roster export-postgres` filled is already current.
+    public func migrate() async throws {
+        try await write { transaction in
+            try await transaction.execute("SELECT pg_advisory_xact_lock(\(PostgresStore.migrationLockKey))")
+            try await transaction.execute(
+                "CREATE TABLE IF NOT EXISTS roster_migration (identifier TEXT PRIMARY KEY NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+            )
+            let applied = Set(try await transaction.rows("SELECT identifier FROM roster_migration").map { try $0.decode(String.self) })
+            let known = Set(PostgresMigrations.all.map(\.identifier))
+            if let unknown = applied.subtracting(known).sorted().first {
+                throw StoreCorruption(detail: "the database was migrated by a newer Roster (\"\(unknown)\"); run that version")
+            }
+            for migration in PostgresMigrations.all where !applied.contains(migration.identifier) {
+                for statement in migration.statements {
+                    try await transaction.execute(PostgresQuery(unsafeSQL: statement))
+                }
+                try await transaction.execute("INSERT INTO roster_migration (identifier) VALUES (\(migration.identifier))")
+            }
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` on a pooled connection outside an explicit transaction (each statement sees committed data).
+    func read<T>(_ body: (PostgresReader) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await body(PostgresReader(connection: connection, logger: logger))
+            }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    /// Runs `body` in one transaction: `BEGIN`, the body, `COMMIT`; any error rolls back. A 2xx built on the result
+    /// means `COMMIT` returned (with the server's `synchronous_commit`, on by default: the change is durable).
+    func write<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                let transaction = PostgresTransaction(connection: connection, logger: logger, ordersEvents: ordersEvents)
+                try await transaction.execute("BEGIN")
+                let result: T
+                do {
+                    result = try await body(transaction)
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+                try await transaction.execute("COMMIT")
+                return result
+            }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    /// The error a caller sees: unique violations become 409 `uniqueness`, a lost or refused connection
+    /// ``StoreUnavailable``; Roster's own errors pass through.
+    func mapped(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        if let state = error.serverInfo?[.sqlState] {
+            switch state {
+            case "23505":
+                return SCIMError.uniqueness("the value is already in use (\(error.serverInfo?[.constraintName] ?? "a unique index"))")
+            case "40001", "40P01":
+                return StoreUnavailable(reason: "PostgreSQL aborted a conflicting transaction (\(state)); try again", retryAfterSeconds: 1)
+            case let state where state.hasPrefix("08") || state.hasPrefix("57P"):
+                return StoreUnavailable(reason: "PostgreSQL at \(targetDescription) is unavailable (SQLSTATE \(state))")
+            default:
+                return error
+            }
+        }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown, .sslUnsupported,
+            .failedToAddSSLHandler:
+            return StoreUnavailable(reason: "PostgreSQL at \(targetDescription) is unreachable (\(error.code))")
+        default:
+            return error
+        }
+    }
+}
+
+/// Reads on a pooled connection.
+struct PostgresReader {
+    /// The connection, leased for the reader's life.
+    let connection: PostgresConnection
+    /// Where queries log.
+    let logger: Logger
+
+    /// Every row of a query.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+}
+
+/// An open write transaction on one connection.
+final class PostgresTransaction {
+    /// The connection, leased for the transaction's life.
+    let connection: PostgresConnection
+    /// Where queries log.
+    let logger: Logger
+    /// Whether event inserts take the feed lock.
+    private let ordersEvents: Bool
+    /// Whether this transaction holds the feed lock already.
+    private var holdsFeedLock = false
+
+    /// Wraps a connection on which `BEGIN` has run.
+    init(connection: PostgresConnection, logger: Logger, ordersEvents: Bool) {
+        self.connection = connection
+        self.logger = logger
+        self.ordersEvents = ordersEvents
+    }
+
+    /// Every row of a query.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Runs a statement, discarding any rows.
+    func execute(_ query: PostgresQuery) async throws {
+        _ = try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Appends an event to the outbox.
+    ///
+    /// The event feed must never skip: with a plain identity sequence, transaction A could take sequence 41, B take
+    /// 42 and commit first, and a reader of `after=40` would see 42, move its cursor and never see 41. So before
+    /// its first event insert a transaction takes a transaction-scoped advisory lock (released by COMMIT or
+    /// ROLLBACK). Event writers then commit one after another, as SQLite's single writer does, and sequences
+    /// become visible in order. The lock is taken late (after the transaction's row locks and checks), so only
+    /// the tail of each write is serialized. A commit-ordered watermark would allow more concurrency but needs a
+    /// second table and a sweeper; the lock is simple and its cost is measured in BENCHMARKS.md.
+    func append(_ event: NewEvent, at timestamp: Int64) async throws {
+        if ordersEvents, !holdsFeedLock {
+            try await execute("SELECT pg_advisory_xact_lock(\(PostgresStore.eventFeedLockKey))")
+            holdsFeedLock = true
+        }
+        try await execute(
+            """
+            INSERT INTO event (id, directory_id, type, resource_id, data, previous_attributes, created_at)
+            VALUES (\(event.id), \(event.directoryID), \(event.type.rawValue), \(event.resourceID), \(event.data), \(event.previousAttributes), \(timestamp))
+            """
+        )
+    }
+}
