@@ -11,7 +11,7 @@ import SCIM
 /// Correct under concurrency, not by accident: a write locks the rows it reads (`SELECT … FOR UPDATE`), detects
 /// effective changes from what its statements did (`ON CONFLICT DO NOTHING RETURNING`), and maps unique violations
 /// (SQLSTATE 23505) to SCIM 409 `uniqueness`. Event writers are ordered by a transaction-scoped advisory lock
-/// (``PostgresTransaction/append(_:at:)``) so that the event feed never skips. While PostgreSQL is unreachable every
+/// (``PostgresTransaction/commit()``) so that the event feed never skips. While PostgreSQL is unreachable every
 /// call throws ``StoreUnavailable`` (503 with `Retry-After`) and the pool reconnects by itself when it is back.
 public final class PostgresStore: Sendable {
     /// The connection pool; run it (`client.run()` or as a `Service`) for as long as the store is used.
@@ -100,7 +100,7 @@ public final class PostgresStore: Sendable {
                     _ = try? await connection.query("ROLLBACK", logger: logger)
                     throw error
                 }
-                try await transaction.execute("COMMIT")
+                try await transaction.commit()
                 return result
             }
         } catch {
@@ -156,8 +156,8 @@ final class PostgresTransaction {
     let logger: Logger
     /// Whether event inserts take the feed lock.
     private let ordersEvents: Bool
-    /// Whether this transaction holds the feed lock already.
-    private var holdsFeedLock = false
+    /// Events to insert at commit, in order, with their times.
+    private var pendingEvents: [(NewEvent, Int64)] = []
 
     /// Wraps a connection on which `BEGIN` has run.
     init(connection: PostgresConnection, logger: Logger, ordersEvents: Bool) {
@@ -176,25 +176,51 @@ final class PostgresTransaction {
         _ = try await connection.query(query, logger: logger).collect()
     }
 
-    /// Appends an event to the outbox.
+    /// Queues an event for the outbox; ``commit()`` inserts it just before `COMMIT`.
+    func append(_ event: NewEvent, at timestamp: Int64) {
+        pendingEvents.append((event, timestamp))
+    }
+
+    /// Inserts the queued events and commits.
     ///
     /// The event feed must never skip: with a plain identity sequence, transaction A could take sequence 41, B take
-    /// 42 and commit first, and a reader of `after=40` would see 42, move its cursor and never see 41. So before
-    /// its first event insert a transaction takes a transaction-scoped advisory lock (released by COMMIT or
-    /// ROLLBACK). Event writers then commit one after another, as SQLite's single writer does, and sequences
-    /// become visible in order. The lock is taken late (after the transaction's row locks and checks), so only
-    /// the tail of each write is serialized. A commit-ordered watermark would allow more concurrency but needs a
-    /// second table and a sweeper; the lock is simple and its cost is measured in BENCHMARKS.md.
-    func append(_ event: NewEvent, at timestamp: Int64) async throws {
-        if ordersEvents, !holdsFeedLock {
-            try await execute("SELECT pg_advisory_xact_lock(\(PostgresStore.eventFeedLockKey))")
-            holdsFeedLock = true
+    /// 42 and commit first, and a reader of `after=40` would see 42, move its cursor and never see 41. So the
+    /// events are inserted at the very end of the transaction, after a transaction-scoped advisory lock that
+    /// `COMMIT` releases: event writers insert and commit one after another, as SQLite's single writer does, and
+    /// sequences become visible in order. Holding the lock only for the insert and the commit keeps the serialized
+    /// part short, and since no row lock is taken after it, it cannot deadlock with the row locks writes take. (A
+    /// commit-ordered watermark would serialize less but needs a second table and a sweeper.)
+    func commit() async throws {
+        if !pendingEvents.isEmpty {
+            if ordersEvents { try await execute("SELECT pg_advisory_xact_lock(\(PostgresStore.eventFeedLockKey))") }
+            for chunk in stride(from: 0, to: pendingEvents.count, by: PostgresTransaction.eventsPerInsert) {
+                let events = pendingEvents[chunk..<min(chunk + PostgresTransaction.eventsPerInsert, pendingEvents.count)]
+                var binds = PostgresBindings(capacity: events.count * 7)
+                var rows: [String] = []
+                for (event, timestamp) in events {
+                    let base = binds.count
+                    rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                    binds.append(event.id)
+                    binds.append(event.directoryID)
+                    binds.append(event.type.rawValue)
+                    binds.append(event.resourceID)
+                    binds.append(event.data)
+                    binds.append(event.previousAttributes)
+                    binds.append(timestamp)
+                }
+                try await execute(
+                    PostgresQuery(
+                        unsafeSQL: "INSERT INTO event (id, directory_id, type, resource_id, data, previous_attributes, created_at) VALUES "
+                            + rows.joined(separator: ", "),
+                        binds: binds
+                    )
+                )
+            }
+            pendingEvents.removeAll()
         }
-        try await execute(
-            """
-            INSERT INTO event (id, directory_id, type, resource_id, data, previous_attributes, created_at)
-            VALUES (\(event.id), \(event.directoryID), \(event.type.rawValue), \(event.resourceID), \(event.data), \(event.previousAttributes), \(timestamp))
-            """
-        )
+        try await execute("COMMIT")
     }
+
+    /// Events bound in one insert (7 parameters each, well under PostgreSQL's 65 535).
+    private static let eventsPerInsert = 1_000
 }

@@ -1,4 +1,5 @@
 import GRDB
+import RosterCore
 import SCIM
 
 /// Applies a group's membership changes row by row: adding or removing one member is one indexed insert or delete,
@@ -21,7 +22,7 @@ struct MembershipWriter {
     }
 
     /// The largest number of ids bound in one statement.
-    private static let chunkSize = 500
+    private static let chunkSize = MembershipPlan.chunkSize
 
     /// Applies the changes in order; returns whether the member list changed.
     func apply(_ changes: [MembershipChange]) throws -> Bool {
@@ -37,8 +38,8 @@ struct MembershipWriter {
                 changed = try remove(nil) || changed
             case .removeMatching(let filter):
                 let current = try currentMembers()
-                let kept = Set(MembershipChange.removeMatching(filter).apply(to: current.map(\.member)).map(\.value))
-                changed = try remove(current.filter { !kept.contains($0.member.value) }.map(\.row)) || changed
+                let removed = Set(MembershipPlan.removedByFilter(filter, current: current.map(\.member)))
+                changed = try remove(current.filter { removed.contains($0.member.value) }.map(\.row)) || changed
             case .replace(let members):
                 let wanted = try userRows(for: members.map(\.value), warnUnknown: true, types: members)
                 let wantedRows = Set(wanted.map(\.row))
@@ -62,7 +63,7 @@ struct MembershipWriter {
             try db.executeCached(sql: "INSERT OR IGNORE INTO group_member (group_row, user_row) VALUES (?, ?)", arguments: [group.rowID, user.row])
             if db.changesCount > 0 {
                 changed = true
-                try event("group.member_added", userID: user.id, userName: user.userName)
+                try event(.added, userID: user.id, userName: user.userName)
                 try TeamSync(db: db, at: at).memberJoined(userRow: user.row, group: groupRef)
             }
         }
@@ -96,7 +97,7 @@ struct MembershipWriter {
         }
         let teams = TeamSync(db: db, at: at)
         for row in removed {
-            try event("group.member_removed", userID: row[1], userName: row[2])
+            try event(.removed, userID: row[1], userName: row[2])
             try teams.memberLeft(userRow: row[0], group: groupRef)
         }
         return !removed.isEmpty
@@ -119,9 +120,7 @@ struct MembershipWriter {
         types: [GroupMember] = []
     ) throws -> [(row: Int64, id: String, userName: String)] {
         var found: [String: (row: Int64, id: String, userName: String)] = [:]
-        let nested = Set(types.filter { $0.type?.lowercased() == "group" }.map(\.value))
-        let candidates = ids.filter { !nested.contains($0) }
-        for chunk in candidates.chunked(MembershipWriter.chunkSize) where !chunk.isEmpty {
+        for chunk in MembershipPlan.candidateIDs(ids, types: types).chunked(MembershipWriter.chunkSize) where !chunk.isEmpty {
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             for row in try Row.fetchAll(
                 db,
@@ -131,37 +130,22 @@ struct MembershipWriter {
                 found[row[1]] = (row[0], row[1], row[2])
             }
         }
-        var seen = Set<String>()
-        var result: [(row: Int64, id: String, userName: String)] = []
-        var unknown: [String] = []
-        for id in ids where seen.insert(id).inserted {
-            if let user = found[id] {
-                result.append(user)
-            } else {
-                unknown.append(id)
-            }
-        }
-        if warnUnknown, !unknown.isEmpty {
-            let shown = unknown.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ")
-            let more = unknown.count > 20 ? " and \(unknown.count - 20) more" : ""
-            try SQLiteStore.recordWarning(
-                db,
-                directoryID: group.directoryID,
-                at: at,
-                message: "group \"\(groupName)\" (\(group.id)): skipped member ids that are not users of this directory: \(shown)\(more)"
+        if warnUnknown,
+            let warning = MembershipPlan.unknownMembersWarning(
+                groupName: groupName,
+                groupID: group.id,
+                unknown: MembershipPlan.unknownIDs(ids, found: Set(found.keys))
             )
+        {
+            try SQLiteStore.recordWarning(db, directoryID: group.directoryID, at: at, message: warning)
         }
-        return result
+        var seen = Set<String>()
+        return ids.compactMap { id in seen.insert(id).inserted ? found[id] : nil }
     }
 
-    private func event(_ type: String, userID: String, userName: String) throws {
-        let data: JSONValue = .object(
-            JSONObject([
-                ("group", .object(JSONObject([("id", .string(group.id)), ("displayName", .string(groupName))]))),
-                ("user", .object(JSONObject([("id", .string(userID)), ("userName", .string(userName))]))),
-            ])
-        )
-        try EventOutbox.append(db, directoryID: group.directoryID, type: type, resourceID: group.id, data: data, at: at)
+    private func event(_ change: MemberChange, userID: String, userName: String) throws {
+        let identity = GroupIdentity(id: group.id, directoryID: group.directoryID, displayName: groupName)
+        try EventOutbox.append(db, .groupMember(change, group: identity, user: UserIdentity(id: userID, userName: userName)), at: at)
     }
 }
 

@@ -54,14 +54,7 @@ extension SQLiteStore {
                 attributes: created
             )
             var resource = row.stored(kind)
-            try EventOutbox.append(
-                db,
-                directoryID: directoryID,
-                type: "\(kind.rawValue).created",
-                resourceID: id,
-                serializedData: document,
-                at: timestamp
-            )
+            try EventOutbox.append(db, .created(kind, directoryID: directoryID, id: id, document: document), at: timestamp)
             if kind == .group, let members = input.members, !members.isEmpty {
                 let writer = MembershipWriter(db: db, group: row, groupName: IndexedColumns.group(created).displayName, at: timestamp)
                 _ = try writer.apply([.add(members)])
@@ -129,29 +122,16 @@ extension SQLiteStore {
                         "SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row WHERE m.user_row = ? ORDER BY g.row_id",
                     arguments: [row.rowID]
                 ) {
-                    let data = JSONObject([
-                        ("group", .object(JSONObject([("id", .string(group[0])), ("displayName", .string(group[1]))]))),
-                        ("user", .object(JSONObject([("id", .string(row.id)), ("userName", .string(userName))]))),
-                    ])
+                    let group = GroupIdentity(id: group[0], directoryID: directoryID, displayName: group[1])
                     try EventOutbox.append(
                         db,
-                        directoryID: directoryID,
-                        type: "group.member_removed",
-                        resourceID: group[0],
-                        data: .object(data),
+                        .groupMember(.removed, group: group, user: UserIdentity(id: row.id, userName: userName)),
                         at: timestamp
                     )
                 }
             }
             try db.executeCached(sql: "DELETE FROM \(table.name) WHERE row_id = ?", arguments: [row.rowID])
-            try EventOutbox.append(
-                db,
-                directoryID: directoryID,
-                type: "\(kind.rawValue).deleted",
-                resourceID: id,
-                data: .object(row.attributes),
-                at: timestamp
-            )
+            try EventOutbox.append(db, .deleted(kind, directoryID: directoryID, id: id, attributes: row.attributes), at: timestamp)
         }
     }
 
@@ -199,50 +179,21 @@ extension SQLiteStore {
 
     // MARK: Helpers
 
-    /// Appends the events of an attribute change and lets teams follow it: `user.deactivated` or
-    /// `user.reactivated` when `active` flips (suspending or restoring team memberships), `user.updated` or
-    /// `group.updated` for the other attributes, and a group rename moves its members between mapped teams. As with
-    /// membership changes, the resource's own event comes before the team events it causes.
+    /// Writes the events of an attribute change as ``ResourceUpdate`` decides them, and lets teams follow it.
     private static func recordUpdate(_ db: Database, _ kind: ResourceKind, row: ResourceRow, result: PatchResult, at timestamp: Int64) throws {
-        var others = result.changedAttributes
+        let update = ResourceUpdate(
+            kind,
+            directoryID: row.directoryID,
+            id: row.id,
+            before: row.attributes,
+            after: result.attributes,
+            changedAttributes: result.changedAttributes
+        )
         let teams = TeamSync(db: db, at: timestamp)
-        var renamedFrom: String?
-        switch kind {
-        case .user:
-            let before = IndexedColumns.user(row.attributes).active
-            let after = IndexedColumns.user(result.attributes).active
-            if before != after {
-                others.removeAll { $0 == "active" }
-                try EventOutbox.append(
-                    db,
-                    directoryID: row.directoryID,
-                    type: after ? "user.reactivated" : "user.deactivated",
-                    resourceID: row.id,
-                    data: .object(result.attributes),
-                    previousAttributes: .object(JSONObject([("active", .bool(before))])),
-                    at: timestamp
-                )
-                try teams.userActivityChanged(userRow: row.rowID, active: after)
-            }
-        case .group:
-            let oldName = IndexedColumns.group(row.attributes).displayName
-            let newName = IndexedColumns.group(result.attributes).displayName
-            if oldName != newName { renamedFrom = oldName }
-        }
-        if !others.isEmpty {
-            var previous = JSONObject()
-            for name in others { previous[name] = row.attributes[name] ?? .null }
-            try EventOutbox.append(
-                db,
-                directoryID: row.directoryID,
-                type: "\(kind.rawValue).updated",
-                resourceID: row.id,
-                data: .object(result.attributes),
-                previousAttributes: .object(previous),
-                at: timestamp
-            )
-        }
-        if let renamedFrom {
+        if let event = update.activityEvent { try EventOutbox.append(db, event, at: timestamp) }
+        if let active = update.activityChange { try teams.userActivityChanged(userRow: row.rowID, active: active) }
+        if let event = update.updateEvent { try EventOutbox.append(db, event, at: timestamp) }
+        if let renamedFrom = update.renamedFrom {
             let newName = IndexedColumns.group(result.attributes).displayName
             try teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: renamedFrom)
         }

@@ -59,18 +59,8 @@ extension SQLiteStore: TeamStore {
                 arguments: [team.id]
             )
             for member in members {
-                let data = JSONObject([
-                    ("team", .object(JSONObject([("id", .string(team.id)), ("name", .string(team.name)), ("slug", .string(team.slug))]))),
-                    ("user", .object(JSONObject([("id", .string(member[0])), ("userName", .string(member[1]))]))),
-                ])
-                try EventOutbox.append(
-                    db,
-                    directoryID: member[2],
-                    type: "team.member_removed",
-                    resourceID: team.id,
-                    data: .object(data),
-                    at: timestamp
-                )
+                let user = UserIdentity(id: member[0], userName: member[1])
+                try EventOutbox.append(db, .teamMember(.removed, team: team, user: user, directoryID: member[2], source: nil), at: timestamp)
             }
             try db.execute(sql: "DELETE FROM team WHERE id = ?", arguments: [team.id])
         }

@@ -1,11 +1,11 @@
 import GRDB
+import RosterCore
 import SCIM
 
-/// Keeps team memberships in step with group memberships inside the transaction of the change that causes them.
-/// A membership row is (team, user, source group); a user is in a team while any row holds and the user is active.
-/// Every effective change, and only those, appends a `team.member_added` or `team.member_removed` event, so a
-/// one-member group change touches O(mapped teams) rows. Where one change affects several teams, their events come in
-/// team slug order, so the same change always writes the same events in the same order.
+/// Keeps team memberships in step with group memberships inside the transaction of the change that causes them:
+/// SQLite's rows for the decisions of ``TeamMembershipRules`` (when a row change is a membership change) and the
+/// events of ``NewEvent/teamMember(_:team:user:directoryID:source:)``. A one-member group change touches
+/// O(mapped teams) rows.
 struct TeamSync {
     /// The open transaction.
     let db: Database
@@ -48,14 +48,16 @@ struct TeamSync {
 
     /// A group was renamed: its members leave teams mapped only to the old name and join teams mapped to the new.
     func groupRenamed(_ group: GroupRef, from oldName: String) throws {
-        let before = try teams(mappedTo: oldName, directoryID: group.directoryID)
-        let after = try teams(mappedTo: group.displayName, directoryID: group.directoryID)
-        guard Set(before) != Set(after) else { return }
+        let moves = TeamMembershipRules.renameMoves(
+            before: try teams(mappedTo: oldName, directoryID: group.directoryID),
+            after: try teams(mappedTo: group.displayName, directoryID: group.directoryID)
+        )
+        guard !moves.leaving.isEmpty || !moves.joining.isEmpty else { return }
         let members = try Int64.fetchAll(db, sql: "SELECT user_row FROM group_member WHERE group_row = ? ORDER BY user_row", arguments: [group.row])
-        for team in before where !after.contains(team) {
+        for team in moves.leaving {
             for member in members { try removeSource(team: team, userRow: member, group: group) }
         }
-        for team in after where !before.contains(team) {
+        for team in moves.joining {
             for member in members { try addSource(team: team, userRow: member, group: group) }
         }
     }
@@ -82,19 +84,19 @@ struct TeamSync {
             arguments: [userRow]
         )
         for team in teams {
-            try event(active ? "team.member_added" : "team.member_removed", team: team, userRow: userRow, group: nil)
+            try event(TeamMembershipRules.activityChange(active: active), team: team, userRow: userRow, group: nil)
         }
     }
 
     /// A user is about to be deleted: every team they are in (while active) announces their removal.
     func userDeleting(userRow: Int64) throws {
-        guard try userIsActive(userRow) else { return }
+        guard TeamMembershipRules.userDeletionAnnounces(userActive: try userIsActive(userRow)) else { return }
         let teams = try String.fetchAll(
             db,
             sql: "SELECT t.id FROM team t WHERE t.id IN (SELECT team_id FROM team_membership WHERE user_row = ?) ORDER BY t.slug",
             arguments: [userRow]
         )
-        for team in teams { try event("team.member_removed", team: team, userRow: userRow, group: nil) }
+        for team in teams { try event(.removed, team: team, userRow: userRow, group: nil) }
     }
 
     /// Back-fills a team from a group's current members (a mapping was added); returns how many active users
@@ -128,8 +130,8 @@ struct TeamSync {
             arguments: [team, userRow, at]
         )
         guard db.changesCount > 0 else { return false }
-        if !wasIn, try userIsActive(userRow) {
-            try event("team.member_added", team: team, userRow: userRow, group: nil)
+        if TeamMembershipRules.announcesJoin(rowInserted: true, wasInTeam: wasIn, userActive: try userIsActive(userRow)) {
+            try event(.added, team: team, userRow: userRow, group: nil)
         }
         return true
     }
@@ -141,8 +143,12 @@ struct TeamSync {
             arguments: [team, userRow]
         )
         guard db.changesCount > 0 else { return false }
-        if try !holds(team: team, userRow: userRow), try userIsActive(userRow) {
-            try event("team.member_removed", team: team, userRow: userRow, group: nil)
+        if TeamMembershipRules.announcesLeave(
+            rowDeleted: true,
+            stillInTeam: try holds(team: team, userRow: userRow),
+            userActive: try userIsActive(userRow)
+        ) {
+            try event(.removed, team: team, userRow: userRow, group: nil)
         }
         return true
     }
@@ -157,8 +163,11 @@ struct TeamSync {
             sql: "INSERT OR IGNORE INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (?, ?, ?, ?)",
             arguments: [team, userRow, group.row, at]
         )
-        guard db.changesCount > 0, !wasIn, try userIsActive(userRow) else { return false }
-        try event("team.member_added", team: team, userRow: userRow, group: group)
+        let inserted = db.changesCount > 0
+        guard inserted, TeamMembershipRules.announcesJoin(rowInserted: inserted, wasInTeam: wasIn, userActive: try userIsActive(userRow)) else {
+            return false
+        }
+        try event(.added, team: team, userRow: userRow, group: group)
         return true
     }
 
@@ -167,8 +176,13 @@ struct TeamSync {
             sql: "DELETE FROM team_membership WHERE team_id = ? AND user_row = ? AND source_group_row = ?",
             arguments: [team, userRow, group.row]
         )
-        if db.changesCount > 0, try !holds(team: team, userRow: userRow), try userIsActive(userRow) {
-            try event("team.member_removed", team: team, userRow: userRow, group: group)
+        guard db.changesCount > 0 else { return }
+        if TeamMembershipRules.announcesLeave(
+            rowDeleted: true,
+            stillInTeam: try holds(team: team, userRow: userRow),
+            userActive: try userIsActive(userRow)
+        ) {
+            try event(.removed, team: team, userRow: userRow, group: group)
         }
     }
 
@@ -180,19 +194,18 @@ struct TeamSync {
         try Bool.fetchOne(db, sql: "SELECT active FROM scim_user WHERE row_id = ?", arguments: [userRow]) ?? false
     }
 
-    private func event(_ type: String, team: String, userRow: Int64, group: GroupRef?) throws {
-        guard let teamRow = try Row.fetchOne(db, sql: "SELECT id, name, slug FROM team WHERE id = ?", arguments: [team]),
+    private func event(_ change: MemberChange, team: String, userRow: Int64, group: GroupRef?) throws {
+        guard let teamRow = try Row.fetchOne(db, sql: "SELECT id, name, slug, created_at FROM team WHERE id = ?", arguments: [team]),
             let user = try Row.fetchOne(db, sql: "SELECT id, user_name, directory_id FROM scim_user WHERE row_id = ?", arguments: [userRow])
         else { return }
-        var data = JSONObject()
-        data["team"] = .object(JSONObject([("id", .string(teamRow[0])), ("name", .string(teamRow[1])), ("slug", .string(teamRow[2]))]))
-        data["user"] = .object(JSONObject([("id", .string(user[0])), ("userName", .string(user[1]))]))
-        if let group {
-            data["source"] = .object(
-                JSONObject([("group", .object(JSONObject([("id", .string(group.id)), ("displayName", .string(group.displayName))])))])
-            )
-        }
-        try EventOutbox.append(db, directoryID: user[2], type: type, resourceID: team, data: .object(data), at: at)
+        let event = NewEvent.teamMember(
+            change,
+            team: Team(id: teamRow[0], name: teamRow[1], slug: teamRow[2], createdAt: teamRow[3]),
+            user: UserIdentity(id: user[0], userName: user[1]),
+            directoryID: user[2],
+            source: group.map { GroupIdentity(id: $0.id, directoryID: $0.directoryID, displayName: $0.displayName) }
+        )
+        try EventOutbox.append(db, event, at: at)
     }
 }
 

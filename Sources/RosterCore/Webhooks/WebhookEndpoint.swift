@@ -51,11 +51,7 @@ public struct WebhookEndpoint: Sendable, Hashable {
     }
 
     /// Every event type Roster emits, for the settings page's choices.
-    public static let knownEventTypes = [
-        "user.created", "user.updated", "user.deactivated", "user.reactivated", "user.deleted",
-        "group.created", "group.updated", "group.deleted", "group.member_added", "group.member_removed",
-        "team.member_added", "team.member_removed",
-    ]
+    public static let knownEventTypes = EventType.allCases.map(\.rawValue)
 }
 
 /// Where a delivery stands.
