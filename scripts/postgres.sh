@@ -59,9 +59,9 @@ ssl = on
 ssl_cert_file = '$dir/server.crt'
 ssl_key_file = '$dir/server.key'
 fsync = off
-synchronous_commit = off
+synchronous_commit = on
 full_page_writes = off
-max_connections = 50
+max_connections = 300
 CONF
     "${run_as[@]}" bash -c "echo 'host all all 127.0.0.1/32 scram-sha-256' > '$dir/data/pg_hba.conf'"
     if ! "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null; then

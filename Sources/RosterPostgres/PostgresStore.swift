@@ -121,7 +121,11 @@ public final class PostgresStore: Sendable {
             case let state where state.hasPrefix("08") || state.hasPrefix("57P"):
                 return StoreUnavailable(reason: "PostgreSQL at \(targetDescription) is unavailable (SQLSTATE \(state))")
             default:
-                return error
+                return PostgresStatementError(
+                    sqlState: state,
+                    message: error.serverInfo?[.message] ?? "",
+                    query: error.query?.sql ?? ""
+                )
             }
         }
         switch error.code {
@@ -223,4 +227,18 @@ final class PostgresTransaction {
 
     /// Events bound in one insert (7 parameters each, well under PostgreSQL's 65 535).
     private static let eventsPerInsert = 1_000
+}
+
+/// A statement PostgreSQL refused for a reason Roster does not map to a SCIM answer (a bug, or a schema that is not
+/// Roster's): a 500, logged with the server's message and the statement (never its parameters).
+struct PostgresStatementError: Error, CustomStringConvertible {
+    /// The SQLSTATE code.
+    var sqlState: String
+    /// The server's message.
+    var message: String
+    /// The statement's text.
+    var query: String
+
+    /// All three, in one line.
+    var description: String { "PostgreSQL refused a statement (SQLSTATE \(sqlState)): \(message) [\(query)]" }
 }

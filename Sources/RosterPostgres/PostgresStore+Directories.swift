@@ -1,0 +1,90 @@
+import Foundation
+import PostgresNIO
+import RosterCore
+import SCIM
+
+extension PostgresStore {
+    /// Creates a directory.
+    public func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8]) async throws -> Directory {
+        let directory = Directory(id: PostgresStore.newID(), name: name, provider: provider, createdAt: now())
+        try await write { transaction in
+            try await transaction.execute(
+                """
+                INSERT INTO directory (id, name, provider, token_hash, enabled, created_at)
+                VALUES (\(directory.id), \(directory.name), \(directory.provider.rawValue), \(Data(tokenHash)), TRUE, \(directory.createdAt))
+                """
+            )
+        }
+        return directory
+    }
+
+    /// Every directory, oldest first.
+    public func directories() async throws -> [Directory] {
+        try await read { reader in
+            try await reader.rows("SELECT id, name, provider, enabled, created_at FROM directory ORDER BY created_at, id COLLATE \"C\"").map(
+                PostgresStore.directory(from:)
+            )
+        }
+    }
+
+    /// The directory with `id`.
+    public func directory(id: String) async throws -> Directory? {
+        try await read { reader in
+            try await reader.first("SELECT id, name, provider, enabled, created_at FROM directory WHERE id = \(id)").map(
+                PostgresStore.directory(from:)
+            )
+        }
+    }
+
+    /// The token hash of an enabled directory.
+    public func tokenHash(directoryID: String) async throws -> [UInt8]? {
+        try await read { reader in
+            try await reader.first("SELECT token_hash FROM directory WHERE id = \(directoryID) AND enabled").map { row in
+                Array(try row.decode(Data.self))
+            }
+        }
+    }
+
+    /// Replaces a directory's token hash.
+    public func replaceTokenHash(directoryID: String, tokenHash: [UInt8]) async throws -> Bool {
+        try await write { transaction in
+            try await !transaction.rows("UPDATE directory SET token_hash = \(Data(tokenHash)) WHERE id = \(directoryID) RETURNING 1").isEmpty
+        }
+    }
+
+    /// Deletes a directory and everything in it; its users leave their teams first (with events).
+    public func deleteDirectory(id: String) async throws -> Bool {
+        let timestamp = now()
+        return try await write { transaction in
+            guard try await transaction.first("SELECT 1 FROM directory WHERE id = \(id) FOR UPDATE") != nil else { return false }
+            let teams = PostgresTeamSync(transaction: transaction, at: timestamp)
+            for row in try await transaction.rows(
+                """
+                SELECT DISTINCT t.user_row FROM team_membership t JOIN scim_user u ON u.row_id = t.user_row
+                WHERE u.directory_id = \(id) ORDER BY t.user_row
+                """
+            ) {
+                try await teams.userDeleting(userRow: try row.decode(Int64.self))
+            }
+            try await transaction.execute("DELETE FROM directory WHERE id = \(id)")
+            return true
+        }
+    }
+
+    /// Recorded warnings, newest first.
+    public func warnings(directoryID: String, limit: Int) async throws -> [DirectoryWarning] {
+        try await read { reader in
+            try await reader.rows(
+                "SELECT at, message FROM directory_warning WHERE directory_id = \(directoryID) ORDER BY row_id DESC LIMIT \(Int64(max(0, limit)))"
+            ).map { row in
+                let (at, message) = try row.decode((Int64, String).self)
+                return DirectoryWarning(at: at, message: message)
+            }
+        }
+    }
+
+    private static func directory(from row: PostgresRow) throws -> Directory {
+        let (id, name, provider, enabled, createdAt) = try row.decode((String, String, String, Bool, Int64).self)
+        return Directory(id: id, name: name, provider: DirectoryProvider(rawValue: provider) ?? .generic, enabled: enabled, createdAt: createdAt)
+    }
+}

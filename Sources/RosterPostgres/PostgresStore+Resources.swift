@@ -1,0 +1,343 @@
+import PostgresNIO
+import RosterCore
+import SCIM
+
+extension PostgresStore {
+    /// Creates a user or group; a group's listed members are added in the same transaction. A concurrent create
+    /// with the same `userName` or `displayName` loses on the unique index: 409 `uniqueness`.
+    public func create(_ kind: ResourceKind, directoryID: String, input: NormalizedResource) async throws -> StoredResource {
+        let timestamp = now()
+        let id = PostgresStore.newID()
+        var attributes = input.attributes
+        if kind == .user, attributes["active"] == nil { attributes["active"] = .bool(true) }
+        let created = attributes
+        return try await write { transaction in
+            let table = ResourceTable.of(kind)
+            try await PostgresStore.checkUniqueness(transaction, table, directoryID: directoryID, attributes: created, excludingRow: nil)
+            let document = JSONValue.object(created).serialized()
+            let inserted: PostgresRow?
+            switch kind {
+            case .user:
+                let columns = IndexedColumns.user(created)
+                inserted = try await transaction.first(
+                    """
+                    INSERT INTO scim_user (id, directory_id, user_name, user_name_key, external_id, display_name_key, active, person_email,
+                        created_at, modified_at, version, document)
+                    VALUES (\(id), \(directoryID), \(columns.userName), \(columns.userNameKey), \(columns.externalID), \(columns.displayNameKey),
+                        \(columns.active), \(columns.personEmail), \(timestamp), \(timestamp), 1, \(document))
+                    RETURNING row_id
+                    """
+                )
+            case .group:
+                let columns = IndexedColumns.group(created)
+                // Decided together with mappings of the name: see ``lockGroupName(_:_:)``.
+                try await PostgresStore.lockGroupName(transaction, columns.displayName)
+                inserted = try await transaction.first(
+                    """
+                    INSERT INTO scim_group (id, directory_id, display_name, display_name_key, external_id, created_at, modified_at, version, document)
+                    VALUES (\(id), \(directoryID), \(columns.displayName), \(columns.displayNameKey ?? ""), \(columns.externalID), \(timestamp),
+                        \(timestamp), 1, \(document))
+                    RETURNING row_id
+                    """
+                )
+            }
+            guard let rowID = try inserted?.decode(Int64.self) else { throw StoreCorruption(detail: "an insert returned no row id") }
+            if kind == .user {
+                try await PostgresStore.writeEmails(transaction, userRow: rowID, directoryID: directoryID, columns: IndexedColumns.user(created))
+            }
+            let row = PostgresResourceRow(
+                rowID: rowID,
+                id: id,
+                directoryID: directoryID,
+                createdAt: timestamp,
+                modifiedAt: timestamp,
+                version: 1,
+                attributes: created
+            )
+            var resource = row.stored(kind)
+            transaction.append(.created(kind, directoryID: directoryID, id: id, document: document), at: timestamp)
+            if kind == .group, let members = input.members, !members.isEmpty {
+                let writer = PostgresMembershipWriter(
+                    transaction: transaction,
+                    group: row,
+                    groupName: IndexedColumns.group(created).displayName,
+                    at: timestamp
+                )
+                _ = try await writer.apply([.add(members)])
+            }
+            resource.derived = kind == .user ? JSONObject() : try await transaction.derived(kind, rowID: rowID)
+            return resource
+        }
+    }
+
+    /// The resource with `id`, or a 404.
+    public func resource(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
+        try await read { reader in
+            let row = try await PostgresStore.fetchRow(reader, .of(kind), directoryID: directoryID, id: id, forUpdate: false)
+            return row.stored(kind, derived: includeDerived ? try await reader.derived(kind, rowID: row.rowID) : JSONObject())
+        }
+    }
+
+    /// Replaces a resource (PUT).
+    public func replace(
+        _ kind: ResourceKind,
+        directoryID: String,
+        id: String,
+        body: JSONValue,
+        precondition: VersionPrecondition?,
+        includeDerived: Bool
+    ) async throws -> StoredResource {
+        try await modify(kind, directoryID: directoryID, id: id, precondition: precondition, includeDerived: includeDerived) { row in
+            try ResourceReplacement.apply(body, to: row.attributes, schema: kind.schema, resourceID: id)
+        }
+    }
+
+    /// Applies a PATCH.
+    public func patch(
+        _ kind: ResourceKind,
+        directoryID: String,
+        id: String,
+        request: PatchRequest,
+        precondition: VersionPrecondition?,
+        includeDerived: Bool
+    ) async throws -> StoredResource {
+        try await modify(kind, directoryID: directoryID, id: id, precondition: precondition, includeDerived: includeDerived) { row in
+            try PatchEngine(schema: kind.schema).apply(request, to: row.attributes, resourceID: id)
+        }
+    }
+
+    /// Deletes a resource; a deleted user leaves every group (the membership rows cascade).
+    public func delete(_ kind: ResourceKind, directoryID: String, id: String, precondition: VersionPrecondition?) async throws {
+        let timestamp = now()
+        try await write { transaction in
+            let table = ResourceTable.of(kind)
+            let row = try await PostgresStore.fetchRow(transaction, table, directoryID: directoryID, id: id, forUpdate: true)
+            try PostgresStore.check(precondition, row: row)
+            let teams = PostgresTeamSync(transaction: transaction, at: timestamp)
+            switch kind {
+            case .group:
+                let name = IndexedColumns.group(row.attributes).displayName
+                try await teams.groupDeleting(GroupRef(row: row.rowID, id: row.id, directoryID: directoryID, displayName: name))
+            case .user:
+                try await teams.userDeleting(userRow: row.rowID)
+                let user = UserIdentity(id: row.id, userName: IndexedColumns.user(row.attributes).userName)
+                for group in try await transaction.rows(
+                    """
+                    SELECT g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row
+                    WHERE m.user_row = \(row.rowID) ORDER BY g.row_id
+                    """
+                ) {
+                    let (groupID, name) = try group.decode((String, String).self)
+                    transaction.append(
+                        .groupMember(.removed, group: GroupIdentity(id: groupID, directoryID: directoryID, displayName: name), user: user),
+                        at: timestamp
+                    )
+                }
+            }
+            try await transaction.execute(
+                PostgresQuery(unsafeSQL: "DELETE FROM \(table.name) WHERE row_id = $1", binds: try PostgresStore.bindings(row.rowID))
+            )
+            transaction.append(.deleted(kind, directoryID: directoryID, id: id, attributes: row.attributes), at: timestamp)
+        }
+    }
+
+    /// Locks a row, computes its change with `change`, and writes it back, all in one transaction. Nothing is
+    /// written and `meta.lastModified` stays when nothing really changed. The row lock (`FOR UPDATE`) makes
+    /// concurrent PATCHes of one resource apply one after the other: no update is lost.
+    private func modify(
+        _ kind: ResourceKind,
+        directoryID: String,
+        id: String,
+        precondition: VersionPrecondition?,
+        includeDerived: Bool,
+        change: @escaping @Sendable (PostgresResourceRow) throws -> PatchResult
+    ) async throws -> StoredResource {
+        let timestamp = now()
+        return try await write { transaction in
+            let table = ResourceTable.of(kind)
+            var row = try await PostgresStore.fetchRow(transaction, table, directoryID: directoryID, id: id, forUpdate: true)
+            try PostgresStore.check(precondition, row: row)
+            let result = try change(row)
+            var membersChanged = false
+            if kind == .group, result.attributesChanged {
+                let newName = IndexedColumns.group(result.attributes).displayName
+                if newName != IndexedColumns.group(row.attributes).displayName { try await PostgresStore.lockGroupName(transaction, newName) }
+            }
+            if kind == .group, !result.membershipChanges.isEmpty {
+                let name = IndexedColumns.group(result.attributes).displayName
+                let writer = PostgresMembershipWriter(transaction: transaction, group: row, groupName: name, at: timestamp)
+                membersChanged = try await writer.apply(result.membershipChanges)
+            }
+            if result.attributesChanged {
+                try await PostgresStore.checkUniqueness(
+                    transaction,
+                    table,
+                    directoryID: directoryID,
+                    attributes: result.attributes,
+                    excludingRow: row.rowID
+                )
+                try await PostgresStore.writeAttributes(transaction, kind, row: row, attributes: result.attributes, at: timestamp)
+                try await PostgresStore.recordUpdate(transaction, kind, row: row, result: result, at: timestamp)
+            } else if membersChanged {
+                try await transaction.execute(
+                    PostgresQuery(
+                        unsafeSQL: "UPDATE \(table.name) SET modified_at = $1, version = version + 1 WHERE row_id = $2",
+                        binds: try PostgresStore.bindings(timestamp, row.rowID)
+                    )
+                )
+            }
+            if result.attributesChanged || membersChanged {
+                row.version += 1
+                row.modifiedAt = timestamp
+                if result.attributesChanged { row.attributes = result.attributes }
+            }
+            return row.stored(kind, derived: includeDerived ? try await transaction.derived(kind, rowID: row.rowID) : JSONObject())
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Writes the events of an attribute change as ``ResourceUpdate`` decides them, and lets teams follow it.
+    private static func recordUpdate(
+        _ transaction: PostgresTransaction,
+        _ kind: ResourceKind,
+        row: PostgresResourceRow,
+        result: PatchResult,
+        at timestamp: Int64
+    ) async throws {
+        let update = ResourceUpdate(
+            kind,
+            directoryID: row.directoryID,
+            id: row.id,
+            before: row.attributes,
+            after: result.attributes,
+            changedAttributes: result.changedAttributes
+        )
+        let teams = PostgresTeamSync(transaction: transaction, at: timestamp)
+        if let event = update.activityEvent { transaction.append(event, at: timestamp) }
+        if let active = update.activityChange { try await teams.userActivityChanged(userRow: row.rowID, active: active) }
+        if let event = update.updateEvent { transaction.append(event, at: timestamp) }
+        if let renamedFrom = update.renamedFrom {
+            let newName = IndexedColumns.group(result.attributes).displayName
+            try await teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: renamedFrom)
+        }
+    }
+
+    /// The row of a resource in a directory, locked for the transaction when `forUpdate`, or a 404.
+    static func fetchRow(
+        _ querying: some PostgresQuerying,
+        _ table: ResourceTable,
+        directoryID: String,
+        id: String,
+        forUpdate: Bool
+    ) async throws -> PostgresResourceRow {
+        let sql =
+            "SELECT \(table.selectColumns) FROM \(table.name) \(table.alias) WHERE \(table.alias).id = $1 AND \(table.alias).directory_id = $2"
+            + (forUpdate ? " FOR UPDATE" : "")
+        guard let row = try await querying.first(PostgresQuery(unsafeSQL: sql, binds: try bindings(id, directoryID))) else {
+            throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found")
+        }
+        return try PostgresResourceRow(row: row)
+    }
+
+    /// Throws 412 unless the row's version satisfies the precondition.
+    static func check(_ precondition: VersionPrecondition?, row: PostgresResourceRow) throws {
+        guard let precondition else { return }
+        let etag = "W/\"\(row.version)\""
+        guard precondition.isSatisfied(by: etag) else {
+            throw SCIMError(status: 412, detail: "the resource's version is \(etag), not the one in If-Match")
+        }
+    }
+
+    /// Throws 409 `uniqueness` when another resource of the directory has the same `userName` (users) or
+    /// `displayName` (groups), ignoring case. (A concurrent insert that slips past this check hits the unique
+    /// index, which answers the same 409.)
+    static func checkUniqueness(
+        _ transaction: PostgresTransaction,
+        _ table: ResourceTable,
+        directoryID: String,
+        attributes: JSONObject,
+        excludingRow: Int64?
+    ) async throws {
+        let (column, key, label): (String, String, String)
+        switch table.kind {
+        case .user:
+            let columns = IndexedColumns.user(attributes)
+            (column, key, label) = ("user_name_key", columns.userNameKey, "userName \"\(columns.userName)\"")
+        case .group:
+            let columns = IndexedColumns.group(attributes)
+            (column, key, label) = ("display_name_key", columns.displayNameKey ?? "", "displayName \"\(columns.displayName)\"")
+        }
+        var binds = try bindings(directoryID, key)
+        binds.append(excludingRow)
+        let taken = try await transaction.first(
+            PostgresQuery(
+                unsafeSQL: "SELECT 1 FROM \(table.name) WHERE directory_id = $1 AND \(column) = $2 AND row_id IS DISTINCT FROM $3",
+                binds: binds
+            )
+        )
+        if taken != nil { throw SCIMError.uniqueness("\(label) is already in use in this directory") }
+    }
+
+    /// Writes new attributes and their indexed columns, moving `modified_at` and the version.
+    static func writeAttributes(
+        _ transaction: PostgresTransaction,
+        _ kind: ResourceKind,
+        row: PostgresResourceRow,
+        attributes: JSONObject,
+        at timestamp: Int64
+    ) async throws {
+        let document = JSONValue.object(attributes).serialized()
+        switch kind {
+        case .user:
+            let columns = IndexedColumns.user(attributes)
+            try await transaction.execute(
+                """
+                UPDATE scim_user SET user_name = \(columns.userName), user_name_key = \(columns.userNameKey), external_id = \(columns.externalID),
+                    display_name_key = \(columns.displayNameKey), active = \(columns.active), person_email = \(columns.personEmail),
+                    modified_at = \(timestamp), version = version + 1, document = \(document)
+                WHERE row_id = \(row.rowID)
+                """
+            )
+            try await transaction.execute("DELETE FROM scim_user_email WHERE user_row = \(row.rowID)")
+            try await writeEmails(transaction, userRow: row.rowID, directoryID: row.directoryID, columns: columns)
+        case .group:
+            let columns = IndexedColumns.group(attributes)
+            try await transaction.execute(
+                """
+                UPDATE scim_group SET display_name = \(columns.displayName), display_name_key = \(columns.displayNameKey ?? ""),
+                    external_id = \(columns.externalID), modified_at = \(timestamp), version = version + 1, document = \(document)
+                WHERE row_id = \(row.rowID)
+                """
+            )
+        }
+    }
+
+    /// Inserts a user's email index rows, in one statement.
+    static func writeEmails(_ transaction: PostgresTransaction, userRow: Int64, directoryID: String, columns: IndexedColumns) async throws {
+        guard !columns.emails.isEmpty else { return }
+        let values = columns.emails.map(\.value)
+        // Arrays of optionals do not bind: a type travels as text with a flag saying whether there is one.
+        let types = columns.emails.map { $0.type ?? "" }
+        let typed = columns.emails.map { $0.type != nil }
+        try await transaction.execute(
+            """
+            INSERT INTO scim_user_email (user_row, directory_id, value_key, type_key)
+            SELECT \(userRow), \(directoryID), e.value, CASE WHEN e.typed THEN e.type END
+            FROM unnest(\(values)::text[], \(types)::text[], \(typed)::boolean[]) AS e(value, type, typed)
+            """
+        )
+    }
+
+    /// Records a warning inside the current transaction.
+    static func recordWarning(_ transaction: PostgresTransaction, directoryID: String, at timestamp: Int64, message: String) async throws {
+        try await transaction.execute("INSERT INTO directory_warning (directory_id, at, message) VALUES (\(directoryID), \(timestamp), \(message))")
+    }
+
+    /// Bind parameters for a query written with `$1, $2, …`.
+    static func bindings(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values { try binds.append(value) }
+        return binds
+    }
+}

@@ -1,0 +1,316 @@
+import RosterCore
+import SCIM
+import Testing
+
+/// One store-suite case: a fresh store of either kind with one Okta directory, and the helpers the cases share.
+/// The cases are its methods; ``StoreSuiteTests`` runs each against SQLite and PostgreSQL.
+struct StoreCase {
+    let store: any RosterStorage
+    let directory: Directory
+
+    init(store: any RosterStorage) async throws {
+        self.store = store
+        directory = try await store.createDirectory(name: "Okta", provider: .okta, tokenHash: BearerToken.hash("t"))
+    }
+
+    func json(_ text: String) throws -> JSONValue { try JSONParser().parse(text) }
+
+    @discardableResult
+    func createUser(_ userName: String, in directoryID: String? = nil, extra: String = "") async throws -> StoredResource {
+        let body = try json(
+            #"{"userName":"\#(userName)","name":{"givenName":"G","familyName":"F"},"emails":[{"value":"\#(userName)","type":"work","primary":true}]\#(extra)}"#
+        )
+        return try await store.create(.user, directoryID: directoryID ?? directory.id, input: try ResourceNormalizer.normalize(body, schema: .user))
+    }
+
+    func createGroup(_ name: String, members: [String] = []) async throws -> StoredResource {
+        let list = members.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+        let body = try json(#"{"displayName":"\#(name)","members":[\#(list)]}"#)
+        return try await store.create(.group, directoryID: directory.id, input: try ResourceNormalizer.normalize(body, schema: .group))
+    }
+
+    func patch(_ kind: ResourceKind, _ id: String, _ operations: String, ifMatch: String? = nil) async throws -> StoredResource {
+        let request = try PatchRequest(
+            parsing: try json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":\#(operations)}"#)
+        )
+        return try await store.patch(
+            kind,
+            directoryID: directory.id,
+            id: id,
+            request: request,
+            precondition: VersionPrecondition(ifMatch: ifMatch),
+            includeDerived: true
+        )
+    }
+
+    func memberIDs(_ group: StoredResource) -> [String] {
+        (group.derived["members"]?.arrayValue ?? []).compactMap { $0.objectValue?["value"]?.stringValue }
+    }
+
+    func list(_ kind: ResourceKind, _ parameters: [String: String]) async throws -> ResourcePage {
+        try await store.list(kind, directoryID: directory.id, query: try ListQuery(parameters: parameters), includeDerived: false)
+    }
+
+    func createsReadsAndDefaultsActive() async throws {
+        let user = try await createUser("Jane@Example.com")
+        #expect(user.attributes["active"] == true)
+        #expect(user.version == 1)
+        let read = try await store.resource(.user, directoryID: directory.id, id: user.id, includeDerived: true)
+        #expect(read.attributes["userName"] == "Jane@Example.com")
+    }
+
+    func userNameIsUniqueIgnoringCase() async throws {
+        try await createUser("jane@example.com")
+        let error = await #expect(throws: SCIMError.self) { try await createUser("JANE@example.com") }
+        #expect(error?.scimType == .uniqueness)
+        #expect(error?.status == 409)
+    }
+
+    func groupDisplayNameIsUniqueIgnoringCase() async throws {
+        _ = try await createGroup("Engineering")
+        let error = await #expect(throws: SCIMError.self) { try await createGroup("engineering") }
+        #expect(error?.status == 409)
+    }
+
+    func directoriesAreIsolated() async throws {
+        let other = try await store.createDirectory(name: "Entra", provider: .azure, tokenHash: BearerToken.hash("u"))
+        let user = try await createUser("a@x.com", in: other.id)
+        await #expect(throws: SCIMError.notFound("User \"\(user.id)\" not found")) {
+            try await store.resource(.user, directoryID: directory.id, id: user.id, includeDerived: false)
+        }
+        #expect(try await list(.user, [:]).totalResults == 0)
+        try await createUser("a@x.com")
+    }
+
+    func membershipChangesTouchOnlyNamedMembers() async throws {
+        let a = try await createUser("a@x.com")
+        let b = try await createUser("b@x.com")
+        let c = try await createUser("c@x.com")
+        let group = try await createGroup("Eng", members: [a.id, b.id])
+        #expect(memberIDs(group) == [a.id, b.id])
+        let okta = try await patch(
+            .group,
+            group.id,
+            #"[{"op":"remove","path":"members[value eq \"\#(a.id)\"]"},{"op":"add","path":"members","value":[{"value":"\#(c.id)"}]}]"#
+        )
+        #expect(memberIDs(okta) == [b.id, c.id])
+        let entra = try await patch(.group, group.id, #"[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"\#(b.id)"}]}]"#)
+        #expect(memberIDs(entra) == [c.id])
+        let replaced = try await patch(.group, group.id, #"[{"op":"replace","path":"members","value":[{"value":"\#(a.id)"},{"value":"\#(b.id)"}]}]"#)
+        #expect(memberIDs(replaced) == [a.id, b.id])
+        let emptied = try await patch(.group, group.id, #"[{"op":"replace","path":"members","value":[]}]"#)
+        #expect(memberIDs(emptied).isEmpty)
+        #expect(emptied.version == 5)
+    }
+
+    func membersAndGroupsRenderWithReferences() async throws {
+        let a = try await createUser("a@x.com")
+        let group = try await createGroup("Eng", members: [a.id])
+        let base = "https://roster.example/api/scim/v2.0/\(directory.id)"
+        let members = group.representation(baseURL: "https://roster.example/")["members"]
+        #expect(members == .array([.object(JSONObject([("value", .string(a.id)), ("$ref", .string("\(base)/Users/\(a.id)")), ("type", "User")]))]))
+        let user = try await store.resource(.user, directoryID: directory.id, id: a.id, includeDerived: true)
+        let groups = user.representation(baseURL: "https://roster.example")["groups"]?.arrayValue?.first?.objectValue
+        #expect(groups?["$ref"] == .string("\(base)/Groups/\(group.id)"))
+        #expect(groups?["display"] == "Eng")
+        let empty = try await createGroup("Empty")
+        #expect(empty.representation(baseURL: "https://roster.example")["members"] == [])
+    }
+
+    func unknownMemberIdsAreSkippedAndRecorded() async throws {
+        let a = try await createUser("a@x.com")
+        let group = try await createGroup("Eng")
+        let patched = try await patch(.group, group.id, #"[{"op":"add","path":"members","value":[{"value":"fake-member-id"},{"value":"\#(a.id)"}]}]"#)
+        #expect(memberIDs(patched) == [a.id])
+        let warnings = try await store.warnings(directoryID: directory.id, limit: 10)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("fake-member-id") == true)
+    }
+
+    func noRealChangeKeepsVersionAndLastModified() async throws {
+        let a = try await createUser("a@x.com")
+        let group = try await createGroup("Eng", members: [a.id])
+        let same = try await patch(
+            .group,
+            group.id,
+            #"[{"op":"replace","value":{"id":"\#(group.id)","displayName":"Eng"}},{"op":"add","path":"members","value":[{"value":"\#(a.id)"}]}]"#
+        )
+        #expect(same.version == group.version)
+        #expect(same.modifiedAt == group.modifiedAt)
+        let user = try await patch(.user, a.id, #"[{"op":"replace","value":{"active":true}}]"#)
+        #expect(user.version == a.version)
+    }
+
+    func staleIfMatchIsPreconditionFailed() async throws {
+        let a = try await createUser("a@x.com")
+        _ = try await patch(.user, a.id, #"[{"op":"replace","path":"title","value":"CTO"}]"#, ifMatch: a.etag)
+        let error = await #expect(throws: SCIMError.self) {
+            try await patch(.user, a.id, #"[{"op":"replace","path":"title","value":"CEO"}]"#, ifMatch: a.etag)
+        }
+        #expect(error?.status == 412)
+    }
+
+    func deletedUserLeavesEveryGroup() async throws {
+        let a = try await createUser("a@x.com")
+        let b = try await createUser("b@x.com")
+        let group = try await createGroup("Eng", members: [a.id, b.id])
+        try await store.delete(.user, directoryID: directory.id, id: a.id, precondition: nil)
+        let read = try await store.resource(.group, directoryID: directory.id, id: group.id, includeDerived: true)
+        #expect(memberIDs(read) == [b.id])
+        let user = try await store.resource(.user, directoryID: directory.id, id: b.id, includeDerived: true)
+        #expect(user.derived["groups"]?.arrayValue?.first?.objectValue?["value"] == .string(group.id))
+    }
+
+    func deletingADirectoryAnnouncesItsUsersLeavingTheirTeams() async throws {
+        let a = try await createUser("a@x.com")
+        _ = try await createGroup("Eng", members: [a.id])
+        let team = try await store.createTeam(name: "Builders", slug: nil)
+        _ = try await store.map(team: team.slug, groupName: "Eng", directoryID: nil)
+        let before = try await store.events(after: 0, limit: 1000).last?.sequence ?? 0
+        #expect(try await store.deleteDirectory(id: directory.id))
+        let events = try await store.events(after: before, limit: 100)
+        #expect(events.map(\.type) == ["team.member_removed"])
+        #expect(events.first?.data.objectValue?["user"]?.objectValue?["id"] == .string(a.id))
+        #expect(try await store.teamMembers(team.slug).isEmpty)
+    }
+
+    func concurrentPatchesOfOneGroupLoseNothing() async throws {
+        var users: [StoredResource] = []
+        for index in 0..<40 { users.append(try await createUser("u\(index)@x.com")) }
+        let group = try await createGroup("Eng")
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for user in users {
+                tasks.addTask { _ = try await patch(.group, group.id, #"[{"op":"add","path":"members","value":[{"value":"\#(user.id)"}]}]"#) }
+            }
+            try await tasks.waitForAll()
+        }
+        let read = try await store.resource(.group, directoryID: directory.id, id: group.id, includeDerived: true)
+        #expect(Set(memberIDs(read)) == Set(users.map(\.id)))
+    }
+
+    func indexedFiltersAndFallbackFiltersAgree() async throws {
+        try await createUser("Alice@Example.com", extra: #","externalId":"ext-1","title":"Engineer""#)
+        try await createUser("bob@example.org", extra: #","externalId":"EXT-2","active":false"#)
+        try await createUser("carol@example.com", extra: #","title":"Manager""#)
+        let cases: [(String, [String])] = [
+            (#"userName eq "alice@example.com""#, ["Alice@Example.com"]),
+            (#"externalId eq "ext-1""#, ["Alice@Example.com"]),
+            (#"externalId eq "EXT-1""#, []),
+            (#"emails[type eq "work"].value eq "BOB@example.org""#, ["bob@example.org"]),
+            (#"emails co "example.com""#, ["Alice@Example.com", "carol@example.com"]),
+            (#"active eq false"#, ["bob@example.org"]),
+            (#"not (active eq false) and userName sw "c""#, ["carol@example.com"]),
+            (#"title co "engin""#, ["Alice@Example.com"]),
+            (#"title pr or externalId eq "EXT-2""#, ["Alice@Example.com", "bob@example.org", "carol@example.com"]),
+            (#"externalId pr and not (title pr)"#, ["bob@example.org"]),
+            (#"name.givenName eq "g" and userName ew ".org""#, ["bob@example.org"]),
+        ]
+        for (filter, expected) in cases {
+            let page = try await list(.user, ["filter": filter])
+            #expect(page.resources.compactMap { $0.attributes["userName"]?.stringValue } == expected, "\(filter)")
+            #expect(page.totalResults == expected.count, "\(filter)")
+        }
+    }
+
+    func pagesAreStableAndSortable() async throws {
+        for name in ["d", "b", "a", "c", "e"] { try await createUser("\(name)@x.com", extra: #","title":"\#(name.uppercased())""#) }
+        let first = try await list(.user, ["startIndex": "1", "count": "2"])
+        let second = try await list(.user, ["startIndex": "3", "count": "2"])
+        #expect(first.totalResults == 5)
+        #expect((first.resources + second.resources).map(\.attributes["userName"]) == ["d@x.com", "b@x.com", "a@x.com", "c@x.com"])
+        let none = try await list(.user, ["count": "0"])
+        #expect(none.totalResults == 5 && none.resources.isEmpty)
+        let sorted = try await list(.user, ["sortBy": "userName", "sortOrder": "descending", "count": "2"])
+        #expect(sorted.resources.map(\.attributes["userName"]) == ["e@x.com", "d@x.com"])
+        let byTitle = try await list(.user, ["sortBy": "title", "startIndex": "2", "count": "2"])
+        #expect(byTitle.resources.map(\.attributes["userName"]) == ["b@x.com", "c@x.com"])
+    }
+
+    func longChainsAndDeepNestingStayWithinSQLiteLimits() async throws {
+        try await createUser("a@x.com")
+        try await createUser("b@x.com")
+        var alternating = "id pr"
+        for level in 0..<31 { alternating = level % 2 == 0 ? "not (id pr and \(alternating))" : "(id pr or \(alternating))" }
+        var anded = #"userName eq "a@x.com""#
+        for _ in 0..<31 { anded = "(id pr and \(anded))" }
+        let cases: [(filter: String, expected: Int)] = [
+            // 910 comparisons: once 910 nested parentheses, which SQLite's parser stack refused (a 500).
+            (Array(repeating: "id pr", count: 910).joined(separator: " or "), 2),
+            ((0..<250).map { #"emails.value eq "u\#($0)@x.com""# }.joined(separator: " or ") + #" or emails.value eq "b@x.com""#, 1),
+            ((0..<300).map { #"userName eq "u\#($0)""# }.joined(separator: " or "), 0),
+            // 31 levels the filter grammar allows, nesting too deep for SQL: evaluated in memory instead.
+            (alternating, 0),
+            (anded, 1),
+        ]
+        for (filter, expected) in cases {
+            let query = try ListQuery(parameters: ["filter": filter])
+            let page = try await store.list(.user, directoryID: directory.id, query: query, includeDerived: false)
+            #expect(page.totalResults == expected, "\(filter.prefix(60))…")
+        }
+    }
+}
+
+/// The store suite: every case of ``StoreCase`` against SQLite and against PostgreSQL, from the same code, so the
+/// two stores cannot drift.
+@Suite("Store suite")
+struct StoreSuiteTests {
+    @Test(arguments: StoreKind.available) func createsReadsAndDefaultsActive(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).createsReadsAndDefaultsActive() }
+    }
+
+    @Test(arguments: StoreKind.available) func userNameIsUniqueIgnoringCase(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).userNameIsUniqueIgnoringCase() }
+    }
+
+    @Test(arguments: StoreKind.available) func groupDisplayNameIsUniqueIgnoringCase(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).groupDisplayNameIsUniqueIgnoringCase() }
+    }
+
+    @Test(arguments: StoreKind.available) func directoriesAreIsolated(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).directoriesAreIsolated() }
+    }
+
+    @Test(arguments: StoreKind.available) func membershipChangesTouchOnlyNamedMembers(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).membershipChangesTouchOnlyNamedMembers() }
+    }
+
+    @Test(arguments: StoreKind.available) func membersAndGroupsRenderWithReferences(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).membersAndGroupsRenderWithReferences() }
+    }
+
+    @Test(arguments: StoreKind.available) func unknownMemberIdsAreSkippedAndRecorded(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).unknownMemberIdsAreSkippedAndRecorded() }
+    }
+
+    @Test(arguments: StoreKind.available) func noRealChangeKeepsVersionAndLastModified(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).noRealChangeKeepsVersionAndLastModified() }
+    }
+
+    @Test(arguments: StoreKind.available) func staleIfMatchIsPreconditionFailed(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).staleIfMatchIsPreconditionFailed() }
+    }
+
+    @Test(arguments: StoreKind.available) func deletedUserLeavesEveryGroup(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).deletedUserLeavesEveryGroup() }
+    }
+
+    @Test(arguments: StoreKind.available) func deletingADirectoryAnnouncesItsUsersLeavingTheirTeams(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).deletingADirectoryAnnouncesItsUsersLeavingTheirTeams() }
+    }
+
+    @Test(arguments: StoreKind.available) func concurrentPatchesOfOneGroupLoseNothing(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).concurrentPatchesOfOneGroupLoseNothing() }
+    }
+
+    @Test(arguments: StoreKind.available) func indexedFiltersAndFallbackFiltersAgree(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).indexedFiltersAndFallbackFiltersAgree() }
+    }
+
+    @Test(arguments: StoreKind.available) func pagesAreStableAndSortable(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).pagesAreStableAndSortable() }
+    }
+
+    @Test(arguments: StoreKind.available) func longChainsAndDeepNestingStayWithinSQLiteLimits(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).longChainsAndDeepNestingStayWithinSQLiteLimits() }
+    }
+}
