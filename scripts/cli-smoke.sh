@@ -12,7 +12,9 @@
 # login-link (refused without SAML_ADMINS or for a non-admin; its link works once) and, on a second server with a
 # fresh database, the first sign-in link `roster serve` prints until an admin has signed in; with
 # backup while serving; OIDC settings refused at start-up; with ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress,
-# refusal, TLS and login errors.
+# refusal, TLS and login errors, then a second, shorter pass with SAML_DATABASE_URL naming a fresh PostgreSQL database
+# (directory create and list, team create and map, events after SCIM pushes to a `roster serve` on it, backup and
+# export-postgres refused); without ROSTER_TEST_POSTGRES_URL both are skipped with a message.
 # Prints one line per failed check and `N passed, N failed` at the end. Exit status: 0 when every check passed, 1
 # otherwise (or when the run cannot be set up). Always stops the server and removes the temporary files.
 set -uo pipefail
@@ -40,9 +42,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-cli-smoke.XXXXXX")
 SERVER_PID=
 FOLLOW_PID=
 FIRST_PID=
+PG_SERVER_PID=
 cleanup() {
     local status=$?
-    stop_processes "$FOLLOW_PID" "$SERVER_PID" "$FIRST_PID"
+    stop_processes "$FOLLOW_PID" "$SERVER_PID" "$FIRST_PID" "$PG_SERVER_PID"
     if [[ $status -ne 0 && -s $WORK/server.log ]]; then
         say "last lines of the server's log:"
         tail -n 20 "$WORK/server.log" >&2
@@ -290,7 +293,8 @@ fails "events --after with a word" 2 "--after must be a sequence number" events 
 FOLLOW_PID=$!
 wait_for_lines() {
     for _ in $(seq 100); do
-        [[ $(wc -l <"$WORK/follow.out") -ge $1 ]] && return 0
+        # The background command may not have created the file yet.
+        [[ $(wc -l 2>/dev/null <"$WORK/follow.out") -ge $1 ]] && return 0
         sleep 0.1
     done
     return 1
@@ -445,6 +449,61 @@ if [[ -n ${ROSTER_TEST_POSTGRES_URL:-} ]]; then
     roster export-postgres --to "postgresql://roster:wrong@${TARGET#*@}"
     if [[ $RC -eq 1 && $(tail -n 1 <<<"$ERR") == "roster: PostgreSQL at "*"refused the login"* ]]; then pass; else fail "export-postgres with a wrong password fails in one line (exit $RC)" "$ERR"; fi
     fails "export-postgres with an unusable URL" 2 "must start with postgresql://" export-postgres --to "mysql://x@y/z"
+fi
+
+# --- the CLI on PostgreSQL: SAML_DATABASE_URL names a fresh database in the test cluster ---
+if [[ -z ${ROSTER_TEST_POSTGRES_URL:-} ]]; then
+    say "ROSTER_TEST_POSTGRES_URL is unset (scripts/test.sh sets it): skipping export-postgres and the CLI on PostgreSQL"
+else
+    PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | head -n 1)
+    PG_DATABASE=roster_cli_smoke_$$
+    if ! "$PSQL" "$ROSTER_TEST_POSTGRES_URL" -qc "CREATE DATABASE $PG_DATABASE" >/dev/null 2>"$WORK/psql.err"; then
+        fail "create the PostgreSQL database $PG_DATABASE" "$(cat "$WORK/psql.err")"
+    else
+        DATABASE="${ROSTER_TEST_POSTGRES_URL%/*}/$PG_DATABASE?sslmode=no-verify"
+        PG_PORT=$(free_port)
+        PG_BASE_URL=http://127.0.0.1:$PG_PORT
+        roster directory create --name "PG Okta" --provider okta --base-url "$PG_BASE_URL" --json
+        [[ $RC -eq 0 ]] || die "directory create on PostgreSQL failed: $ERR"
+        json "directory create --json on PostgreSQL" '
+assert sorted(d) == ["base_url", "id", "name", "provider", "token"], sorted(d)
+assert d["name"] == "PG Okta" and d["base_url"].endswith("/" + d["id"])'
+        PG_DIRECTORY=$(field "$OUT" id)
+        SCIM_BASE_URL=$(field "$OUT" base_url)
+        SCIM_TOKEN=$(field "$OUT" token)
+        ok "directory list --json on PostgreSQL" directory list --json
+        json "directory list on PostgreSQL shows the directory" "assert [x['id'] for x in d] == ['$PG_DIRECTORY'], d"
+        ok "team create on PostgreSQL" team create "Platform Engineering"
+        contains "team create on PostgreSQL names the team" 'Created team "Platform Engineering", slug platform-engineering'
+        ok "team map on PostgreSQL" team map platform-engineering "Engineering"
+        contains "team map on PostgreSQL says what it did" 'Mapped the group name "Engineering" in all directories to team "Platform Engineering"'
+        "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PG_PORT" --base-url "$PG_BASE_URL" >"$WORK/pg-server.log" 2>&1 &
+        PG_SERVER_PID=$!
+        if wait_until_listening "$PG_SERVER_PID" "$PG_PORT"; then
+            if grep -q "Database: PostgreSQL postgresql://roster@" "$WORK/pg-server.log" && ! grep -q "${ROSTER_TEST_POSTGRES_URL#*roster:}" "$WORK/pg-server.log"; then
+                pass
+            else
+                fail "serve on PostgreSQL names the database without its password" "$(head -n 5 "$WORK/pg-server.log")"
+            fi
+            export SCIM_BASE_URL SCIM_TOKEN
+            PG_ALICE=$(field "$(scim POST /Users "$(user_body alice)")" id)
+            scim POST /Groups "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"Engineering\",\"members\":[{\"value\":\"$PG_ALICE\"}]}" >/dev/null
+            ok "team members on PostgreSQL" team members platform-engineering --json
+            json "team members on PostgreSQL has the pushed user" "assert [u['user_id'] for p in d for u in p['users']] == ['$PG_ALICE'], d"
+            ok "events on PostgreSQL" events
+            event_lines "events on PostgreSQL prints the pushed changes in order" "
+assert types[:2] == ['user.created', 'group.created'], types
+assert 'team.member_added' in types, types"
+            stop_processes "$PG_SERVER_PID"
+            PG_SERVER_PID=
+            if grep -q "Roster stopped." "$WORK/pg-server.log"; then pass; else fail "serve on PostgreSQL stops cleanly" "$(tail -n 5 "$WORK/pg-server.log")"; fi
+        else
+            fail "roster serve starts on PostgreSQL" "$(tail -n 20 "$WORK/pg-server.log")"
+        fi
+        fails "backup on PostgreSQL" 2 "back it up with pg_dump" backup --to "$WORK/pg-backup.sqlite"
+        fails "export-postgres from PostgreSQL" 2 "point it at the SQLite file to copy" export-postgres --to "$DATABASE"
+        "$PSQL" "$ROSTER_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $PG_DATABASE WITH (FORCE)" >/dev/null 2>&1
+    fi
 fi
 
 echo "$PASSED passed, $FAILED failed"

@@ -303,8 +303,8 @@ struct PostgresFilter {
         }
     }
 
-    /// The literal as text. A text with a NUL character is not translated: PostgreSQL's TEXT cannot hold one (a
-    /// bound NUL is an error), so the protocol core compares it in memory instead.
+    /// The literal as text, up to its first NUL character: GRDB binds a Swift string as a C string, so SQLite
+    /// compares with the value cut there, and PostgreSQL's TEXT cannot hold a NUL at all (binding one fails).
     private static func text(_ value: FilterValue) -> String? {
         let text: String? =
             switch value {
@@ -313,8 +313,8 @@ struct PostgresFilter {
             case .bool(let bool): bool ? "true" : "false"
             case .null: nil
             }
-        guard let text, !text.unicodeScalars.contains("\u{0}") else { return nil }
-        return text
+        guard let text, let nul = text.unicodeScalars.firstIndex(of: "\u{0}") else { return text }
+        return String(text.unicodeScalars[..<nul])
     }
 
     private static func boolean(_ value: FilterValue) -> Bool? {

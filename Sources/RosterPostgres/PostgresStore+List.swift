@@ -47,7 +47,7 @@ extension PostgresStore {
 
     /// Runs `body` in one read-only REPEATABLE READ transaction, so that its statements see one snapshot, as a
     /// SQLite read does (a read-only transaction never fails to serialize).
-    private func snapshot<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+    private func snapshot<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> T) async throws -> T {
         try await write { transaction in
             try await transaction.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return try await body(transaction)

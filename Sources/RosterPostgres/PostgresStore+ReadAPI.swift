@@ -25,7 +25,7 @@ extension PostgresStore {
                 conditions.append("u.row_id IN (SELECT user_row FROM scim_user_email WHERE value_key = $\(binds.count))")
             }
             if let reference = filter.team {
-                guard let team = try await findTeam(reader, reference) else { return APIPage(items: [], nextCursor: nil) }
+                guard let team = try await PostgresStore.findTeam(reader, reference) else { return APIPage(items: [], nextCursor: nil) }
                 binds.append(team.id)
                 conditions.append("u.row_id IN (SELECT user_row FROM team_membership WHERE team_id = $\(binds.count))")
             }
@@ -90,7 +90,7 @@ extension PostgresStore {
     public func apiTeamMembers(team reference: String, after cursor: Int64?, limit: Int) async throws -> APIPage<APITeamPerson>? {
         let limit = max(limit, 0)
         return try await read { reader in
-            guard let team = try await findTeam(reader, reference) else { return nil }
+            guard let team = try await PostgresStore.findTeam(reader, reference) else { return nil }
             let firsts = try await reader.rows(
                 """
                 SELECT \(unescaped: PostgresStore.apiUserColumns), u.person_email FROM scim_user u

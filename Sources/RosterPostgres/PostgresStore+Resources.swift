@@ -142,7 +142,7 @@ extension PostgresStore {
     }
 
     /// Locks a row, computes its change with `change`, and writes it back, all in one transaction. Nothing is
-    /// written and `meta.lastModified` stays when nothing really changed. The row lock (`FOR UPDATE`) makes
+    /// written and `meta.lastModified` stays when nothing really changed. The row lock (`FOR NO KEY UPDATE`) makes
     /// concurrent PATCHes of one resource apply one after the other: no update is lost.
     private func modify(
         _ kind: ResourceKind,
@@ -233,7 +233,7 @@ extension PostgresStore {
     ) async throws -> PostgresResourceRow {
         let sql =
             "SELECT \(table.selectColumns) FROM \(table.name) \(table.alias) WHERE \(table.alias).id = $1 AND \(table.alias).directory_id = $2"
-            + (forUpdate ? " FOR UPDATE" : "")
+            + (forUpdate ? " FOR NO KEY UPDATE" : "")
         guard let row = try await querying.first(PostgresQuery(unsafeSQL: sql, binds: try bindings(id, directoryID))) else {
             throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found")
         }

@@ -236,7 +236,7 @@ extension PostgresStore {
     /// have.
     static func findTeam(_ querying: some PostgresQuerying, _ reference: String) async throws -> Team? {
         let candidates = try await querying.rows(
-            "SELECT id, name, slug, created_at FROM team WHERE id = \(reference) OR slug = \(reference) OR lower(name) = lower(\(reference))"
+            "SELECT id, name, slug, created_at FROM team WHERE id = \(reference) OR slug = \(reference) OR translate(name, \(PostgresStore.asciiUpper), \(PostgresStore.asciiLower)) = \(PostgresStore.asciiLowercased(reference))"
         ).map(team(from:))
         return try TeamReference.resolve(reference, among: candidates)
     }
@@ -246,10 +246,21 @@ extension PostgresStore {
         try await PostgresStore.findTeam(querying, reference)
     }
 
+    /// `A…Z` and `a…z`: team names match ignoring ASCII case only, as SQLite's `NOCASE` does (`lower()` would fold
+    /// every script).
+    static let asciiUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    /// See ``asciiUpper``.
+    static let asciiLower = "abcdefghijklmnopqrstuvwxyz"
+
+    /// `text` with ASCII letters lowercased and everything else kept.
+    static func asciiLowercased(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32) ?? $0 : $0 }))
+    }
+
     /// The team of `reference`, locked for the transaction when `lock`, or a ``TeamError``.
     static func requireTeam(_ querying: some PostgresQuerying, _ reference: String, lock: Bool) async throws -> Team {
         guard let team = try await findTeam(querying, reference) else { throw TeamError("no team with id, slug or name \"\(reference)\"") }
-        if lock { _ = try await querying.rows("SELECT 1 FROM team WHERE id = \(team.id) FOR UPDATE") }
+        if lock { _ = try await querying.rows("SELECT 1 FROM team WHERE id = \(team.id) FOR NO KEY UPDATE") }
         return team
     }
 
@@ -264,7 +275,7 @@ extension PostgresStore {
         try await transaction.rows(
             """
             SELECT row_id, id, directory_id, display_name FROM scim_group
-            WHERE display_name = \(name) AND (\(directoryID)::text IS NULL OR directory_id = \(directoryID)) ORDER BY row_id FOR UPDATE
+            WHERE display_name = \(name) AND (\(directoryID)::text IS NULL OR directory_id = \(directoryID)) ORDER BY row_id FOR NO KEY UPDATE
             """
         ).map { row in
             let (rowID, id, directoryID, displayName) = try row.decode((Int64, String, String, String).self)

@@ -3,19 +3,21 @@ import Logging
 import PostgresNIO
 import RosterCore
 import SCIM
+import ServiceLifecycle
 
 /// The PostgreSQL implementation of Roster's storage protocols (``RosterStorage``): postgres-nio's connection pool
-/// (``client``, a swift-service-lifecycle `Service` the server runs), the versioned ``PostgresMigrations`` applied at
+/// under a supervisor (``run()``: the store is a swift-service-lifecycle `Service` the server runs), the versioned ``PostgresMigrations`` applied at
 /// start-up under an advisory lock, and every SCIM write in one transaction that also appends its events.
 ///
-/// Correct under concurrency, not by accident: a write locks the rows it reads (`SELECT … FOR UPDATE`), detects
+/// Correct under concurrency, not by accident: a write locks the rows it reads (`SELECT … FOR NO KEY UPDATE`:
+/// the update lock that leaves foreign-key checks of membership rows free, so they cannot deadlock with it), detects
 /// effective changes from what its statements did (`ON CONFLICT DO NOTHING RETURNING`), and maps unique violations
 /// (SQLSTATE 23505) to SCIM 409 `uniqueness`. Event writers are ordered by a transaction-scoped advisory lock
 /// (``PostgresTransaction/commit()``) so that the event feed never skips. While PostgreSQL is unreachable every
 /// call throws ``StoreUnavailable`` (503 with `Retry-After`) and the pool reconnects by itself when it is back.
-public final class PostgresStore: Sendable {
-    /// The connection pool; run it (`client.run()` or as a `Service`) for as long as the store is used.
-    public let client: PostgresClient
+public final class PostgresStore: Sendable, Service {
+    /// The connection pool and its supervisor; ``run()`` runs them.
+    let pools: PostgresPoolSupervisor
     /// Where the store logs.
     let logger: Logger
     /// The current time in milliseconds since 1970; replaceable in tests.
@@ -27,10 +29,10 @@ public final class PostgresStore: Sendable {
 
     /// The advisory lock key migrations run under (`pg_advisory_xact_lock`): "Roster" and 1.
     static let migrationLockKey: Int64 = 0x526F_7374_6572_0001
-    /// The advisory lock key every transaction takes before its first event insert: "Roster" and 2.
+    /// The advisory lock key every transaction takes before its event inserts: "Roster" and 2.
     static let eventFeedLockKey: Int64 = 0x526F_7374_6572_0002
 
-    /// Makes a store for `target`; nothing connects until ``client`` runs. `maximumConnections` bounds the pool.
+    /// Makes a store for `target`; nothing connects until ``run()`` runs. `maximumConnections` bounds the pool.
     public init(
         target: PostgresTarget,
         maximumConnections: Int = 20,
@@ -38,11 +40,23 @@ public final class PostgresStore: Sendable {
         now: (@Sendable () -> Int64)? = nil,
         ordersEvents: Bool = true
     ) {
-        self.client = PostgresClient(configuration: target.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        let configuration = target.clientConfiguration(maximumConnections: maximumConnections)
+        self.pools = PostgresPoolSupervisor(
+            targetDescription: target.description,
+            probeConfiguration: try? target.configuration(),
+            logger: logger,
+            makeClient: { PostgresClient(configuration: configuration, backgroundLogger: logger) }
+        )
         self.logger = logger
         self.now = now ?? { WallClock.millisecondsSince1970() }
         self.ordersEvents = ordersEvents
         self.targetDescription = target.description
+    }
+
+    /// Runs the connection pool until the task is cancelled or the service group shuts down (a swift-service-
+    /// lifecycle `Service`); every other method needs it running.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.pools.run() }
     }
 
     /// A new resource, directory, team or endpoint id.
@@ -76,9 +90,10 @@ public final class PostgresStore: Sendable {
     // MARK: Transactions
 
     /// Runs `body` on a pooled connection outside an explicit transaction (each statement sees committed data).
-    func read<T>(_ body: (PostgresReader) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresReader) async throws -> T) async throws -> T {
+        let logger = logger
         do {
-            return try await client.withConnection { connection in
+            return try await pools.withConnection { connection in
                 try await body(PostgresReader(connection: connection, logger: logger))
             }
         } catch {
@@ -88,9 +103,11 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` in one transaction: `BEGIN`, the body, `COMMIT`; any error rolls back. A 2xx built on the result
     /// means `COMMIT` returned (with the server's `synchronous_commit`, on by default: the change is durable).
-    func write<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> T) async throws -> T {
+        let logger = logger
+        let ordersEvents = ordersEvents
         do {
-            return try await client.withConnection { connection in
+            return try await pools.withConnection { connection in
                 let transaction = PostgresTransaction(connection: connection, logger: logger, ordersEvents: ordersEvents)
                 try await transaction.execute("BEGIN")
                 let result: T
@@ -111,6 +128,9 @@ public final class PostgresStore: Sendable {
     /// The error a caller sees: unique violations become 409 `uniqueness`, a lost or refused connection
     /// ``StoreUnavailable``; Roster's own errors pass through.
     func mapped(_ error: any Error) -> any Error {
+        if String(describing: type(of: error)).contains("ConnectionPoolError") {
+            return StoreUnavailable(reason: "PostgreSQL at \(targetDescription) is unreachable (\(error))")
+        }
         guard let error = error as? PSQLError else { return error }
         if let state = error.serverInfo?[.sqlState] {
             switch state {

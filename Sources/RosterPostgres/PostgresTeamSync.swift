@@ -171,7 +171,7 @@ struct PostgresTeamSync {
 
     /// Locks the user's row for the rest of the transaction and says whether they are active (false when gone).
     private func lockUser(_ userRow: Int64) async throws -> Bool {
-        try await transaction.first("SELECT active FROM scim_user WHERE row_id = \(userRow) FOR UPDATE")?.decode(Bool.self) ?? false
+        try await transaction.first("SELECT active FROM scim_user WHERE row_id = \(userRow) FOR NO KEY UPDATE")?.decode(Bool.self) ?? false
     }
 
     private func holds(team: String, userRow: Int64) async throws -> Bool {

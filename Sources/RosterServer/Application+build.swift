@@ -2,17 +2,25 @@ import Hummingbird
 import Logging
 import RosterCore
 import SCIM
+import ServiceLifecycle
 
 /// Builds the Roster HTTP application: the router of ``buildRouter(configuration:store:logger:requestLog:webhooks:)``
 /// served on `configuration.host`:`configuration.port`, with the ``WebhookWorker`` running beside it until graceful
 /// shutdown.
+///
+/// `services` run for the application's whole life, started before the server and the worker and stopped after
+/// them (the store's connection pool, which they use until they have drained). `beforeServing` runs once those
+/// services run and before the server listens (the store's migrations); when it throws, the application stops
+/// with its error.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: some RosterStorage,
     logger: Logger,
     requestLog: RequestLog = RequestLog(),
     webhooks: WebhookWorkerConfiguration = .init(),
-    webhookTransport: any WebhookTransport = HTTPClientWebhookTransport()
+    webhookTransport: any WebhookTransport = HTTPClientWebhookTransport(),
+    services: [any Service] = [],
+    beforeServing: (@Sendable () async throws -> Void)? = nil
 ) -> some ApplicationProtocol {
     let metrics = RosterMetrics()
     let router = buildRouter(
@@ -25,12 +33,15 @@ public func buildApplication(
         metrics: metrics
     )
     let worker = WebhookWorker(store: store, transport: webhookTransport, configuration: webhooks, logger: logger, metrics: metrics)
-    return Application(
+    // A service group stops its services in reverse order: the server first, then the worker, then `services`.
+    var application = Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
-        services: [worker],
+        services: services + [worker],
         logger: logger
     )
+    if let beforeServing { application.beforeServerStarts(perform: beforeServing) }
+    return application
 }
 
 /// Builds the whole router: the SCIM endpoints (see ``addSCIMRoutes(to:configuration:store:requestLog:)``), the
@@ -50,6 +61,9 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: RequestLoggingMiddleware(debugDirectoryID: configuration.debugDirectoryID))
+    let pages = PageRenderer()
+    // Outermost of the error middlewares: the SCIM and read API ones answer their outages in their own forms first.
+    router.add(middleware: StoreOutageMiddleware(pages: pages))
     let failedAuthentications = RateLimiter(
         capacity: configuration.failedAuthenticationsPerMinute,
         ratePerSecond: configuration.failedAuthenticationsPerMinute / 60
@@ -65,7 +79,6 @@ public func buildRouter(
     HealthController(store: store).addRoutes(to: router)
     MetricsController(store: store, metrics: metrics, tokenHash: configuration.metricsToken.map(BearerToken.hash)).addRoutes(to: router)
     let access = AdminAccess(store: store, admins: configuration.admins)
-    let pages = PageRenderer()
     let flashes = FlashMessages()
     let cookies = SessionCookies(secure: configuration.usesHTTPS)
     let oidcSignIn = configuration.oidc.map { settings in
@@ -144,4 +157,30 @@ public func addSCIMRoutes(
     )
     let controller = SCIMController(store: store, configuration: configuration)
     controller.addRoutes(to: router.group(RouterPath(SCIMPaths.prefix)).group("{directoryId}"))
+}
+
+/// Answers a ``StoreUnavailable`` that no inner middleware turned into a response (the SCIM and read API middlewares
+/// do, in their own forms) with a 503 and `Retry-After`: a page for the settings and sign-in paths, the read API's
+/// JSON error elsewhere (`/metrics`, …). The reason names the database server, so it is logged, never shown.
+struct StoreOutageMiddleware: RouterMiddleware {
+    /// Renders the settings pages' 503.
+    let pages: PageRenderer
+
+    /// Handles one request.
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as StoreUnavailable {
+            context.logger.warning("Request not served: \(error.reason)", metadata: ["path": "\(request.uri.path)"])
+            let path = request.uri.path
+            if path.hasPrefix("/settings") || path.hasPrefix("/auth/") {
+                return pages.storeUnavailable(error)
+            }
+            return APIResponse.unavailable(error)
+        }
+    }
 }

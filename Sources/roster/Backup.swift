@@ -3,14 +3,16 @@ import Foundation
 import RosterCore
 
 extension Roster {
-    /// `roster backup --to FILE`: a consistent copy of the SQLite file, taken while Roster serves.
+    /// `roster backup --to FILE`: a consistent copy of the SQLite file, taken while Roster serves. PostgreSQL is
+    /// refused: its own tools (`pg_dump`) back it up.
     struct Backup: AsyncParsableCommand {
         /// The command's help.
         static let configuration = CommandConfiguration(
             abstract: "Write a consistent copy of the database to a new file, while roster serve keeps running.",
             discussion: """
                 Uses SQLite's online backup API. To restore, stop Roster and put the copy in place of the database \
-                file (removing any -wal and -shm files beside it), or point SAML_DATABASE_URL at the copy.
+                file (removing any -wal and -shm files beside it), or point SAML_DATABASE_URL at the copy. For a \
+                PostgreSQL database use pg_dump instead.
                 """
         )
 
@@ -24,11 +26,17 @@ extension Roster {
         /// Writes the copy.
         func run() async throws {
             try await CommandFailure.reporting {
+                let location = try global.databaseLocation(environment: ProcessInfo.processInfo.environment)
+                guard let sqlitePath = location.sqlitePath else {
+                    throw CommandFailure.configuration(
+                        "backup copies a SQLite file, but SAML_DATABASE_URL (or --database-url) names a PostgreSQL database: back it up with pg_dump"
+                    )
+                }
                 let path = URL(fileURLWithPath: destination).standardizedFileURL.path
                 guard !FileManager.default.fileExists(atPath: path) else {
                     throw CommandFailure.configuration("\(path) already exists: name a new file")
                 }
-                let database = try global.openDatabase(environment: ProcessInfo.processInfo.environment)
+                let database = try DatabaseFile.open(sqlitePath: sqlitePath)
                 let started = ContinuousClock.now
                 do {
                     try await database.store.backup(to: path)

@@ -3,16 +3,16 @@ import RosterCore
 import RosterSQLite
 
 /// The SQLite file a command works on, opened.
-struct DatabaseFile {
+struct DatabaseFile: Sendable {
     /// The file's absolute path.
     var path: String
     /// The store on it.
     var store: SQLiteStore
 
-    /// Creates the file's directory when missing and opens (creating and migrating) the file. Any failure is an
-    /// unusable configuration: one line, exit code 2.
-    static func open(_ location: DatabaseLocation) throws(CommandFailure) -> DatabaseFile {
-        let path = URL(fileURLWithPath: location.sqlitePath).standardizedFileURL.path
+    /// Creates the directory of the file at `sqlitePath` when missing and opens (creating and migrating) the file.
+    /// Any failure is an unusable configuration: one line, exit code 2.
+    static func open(sqlitePath: String) throws(CommandFailure) -> DatabaseFile {
+        let path = URL(fileURLWithPath: sqlitePath).standardizedFileURL.path
         let files = FileManager.default
         if let parent = DatabaseLocation(sqlitePath: path).parentDirectory {
             var isDirectory: ObjCBool = false

@@ -33,9 +33,10 @@ extension Roster.DirectoryCommands {
                 let environment = ProcessInfo.processInfo.environment
                 let name = try DirectoryName.validated(name)
                 let address = try address.resolve(environment: environment)
-                let database = try global.openDatabase(environment: environment)
                 let (token, hash) = BearerToken.generate()
-                let directory = try await database.store.createDirectory(name: name, provider: provider, tokenHash: hash)
+                let directory = try await global.withStore(environment: environment) { store in
+                    try await store.createDirectory(name: name, provider: provider, tokenHash: hash)
+                }
                 let credentials = DirectoryCredentials(directory: directory, baseURL: address.baseURL, token: token)
                 Console.out(json ? try credentials.json() : credentials.text(created: true))
             }

@@ -18,13 +18,14 @@ extension Roster.DirectoryCommands {
         /// Deletes the directory.
         func run() async throws {
             try await CommandFailure.reporting {
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                guard let directory = try await store.directory(id: id), try await store.deleteDirectory(id: directory.id) else {
-                    throw CommandFailure.unknownDirectory(id)
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    guard let directory = try await store.directory(id: id), try await store.deleteDirectory(id: directory.id) else {
+                        throw CommandFailure.unknownDirectory(id)
+                    }
+                    Console.out(
+                        "Deleted directory \"\(directory.name)\" (\(directory.provider.displayName)), id \(directory.id), with its users and groups."
+                    )
                 }
-                Console.out(
-                    "Deleted directory \"\(directory.name)\" (\(directory.provider.displayName)), id \(directory.id), with its users and groups."
-                )
             }
         }
     }

@@ -22,8 +22,8 @@ extension Roster.DirectoryCommands {
             try await CommandFailure.reporting {
                 let environment = ProcessInfo.processInfo.environment
                 let address = try address.resolve(environment: environment)
-                let database = try global.openDatabase(environment: environment)
-                let listing = DirectoryListing(directories: try await database.store.directories(), baseURL: address.baseURL)
+                let directories = try await global.withStore(environment: environment) { store in try await store.directories() }
+                let listing = DirectoryListing(directories: directories, baseURL: address.baseURL)
                 Console.out(json ? try listing.json() : listing.table())
             }
         }

@@ -28,14 +28,15 @@ extension Roster.DirectoryCommands {
             try await CommandFailure.reporting {
                 let environment = ProcessInfo.processInfo.environment
                 let address = try address.resolve(environment: environment)
-                let store = try global.openDatabase(environment: environment).store
-                guard let directory = try await store.directory(id: id) else { throw CommandFailure.unknownDirectory(id) }
-                let (token, hash) = BearerToken.generate()
-                guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash) else {
-                    throw CommandFailure.unknownDirectory(id)
+                try await global.withStore(environment: environment) { store in
+                    guard let directory = try await store.directory(id: id) else { throw CommandFailure.unknownDirectory(id) }
+                    let (token, hash) = BearerToken.generate()
+                    guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash) else {
+                        throw CommandFailure.unknownDirectory(id)
+                    }
+                    let credentials = DirectoryCredentials(directory: directory, baseURL: address.baseURL, token: token)
+                    Console.out(json ? try credentials.json() : credentials.text(created: false))
                 }
-                let credentials = DirectoryCredentials(directory: directory, baseURL: address.baseURL, token: token)
-                Console.out(json ? try credentials.json() : credentials.text(created: false))
             }
         }
     }

@@ -1,10 +1,9 @@
 import RosterCore
-import RosterSQLite
 
 /// Reads the event outbox in sequence order and prints each event as one compact JSON line.
 struct EventFeed: Sendable {
-    /// The store.
-    var store: SQLiteStore
+    /// The store, whichever the back end.
+    var store: any RosterStorage
     /// The sequence after which to start.
     var after: Int64
     /// How many events to print at most, or nil for no limit.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RosterCore
-import RosterSQLite
 
 extension Roster {
     /// `roster events`: the event outbox, one JSON object per line, oldest first; `--follow` keeps printing new
@@ -41,20 +40,21 @@ extension Roster {
             try await CommandFailure.reporting {
                 let start = try Self.number(after, flag: "--after", minimum: 0, expected: "a sequence number, 0 or more") ?? 0
                 let limit = try Self.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of events")
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                let feed = EventFeed(store: store, after: start, limit: limit.map(Int.init))
-                guard follow else {
-                    try await feed.printAvailable()
-                    return
-                }
-                let printer = Task { try await feed.follow(every: Self.pollInterval) }
-                let watch = SignalWatch { printer.cancel() }
-                defer { watch.stop() }
-                do {
-                    try await printer.value
-                } catch {
-                    // After SIGINT or SIGTERM every event read so far has been printed whole: a clean stop.
-                    guard printer.isCancelled else { throw error }
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let feed = EventFeed(store: store, after: start, limit: limit.map(Int.init))
+                    guard follow else {
+                        try await feed.printAvailable()
+                        return
+                    }
+                    let printer = Task { try await feed.follow(every: Self.pollInterval) }
+                    let watch = SignalWatch { printer.cancel() }
+                    defer { watch.stop() }
+                    do {
+                        try await printer.value
+                    } catch {
+                        // After SIGINT or SIGTERM every event read so far has been printed whole: a clean stop.
+                        guard printer.isCancelled else { throw error }
+                    }
                 }
             }
         }

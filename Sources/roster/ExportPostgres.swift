@@ -22,7 +22,7 @@ extension Roster {
                 """
         )
 
-        /// The SQLite file.
+        /// The SQLite file to copy (a PostgreSQL URL is refused).
         @OptionGroup var global: GlobalOptions
 
         /// The target.
@@ -51,7 +51,13 @@ extension Roster {
                     throw CommandFailure.configuration(error.description)
                 }
                 guard batchSize > 0 else { throw CommandFailure.configuration("--batch-size must be a positive number of rows") }
-                let database = try global.openDatabase(environment: environment)
+                guard let sqlitePath = try global.databaseLocation(environment: environment).sqlitePath else {
+                    throw CommandFailure.configuration(
+                        "export-postgres copies a SQLite file into PostgreSQL, but SAML_DATABASE_URL (or --database-url) names a "
+                            + "PostgreSQL database: point it at the SQLite file to copy (sqlite:PATH)"
+                    )
+                }
+                let database = try DatabaseFile.open(sqlitePath: sqlitePath)
                 let source: SQLiteExportSource
                 do {
                     source = try SQLiteExportSource(store: database.store)

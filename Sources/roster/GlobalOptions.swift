@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import RosterCore
 
 /// The options every command shares: where the data is.
@@ -7,7 +8,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .customLong("database-url"),
         help: ArgumentHelp(
-            "The SQLite file: sqlite:PATH, file:PATH or a plain path (env SAML_DATABASE_URL; default \(DatabaseLocation.defaultSQLitePath)).",
+            "The database: a SQLite file as sqlite:PATH, file:PATH or a plain path, or PostgreSQL as "
+                + "postgresql://USER:PASSWORD@HOST:5432/DATABASE[?sslmode=…] (env SAML_DATABASE_URL; default \(DatabaseLocation.defaultSQLitePath)).",
             valueName: "url"
         )
     )
@@ -22,8 +24,23 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Opens the database, creating its file and directory when missing; fails with exit code 2.
-    func openDatabase(environment: [String: String]) throws(CommandFailure) -> DatabaseFile {
-        try DatabaseFile.open(databaseLocation(environment: environment))
+    /// Opens the database (a SQLite file is created with its directory when missing), its store logging to `logger`;
+    /// fails with exit code 2. On PostgreSQL nothing connects yet: run the store (``OpenedStore/withRunning(_:)``).
+    func openStore(environment: [String: String], logger: Logger = GlobalOptions.quietLogger) throws(CommandFailure) -> OpenedStore {
+        try OpenedStore.open(databaseLocation(environment: environment), logger: logger)
+    }
+
+    /// Opens the database and runs `body` with its store while it is usable (on PostgreSQL: the pool running and the
+    /// migrations applied); fails with exit code 2 when the database cannot be opened.
+    func withStore<T>(environment: [String: String], _ body: (any RosterStorage) async throws -> T) async throws -> T {
+        try await openStore(environment: environment).withRunning(body)
+    }
+
+    /// The logger of a short command's store: critical messages only, so that nothing but the command's own output
+    /// reaches standard output (which may be JSON).
+    static var quietLogger: Logger {
+        var logger = Logger(label: "roster.store")
+        logger.logLevel = .critical
+        return logger
     }
 }

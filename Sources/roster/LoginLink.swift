@@ -32,14 +32,14 @@ extension Roster {
                 let environment = ProcessInfo.processInfo.environment
                 let address = try address.resolve(environment: environment)
                 let admins = adminOptions.allowList(environment: environment)
-                let store = try global.openDatabase(environment: environment).store
-                let access = AdminAccess(store: store, admins: admins)
-                do {
-                    let link = try await access.issueLoginLink(for: email, baseURL: address.baseURL)
-                    Console.out("Sign-in link for \(email.trimmed()) (works once, for 15 minutes):\n\(link)")
-                } catch let error as AdminAccessError {
-                    if case .storage = error { throw CommandFailure.failed(error.description) }
-                    throw CommandFailure.configuration(error.description)
+                try await global.withStore(environment: environment) { store in
+                    do {
+                        let link = try await store.issueLoginLink(for: email, admins: admins, baseURL: address.baseURL)
+                        Console.out("Sign-in link for \(email.trimmed()) (works once, for 15 minutes):\n\(link)")
+                    } catch let error as AdminAccessError {
+                        if case .storage = error { throw CommandFailure.failed(error.description) }
+                        throw CommandFailure.configuration(error.description)
+                    }
                 }
             }
         }

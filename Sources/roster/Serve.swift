@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import RosterCore
-import RosterSQLite
 import RosterServer
 
 extension Roster {
@@ -114,7 +113,10 @@ extension Roster {
                         expected: "a number of requests (0: no limit)"
                     )
                 }
-                let database = try global.openDatabase(environment: environment)
+                let level = try LogSetup.bootstrap(environment: environment)
+                var logger = Logger(label: "roster")
+                logger.logLevel = level
+                let database = try global.openStore(environment: environment, logger: logger)
                 let admins = adminOptions.allowList(environment: environment)
                 let oidc = try oidcOptions.resolve(environment: environment)
                 let configuration = ServerConfiguration(
@@ -130,35 +132,43 @@ extension Roster {
                     oidc: oidc,
                     metricsToken: Setting.metricsToken.value(flag: metricsToken, environment: environment)?.trimmed()
                 )
-                let level = try LogSetup.bootstrap(environment: environment)
-                var logger = Logger(label: "roster")
-                logger.logLevel = level
+                let baseURL = address.baseURL
+                // On PostgreSQL the pool runs in the server's service group (stopped last, once requests have drained
+                // and the webhook worker has stopped), and the migrations apply once it runs, before the server listens.
                 let app = buildApplication(
                     configuration: configuration,
-                    store: database.store,
+                    store: database.storage,
                     logger: logger,
-                    webhooks: WebhookWorkerConfiguration(retryPolicy: retryPolicy)
+                    webhooks: WebhookWorkerConfiguration(retryPolicy: retryPolicy),
+                    services: database.postgresStore.map { [$0] } ?? [],
+                    beforeServing: {
+                        try await database.migrate()
+                        try await Serve.announceFirstSignIn(store: database.storage, admins: admins, baseURL: baseURL)
+                    }
                 )
                 Console.out("Starting Roster on \(address.listeningURL)")
                 Console.out("Settings: \(address.baseURL)/settings/organization/dsync")
                 Console.out("SCIM Base URLs: \(SCIMPaths.base(baseURL: address.baseURL, directoryID: "{directoryId}"))")
-                Console.out("Database: SQLite file \(database.path)")
+                Console.out("Database: \(database.summary)")
                 if let oidc {
                     Console.out(
                         "Sign in with \(oidc.providerName): issuer \(oidc.issuer); redirect URI \(oidc.redirectURI(baseURL: address.baseURL))"
                     )
                 }
-                try await announceFirstSignIn(store: database.store, admins: admins, baseURL: address.baseURL)
                 do {
                     try await app.runService()
+                } catch let failure as CommandFailure {
+                    throw failure
                 } catch {
                     throw CommandFailure.failed("cannot serve on \(address.listeningURL): \(String(describing: error).replacingNewlines())")
                 }
                 // Graceful shutdown has drained requests and stopped the webhook worker: fold the WAL into the file.
-                do {
-                    try await database.store.checkpoint()
-                } catch {
-                    throw CommandFailure.failed("stopped, but the WAL checkpoint failed: \(String(describing: error).replacingNewlines())")
+                if let file = database.sqliteFile {
+                    do {
+                        try await file.store.checkpoint()
+                    } catch {
+                        throw CommandFailure.failed("stopped, but the WAL checkpoint failed: \(String(describing: error).replacingNewlines())")
+                    }
                 }
                 Console.out("Roster stopped.")
             }
@@ -166,14 +176,14 @@ extension Roster {
 
         /// Until someone has signed in, prints a one-time sign-in link for the first admin, so that a newcomer gets
         /// to the settings pages from the start-up output; with no admins, says how to name one.
-        private func announceFirstSignIn(store: SQLiteStore, admins: AdminAllowList, baseURL: String) async throws(CommandFailure) {
+        private static func announceFirstSignIn(store: any RosterStorage, admins: AdminAllowList, baseURL: String) async throws(CommandFailure) {
             guard let first = admins.emails.first else {
                 Console.out("Settings pages are locked: SAML_ADMINS is empty. Set it to the admins' emails, such as SAML_ADMINS=you@example.com.")
                 return
             }
             do {
                 guard try await !store.hasAnyAdminSignedIn() else { return }
-                let link = try await AdminAccess(store: store, admins: admins).issueLoginLink(for: first, baseURL: baseURL)
+                let link = try await store.issueLoginLink(for: first, admins: admins, baseURL: baseURL)
                 Console.out("No admin has signed in yet. One-time sign-in link for \(first) (works once, for 15 minutes):\n\(link)")
             } catch {
                 throw CommandFailure.failed("cannot prepare the first sign-in link: \(String(describing: error).replacingNewlines())")

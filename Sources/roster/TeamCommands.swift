@@ -1,6 +1,5 @@
 import ArgumentParser
 import RosterCore
-import RosterSQLite
 
 extension Roster {
     /// `roster team …`: create, list, rename and delete teams, map IdP group names to them and list their members.
@@ -18,13 +17,15 @@ extension Roster {
     }
 }
 
-extension SQLiteStore {
+extension TeamStore {
     /// The team whose id, slug or name is `reference`; fails with exit code 1 when there is none.
     func existingTeam(_ reference: String) async throws -> Team {
         guard let team = try await team(reference) else { throw CommandFailure.unknownTeam(reference) }
         return team
     }
+}
 
+extension RosterStore {
     /// Checks that a `--directory` option, when given, names a directory; fails with exit code 1 when it does not.
     func checkDirectory(_ id: String?) async throws {
         if let id, try await directory(id: id) == nil { throw CommandFailure.unknownDirectory(id) }

@@ -28,14 +28,15 @@ extension Roster.TeamCommands {
             try await CommandFailure.reporting {
                 let name = try TeamArguments.name(name)
                 let chosenSlug = try slug.map(TeamArguments.slug)
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                let wantedSlug = chosenSlug ?? Team.slug(from: name)
-                // A slug equal to another team's id would make TEAM arguments ambiguous.
-                if let taken = try await store.teams().first(where: { $0.slug == wantedSlug || $0.id == wantedSlug }) {
-                    throw CommandFailure.failed("the slug \"\(wantedSlug)\" is taken by the team \(taken.shown); choose another with --slug")
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let wantedSlug = chosenSlug ?? Team.slug(from: name)
+                    // A slug equal to another team's id would make TEAM arguments ambiguous.
+                    if let taken = try await store.teams().first(where: { $0.slug == wantedSlug || $0.id == wantedSlug }) {
+                        throw CommandFailure.failed("the slug \"\(wantedSlug)\" is taken by the team \(taken.shown); choose another with --slug")
+                    }
+                    let team = try await store.createTeam(name: name, slug: chosenSlug)
+                    Console.out(json ? try JSONOutput.line(Payload(id: team.id, name: team.name, slug: team.slug)) : text(team))
                 }
-                let team = try await store.createTeam(name: name, slug: chosenSlug)
-                Console.out(json ? try JSONOutput.line(Payload(id: team.id, name: team.name, slug: team.slug)) : text(team))
             }
         }
 

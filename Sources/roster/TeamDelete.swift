@@ -18,14 +18,15 @@ extension Roster.TeamCommands {
         /// Deletes the team.
         func run() async throws {
             try await CommandFailure.reporting {
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                let team = try await store.existingTeam(team)
-                let mappings = try await store.mappings(team: team.id).count
-                let members = try await store.teamMembers(team.id)
-                try await store.deleteTeam(team.id)
-                Console.out(
-                    "Deleted team \(team.shown), id \(team.id), with its \(Self.counted(mappings, "group mapping")); it had \(members.headcount)."
-                )
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let team = try await store.existingTeam(team)
+                    let mappings = try await store.mappings(team: team.id).count
+                    let members = try await store.teamMembers(team.id)
+                    try await store.deleteTeam(team.id)
+                    Console.out(
+                        "Deleted team \(team.shown), id \(team.id), with its \(Self.counted(mappings, "group mapping")); it had \(members.headcount)."
+                    )
+                }
             }
         }
 

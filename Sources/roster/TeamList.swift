@@ -18,9 +18,10 @@ extension Roster.TeamCommands {
         /// Lists the teams.
         func run() async throws {
             try await CommandFailure.reporting {
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                let listing = TeamListing(teams: try await store.teams(), mappings: try await store.mappings(team: nil))
-                Console.out(json ? try listing.json() : listing.table())
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let listing = TeamListing(teams: try await store.teams(), mappings: try await store.mappings(team: nil))
+                    Console.out(json ? try listing.json() : listing.table())
+                }
             }
         }
     }

@@ -29,27 +29,28 @@ extension Roster.TeamCommands {
         func run() async throws {
             try await CommandFailure.reporting {
                 let groupName = try TeamArguments.groupName(groupName)
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                let team = try await store.existingTeam(team)
-                try await store.checkDirectory(directory)
-                let outcome = try await store.map(team: team.id, groupName: groupName, directoryID: directory)
-                let members = try await store.teamMembers(team.id)
-                var lines = [
-                    outcome.alreadyMapped
-                        ? "Team \(team.shown) already had \(outcome.mapping.shown) mapped to it."
-                        : "Mapped \(outcome.mapping.shown) to team \(team.shown).",
-                    "Team \(team.shown) now has \(members.headcount).",
-                ]
-                if !members.contains(where: outcome.mapping.feeds) {
-                    lines.append(
-                        "No member of a group named \"\(groupName.replacingNewlines())\" is in the team yet: names match exactly, case "
-                            + "included; the members join when the identity provider pushes the group."
-                    )
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let team = try await store.existingTeam(team)
+                    try await store.checkDirectory(directory)
+                    let outcome = try await store.map(team: team.id, groupName: groupName, directoryID: directory)
+                    let members = try await store.teamMembers(team.id)
+                    var lines = [
+                        outcome.alreadyMapped
+                            ? "Team \(team.shown) already had \(outcome.mapping.shown) mapped to it."
+                            : "Mapped \(outcome.mapping.shown) to team \(team.shown).",
+                        "Team \(team.shown) now has \(members.headcount).",
+                    ]
+                    if !members.contains(where: outcome.mapping.feeds) {
+                        lines.append(
+                            "No member of a group named \"\(groupName.replacingNewlines())\" is in the team yet: names match exactly, case "
+                                + "included; the members join when the identity provider pushes the group."
+                        )
+                    }
+                    for name in outcome.namesDifferingInCase {
+                        lines.append("A group named \"\(name.replacingNewlines())\" differs only in case: did you mean it?")
+                    }
+                    Console.out(lines.joined(separator: "\n"))
                 }
-                for name in outcome.namesDifferingInCase {
-                    lines.append("A group named \"\(name.replacingNewlines())\" differs only in case: did you mean it?")
-                }
-                Console.out(lines.joined(separator: "\n"))
             }
         }
     }

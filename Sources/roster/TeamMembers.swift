@@ -30,10 +30,11 @@ extension Roster.TeamCommands {
         /// Lists the members.
         func run() async throws {
             try await CommandFailure.reporting {
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                let team = try await store.existingTeam(team)
-                let listing = TeamMemberListing(team: team, members: try await store.teamMembers(team.id))
-                Console.out(json ? try listing.json() : listing.table())
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let team = try await store.existingTeam(team)
+                    let listing = TeamMemberListing(team: team, members: try await store.teamMembers(team.id))
+                    Console.out(json ? try listing.json() : listing.table())
+                }
             }
         }
     }

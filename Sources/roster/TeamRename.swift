@@ -23,10 +23,11 @@ extension Roster.TeamCommands {
         func run() async throws {
             try await CommandFailure.reporting {
                 let name = try TeamArguments.name(name)
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                let before = try await store.existingTeam(team)
-                let after = try await store.renameTeam(before.id, to: name)
-                Console.out("Renamed team \(before.shown) to \"\(after.name)\"; its slug stays \(after.slug).")
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let before = try await store.existingTeam(team)
+                    let after = try await store.renameTeam(before.id, to: name)
+                    Console.out("Renamed team \(before.shown) to \"\(after.name)\"; its slug stays \(after.slug).")
+                }
             }
         }
     }

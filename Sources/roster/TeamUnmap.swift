@@ -29,21 +29,22 @@ extension Roster.TeamCommands {
         func run() async throws {
             try await CommandFailure.reporting {
                 let groupName = try TeamArguments.groupName(groupName)
-                let store = try global.openDatabase(environment: ProcessInfo.processInfo.environment).store
-                let team = try await store.existingTeam(team)
-                try await store.checkDirectory(directory)
-                let mapping = TeamMapping(teamID: team.id, directoryID: directory, groupName: groupName)
-                guard try await store.mappings(team: team.id).contains(mapping) else {
-                    throw CommandFailure.failed("team \(team.shown) has no mapping for \(mapping.shown) (see `roster team list`)")
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let team = try await store.existingTeam(team)
+                    try await store.checkDirectory(directory)
+                    let mapping = TeamMapping(teamID: team.id, directoryID: directory, groupName: groupName)
+                    guard try await store.mappings(team: team.id).contains(mapping) else {
+                        throw CommandFailure.failed("team \(team.shown) has no mapping for \(mapping.shown) (see `roster team list`)")
+                    }
+                    try await store.unmap(team: team.id, groupName: groupName, directoryID: directory)
+                    let members = try await store.teamMembers(team.id)
+                    Console.out(
+                        """
+                        Unmapped \(mapping.shown) from team \(team.shown).
+                        Team \(team.shown) now has \(members.headcount).
+                        """
+                    )
                 }
-                try await store.unmap(team: team.id, groupName: groupName, directoryID: directory)
-                let members = try await store.teamMembers(team.id)
-                Console.out(
-                    """
-                    Unmapped \(mapping.shown) from team \(team.shown).
-                    Team \(team.shown) now has \(members.headcount).
-                    """
-                )
             }
         }
     }

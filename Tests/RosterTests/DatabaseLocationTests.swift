@@ -65,16 +65,20 @@ struct DatabaseLocationTests {
         "POSTGRES://localhost/roster",
         "postgresql:///roster",
     ])
-    func postgresIsRefusedWithOneLineNamingTheExporter(value: String) throws {
-        let error = try #require(throws: DatabaseLocationError.self) { try DatabaseLocation(parsing: value) }
-        #expect(error == .postgresNotSupported)
-        let message = error.description
-        #expect(!message.contains("\n"))
-        #expect(message.contains("live Postgres is not supported yet"))
-        #expect(message.contains("roster export-postgres"))
-        // The URL may carry a password: it is never repeated.
-        #expect(!message.contains("s3cret"))
-        #expect(!message.contains("localhost"))
+    func postgresURLsNameAPostgresDatabase(value: String) throws {
+        let location = try DatabaseLocation(parsing: "  \(value)\n")
+        #expect(location == .postgres(url: value))
+        #expect(location.postgresURL == value)
+        #expect(location.sqlitePath == nil)
+        #expect(location.parentDirectory == nil)
+    }
+
+    @Test func postgresDescriptionHidesThePassword() throws {
+        let location = try DatabaseLocation(parsing: "postgresql://roster:s3cret@db.internal:5432/roster?sslmode=require")
+        #expect(location.description == "PostgreSQL database postgresql://roster:****@db.internal:5432/roster?sslmode=require")
+        #expect(!String(reflecting: location).contains("s3cret"))
+        #expect(try DatabaseLocation(parsing: "postgres://localhost/roster").description == "PostgreSQL database postgres://localhost/roster")
+        #expect(DatabaseLocation(sqlitePath: "/tmp/r.sqlite").description == "SQLite file /tmp/r.sqlite")
     }
 
     @Test(arguments: [
@@ -89,6 +93,7 @@ struct DatabaseLocationTests {
         #expect(!error.description.contains("\n"))
         #expect(error.description.contains("\"\(scheme):\""))
         #expect(!error.description.contains("localhost"))
+        #expect(error.description.contains("postgresql://"))
     }
 
     @Test func parentDirectory() {

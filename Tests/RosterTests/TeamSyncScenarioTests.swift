@@ -1,19 +1,19 @@
 import RosterCore
-import RosterSQLite
 import SCIM
 import Testing
 
 /// Acceptance scenarios of issue 4 (teams that follow the IdP's groups), rules 1–8: every change is a real SCIM
 /// request in Okta's or Entra's shape (idp-notes §1, §2), and each scenario asserts the team memberships and the
 /// exact events written after the change, in order. Teams render by slug, users by userName, groups by the name
-/// they were created with (see ``TeamScenario``).
+/// they were created with (see ``TeamScenario``). Every scenario runs on each store (``StoreKind/available``) with
+/// the same expected events, so SQLite and PostgreSQL cannot drift apart.
 @Suite("Team sync scenarios (issue 4)")
 struct TeamSyncScenarioTests {
     // MARK: Rule 1: a group is created or gains members
 
-    @Test("Rule 1: Okta AIW POST with members fills every mapped team; inactive members are not counted")
-    func createdWithMembers() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 1: Okta AIW POST with members fills every mapped team; inactive members are not counted", arguments: StoreKind.available)
+    func createdWithMembers(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let bob = try await s.createUser("bob")
             let carol = try await s.createUser("carol", active: false)
@@ -63,9 +63,9 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 1: PATCH add (Okta and Entra) puts the new members in every mapped team")
-    func patchAdd() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 1: PATCH add (Okta and Entra) puts the new members in every mapped team", arguments: StoreKind.available)
+    func patchAdd(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let bob = try await s.createUser("bob")
             let carol = try await s.createUser("carol", active: false)
@@ -141,10 +141,11 @@ struct TeamSyncScenarioTests {
 
     @Test(
         "Rule 2: leaving a group drops its memberships; another mapped group or a manual membership keeps the user",
-        arguments: RemovalForm.allCases
+        arguments: StoreKind.available,
+        RemovalForm.allCases
     )
-    func leaving(_ form: RemovalForm) async throws {
-        try await withTeamScenario { s in
+    func leaving(_ kind: StoreKind, _ form: RemovalForm) async throws {
+        try await withTeamScenario(kind) { s in
             let idp = form.idp
             let alice = try await s.createUser("alice", on: idp)
             let bob = try await s.createUser("bob", on: idp)
@@ -196,9 +197,9 @@ struct TeamSyncScenarioTests {
 
     // MARK: Rule 3: a group is deleted
 
-    @Test("Rule 3: deleting a group (Okta, Entra) drops the memberships it sourced, and only those")
-    func groupDeleted() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 3: deleting a group (Okta, Entra) drops the memberships it sourced, and only those", arguments: StoreKind.available)
+    func groupDeleted(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let bob = try await s.createUser("bob")
             let carol = try await s.createUser("carol", active: false)
@@ -237,9 +238,12 @@ struct TeamSyncScenarioTests {
 
     // MARK: Rule 4: a group is renamed
 
-    @Test("Rule 4: Okta's rename (no-path replace with id) moves members from teams of the old name to teams of the new")
-    func oktaRename() async throws {
-        try await withTeamScenario { s in
+    @Test(
+        "Rule 4: Okta's rename (no-path replace with id) moves members from teams of the old name to teams of the new",
+        arguments: StoreKind.available
+    )
+    func oktaRename(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let bob = try await s.createUser("bob")
             let carol = try await s.createUser("carol", active: false)
@@ -291,9 +295,12 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 4: an AIW PUT that renames and changes members at once leaves every member in the teams of the new name")
-    func aiwPutRenameWithMembers() async throws {
-        try await withTeamScenario { s in
+    @Test(
+        "Rule 4: an AIW PUT that renames and changes members at once leaves every member in the teams of the new name",
+        arguments: StoreKind.available
+    )
+    func aiwPutRenameWithMembers(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let bob = try await s.createUser("bob")
             let carol = try await s.createUser("carol")
@@ -323,9 +330,9 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 4: Entra's Replace displayName moves members; names match exactly, case included")
-    func entraRenameAndCase() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 4: Entra's Replace displayName moves members; names match exactly, case included", arguments: StoreKind.available)
+    func entraRenameAndCase(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let dave = try await s.createUser("dave", on: .entra)
             let erin = try await s.createUser("erin", on: .entra)
             let allHands = try await s.createTeam("All Hands")
@@ -396,9 +403,9 @@ struct TeamSyncScenarioTests {
 
     // MARK: Rule 5: mappings added and removed
 
-    @Test("Rule 5: a mapping added after the push back-fills at once; removing it drops what it sourced")
-    func mappingBackfillAndUnmap() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 5: a mapping added after the push back-fills at once; removing it drops what it sourced", arguments: StoreKind.available)
+    func mappingBackfillAndUnmap(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let bob = try await s.createUser("bob")
             let carol = try await s.createUser("carol", active: false)
@@ -446,9 +453,9 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 5: a per-directory mapping and an all-directories mapping of the same name hold independently")
-    func perDirectoryAndAllDirectoryMappings() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 5: a per-directory mapping and an all-directories mapping of the same name hold independently", arguments: StoreKind.available)
+    func perDirectoryAndAllDirectoryMappings(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let dave = try await s.createUser("dave", on: .entra)
             let allHands = try await s.createTeam("All Hands")
@@ -485,9 +492,12 @@ struct TeamSyncScenarioTests {
 
     // MARK: Rule 6: deactivation, reactivation, deletion
 
-    @Test("Rule 6: Okta deactivation suspends memberships; reactivation restores them from the groups as they are now")
-    func oktaDeactivateAndReactivate() async throws {
-        try await withTeamScenario { s in
+    @Test(
+        "Rule 6: Okta deactivation suspends memberships; reactivation restores them from the groups as they are now",
+        arguments: StoreKind.available
+    )
+    func oktaDeactivateAndReactivate(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let allHands = try await s.createTeam("All Hands")
             let builders = try await s.createTeam("Builders")
@@ -537,9 +547,9 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 6: Entra's Replace active \"False\"/\"True\" suspends and restores memberships")
-    func entraDeactivateAndReactivate() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 6: Entra's Replace active \"False\"/\"True\" suspends and restores memberships", arguments: StoreKind.available)
+    func entraDeactivateAndReactivate(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let dave = try await s.createUser("dave", on: .entra)
             let erin = try await s.createUser("erin", on: .entra)
             let allHands = try await s.createTeam("All Hands")
@@ -559,9 +569,9 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 6: Okta AIW's PUT with active false/true suspends and restores memberships")
-    func aiwPutDeactivateAndReactivate() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 6: Okta AIW's PUT with active false/true suspends and restores memberships", arguments: StoreKind.available)
+    func aiwPutDeactivateAndReactivate(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let bob = try await s.createUser("bob")
             let builders = try await s.createTeam("Builders")
             let guild = try await s.createTeam("Guild")
@@ -599,9 +609,9 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 6: deleting a user drops every membership, with team, group and user events")
-    func userDeleted() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 6: deleting a user drops every membership, with team, group and user events", arguments: StoreKind.available)
+    func userDeleted(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let dave = try await s.createUser("dave", on: .entra)
             let erin = try await s.createUser("erin", on: .entra)
             let allHands = try await s.createTeam("All Hands")
@@ -644,9 +654,9 @@ struct TeamSyncScenarioTests {
 
     // MARK: Rule 7: replays
 
-    @Test("Rule 7: replaying the same Okta push changes nothing and records nothing")
-    func oktaReplay() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 7: replaying the same Okta push changes nothing and records nothing", arguments: StoreKind.available)
+    func oktaReplay(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let bob = try await s.createUser("bob")
             let carol = try await s.createUser("carol")
@@ -723,9 +733,9 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 7: replaying the same Entra push changes nothing and records nothing")
-    func entraReplay() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 7: replaying the same Entra push changes nothing and records nothing", arguments: StoreKind.available)
+    func entraReplay(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let dave = try await s.createUser("dave", on: .entra)
             let erin = try await s.createUser("erin", on: .entra)
             let allHands = try await s.createTeam("All Hands")
@@ -761,9 +771,9 @@ struct TeamSyncScenarioTests {
 
     // MARK: Rule 8: one transaction
 
-    @Test("Rule 8: a group PATCH whose later operation fails leaves members, teams and events unchanged")
-    func failedGroupPatchIsAtomic() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 8: a group PATCH whose later operation fails leaves members, teams and events unchanged", arguments: StoreKind.available)
+    func failedGroupPatchIsAtomic(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let bob = try await s.createUser("bob")
             let builders = try await s.createTeam("Builders")
@@ -804,9 +814,9 @@ struct TeamSyncScenarioTests {
         }
     }
 
-    @Test("Rule 8: a user PATCH whose later operation fails, and a failed mapping, change nothing")
-    func failedUserPatchAndMappingAreAtomic() async throws {
-        try await withTeamScenario { s in
+    @Test("Rule 8: a user PATCH whose later operation fails, and a failed mapping, change nothing", arguments: StoreKind.available)
+    func failedUserPatchAndMappingAreAtomic(_ kind: StoreKind) async throws {
+        try await withTeamScenario(kind) { s in
             let alice = try await s.createUser("alice")
             let builders = try await s.createTeam("Builders")
             try await s.map(builders, "Engineering", on: nil)

@@ -19,6 +19,15 @@ enum APIResponse {
         return json(.object(JSONObject([("error", .object(error))])), status: status)
     }
 
+    /// The 503 error document for a store that cannot be reached, with `Retry-After`; the reason, which names the
+    /// database server, is not shown.
+    static func unavailable(_ error: StoreUnavailable) -> Response {
+        let seconds = max(1, error.retryAfterSeconds)
+        var response = self.error(status: .serviceUnavailable, "The store is unavailable for a moment. Retry after \(seconds) seconds.")
+        response.headers[.retryAfter] = String(seconds)
+        return response
+    }
+
     /// `{"data": [...], "next_cursor": "…" | null}`.
     static func list(_ items: [JSONValue], nextCursor: Int64?) -> Response {
         json(.object(JSONObject([("data", .array(items)), ("next_cursor", nextCursor.map { .string(String($0)) } ?? .null)])))

@@ -55,6 +55,9 @@ struct AdminSessionMiddleware<Store: AdminSessionStore>: RouterMiddleware {
                 message: "The form sent more data than a settings form holds.",
                 chrome: chrome
             )
+        } catch let error as StoreUnavailable {
+            context.logger.warning("Settings request not served: \(error.reason)", metadata: ["path": "\(request.uri.path)"])
+            return pages.storeUnavailable(error, chrome: chrome)
         } catch {
             context.logger.error("Settings request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
             return pages.message(

@@ -1,5 +1,6 @@
 import Hummingbird
 import Mustache
+import RosterCore
 
 /// Renders the settings pages from the Mustache templates compiled into the binary (``EmbeddedAssets``). Mustache
 /// escapes every `{{value}}` for HTML, so whatever an IdP sent is shown as text. Every page is sent with a strict
@@ -46,13 +47,37 @@ struct PageRenderer: Sendable {
 
     /// The 429 page for a client address that has failed to sign in too often: `what` happened; wait a minute.
     func tooManySignInAttempts(_ what: String) -> Response {
-        var response = message(
-            status: .tooManyRequests,
-            heading: "Too many attempts",
-            message: what + " Wait a minute and try again.",
-            back: (SettingsPaths.signIn, "Sign-in help")
+        PageRenderer.retrying(
+            after: 60,
+            message(
+                status: .tooManyRequests,
+                heading: "Too many attempts",
+                message: what + " Wait a minute and try again.",
+                back: (SettingsPaths.signIn, "Sign-in help")
+            )
         )
-        response.headers[.retryAfter] = "60"
+    }
+
+    /// The 503 page for a store that cannot be reached (a PostgreSQL outage), with `Retry-After`. The reason names
+    /// the database server, so it goes to the log and `/readyz`, not to the page.
+    func storeUnavailable(_ error: StoreUnavailable, chrome: PageChrome = PageChrome()) -> Response {
+        let seconds = max(1, error.retryAfterSeconds)
+        return PageRenderer.retrying(
+            after: seconds,
+            message(
+                status: .serviceUnavailable,
+                heading: "Database unavailable",
+                message: "Roster cannot reach its database right now, so nothing was shown or changed. Try again in \(seconds) seconds.",
+                hint: "If this lasts, whoever runs Roster can see why at /readyz and in the server log.",
+                chrome: chrome
+            )
+        )
+    }
+
+    /// `response` with `Retry-After: seconds`.
+    private static func retrying(after seconds: Int, _ response: Response) -> Response {
+        var response = response
+        response.headers[.retryAfter] = String(seconds)
         return response
     }
 

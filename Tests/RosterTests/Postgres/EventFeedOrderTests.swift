@@ -37,12 +37,11 @@ struct EventFeedOrderTests {
                     "CREATE TRIGGER stall_slow_event AFTER INSERT ON event FOR EACH ROW EXECUTE FUNCTION stall_slow_event()"
                 )
             }
-            func event(_ resource: String) -> NewEvent {
-                NewEvent(type: .userUpdated, directoryID: "d", resourceID: resource, data: "{}")
-            }
-            let slow = Task { try await store.write { $0.append(event("slow"), at: 1) } }
+            let slowEvent = NewEvent(type: .userUpdated, directoryID: "d", resourceID: "slow", data: "{}")
+            let fastEvent = NewEvent(type: .userUpdated, directoryID: "d", resourceID: "fast", data: "{}")
+            let slow = Task { try await store.write { $0.append(slowEvent, at: 1) } }
             try await Task.sleep(for: .milliseconds(200))
-            let fast = Task { try await store.write { $0.append(event("fast"), at: 2) } }
+            let fast = Task { try await store.write { $0.append(fastEvent, at: 2) } }
             var cursor: Int64 = 0
             var seen: [Int64] = []
             let deadline = ContinuousClock.now + .seconds(3)

@@ -63,12 +63,12 @@ enum PostgresTestDatabase {
         let url = try await makeDatabase()
         let store = PostgresStore(
             target: try PostgresTarget(url: url),
-            maximumConnections: 8,
+            maximumConnections: 16,
             logger: quietLogger(),
             now: now,
             ordersEvents: ordersEvents
         )
-        let running = Task { await store.client.run() }
+        let running = Task { try? await store.run() }
         defer { running.cancel() }
         let result = try await body(store)
         running.cancel()
@@ -129,7 +129,7 @@ enum PostgresTestDatabase {
                 "CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
             )
             let store = PostgresStore(target: try PostgresTarget(url: PostgresTestDatabase.url(base, database: name)), maximumConnections: 1)
-            let running = Task { await store.client.run() }
+            let running = Task { try? await store.run() }
             do { try await store.migrate() } catch { throw TestFailure(String(reflecting: error)) }
             running.cancel()
             await running.value

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import RosterCore
-import RosterSQLite
 import RosterServer
 import SCIM
 import Testing
@@ -80,11 +79,12 @@ actor ScenarioNames {
     }
 }
 
-/// Team-sync scenarios: the real SQLite store (in memory) behind the router, with an Okta directory and an Entra
-/// directory, and helpers that send what each IdP sends and render the outbox and team memberships as text.
+/// Team-sync scenarios: a real store (SQLite in memory, or a fresh PostgreSQL database) behind the router, with an
+/// Okta directory and an Entra directory, and helpers that send what each IdP sends and render the outbox and team
+/// memberships as text.
 struct TeamScenario: Sendable {
     /// The store, for teams, mappings, memberships and events.
-    let store: SQLiteStore
+    let store: any RosterStorage
     /// Okta's connection.
     let okta: IdentityProviderReplay
     /// Entra's connection.
@@ -420,19 +420,21 @@ struct TeamScenario: Sendable {
     }
 }
 
-/// Runs `body` on a fresh in-memory SQLite store behind the router, with an Okta and an Entra directory.
-func withTeamScenario(_ body: @Sendable (TeamScenario) async throws -> Void) async throws {
-    let store = try SQLiteStore.inMemory()
-    let oktaDirectory = try await makeDirectory(in: store, name: "Okta", provider: .okta)
-    let entraDirectory = try await makeDirectory(in: store, name: "Entra", provider: .azure)
-    let app = buildApplication(configuration: testConfiguration(), store: store, logger: testLogger())
-    try await app.test(.router) { client in
-        let scenario = TeamScenario(
-            store: store,
-            okta: try OktaReplayTests.okta(client, oktaDirectory),
-            entra: EntraReplayTests.entra(client, entraDirectory)
-        )
-        try await body(scenario)
+/// Runs `body` on a fresh store of `kind` behind the whole router, with an Okta and an Entra directory; the store
+/// is torn down afterwards.
+func withTeamScenario(_ kind: StoreKind, _ body: @Sendable (TeamScenario) async throws -> Void) async throws {
+    try await kind.withStore { store in
+        let oktaDirectory = try await makeDirectory(in: store, name: "Okta", provider: .okta)
+        let entraDirectory = try await makeDirectory(in: store, name: "Entra", provider: .azure)
+        let app = testApplication(store: store, configuration: testConfiguration())
+        try await app.test(.router) { client in
+            let scenario = TeamScenario(
+                store: store,
+                okta: try OktaReplayTests.okta(client, oktaDirectory),
+                entra: EntraReplayTests.entra(client, entraDirectory)
+            )
+            try await body(scenario)
+        }
     }
 }
 

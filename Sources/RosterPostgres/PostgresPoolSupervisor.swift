@@ -1,0 +1,133 @@
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+import RosterCore
+
+/// Runs postgres-nio's connection pool and keeps it usable through PostgreSQL outages.
+///
+/// Two things in the pool do not fit a SCIM server: a lease waits for a connection for up to a minute while the
+/// server is down (its circuit breaker trips after 60 s), and after an outage its reconnect back-off grows to a
+/// minute, so service could resume long after PostgreSQL is back. So every lease here has a deadline
+/// (``leaseTimeout``; past it the caller gets ``StoreUnavailable``, a 503 with `Retry-After`), and while leases
+/// fail and none succeed, a monitor probes the server once a second with a fresh connection; when the probe
+/// connects but the pool still cannot, the pool is replaced by a new one. Service resumes within about two seconds
+/// of PostgreSQL answering again.
+final class PostgresPoolSupervisor: Sendable {
+    /// How long a caller waits for a connection.
+    static let leaseTimeout = Duration.seconds(5)
+    /// How often the monitor looks while leases fail.
+    static let probeInterval = Duration.seconds(1)
+
+    private struct State {
+        var client: PostgresClient
+        var runs: [Task<Void, Never>] = []
+        var lastSuccess: ContinuousClock.Instant?
+        var lastFailure: ContinuousClock.Instant?
+        var running = false
+    }
+
+    private let state: NIOLockedValueBox<State>
+    private let makeClient: @Sendable () -> PostgresClient
+    private let probeConfiguration: PostgresConnection.Configuration?
+    private let logger: Logger
+    private let targetDescription: String
+
+    /// Makes a supervisor whose pools come from `makeClient`; `probeConfiguration` connects the monitor's probes.
+    init(
+        targetDescription: String,
+        probeConfiguration: PostgresConnection.Configuration?,
+        logger: Logger,
+        makeClient: @escaping @Sendable () -> PostgresClient
+    ) {
+        self.makeClient = makeClient
+        self.state = NIOLockedValueBox(State(client: makeClient()))
+        self.probeConfiguration = probeConfiguration
+        self.logger = logger
+        self.targetDescription = targetDescription
+    }
+
+    /// Runs the pool (and any replacement) and the monitor until the calling task is cancelled.
+    func run() async {
+        state.withLockedValue { state in
+            state.running = true
+            state.runs.append(Task { [client = state.client] in await client.run() })
+        }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.probeInterval)
+            if Task.isCancelled { break }
+            await replacePoolIfStuck()
+        }
+        let runs = state.withLockedValue { state in
+            state.running = false
+            return state.runs
+        }
+        for run in runs { run.cancel() }
+        for run in runs { await run.value }
+    }
+
+    /// Runs `body` on a pooled connection, waiting at most ``leaseTimeout`` for one.
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = state.withLockedValue { $0.client }
+        let leased = NIOLockedValueBox(false)
+        do {
+            let result = try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        leased.withLockedValue { $0 = true }
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: Self.leaseTimeout)
+                    if leased.withLockedValue({ $0 }) { return nil }
+                    throw StoreUnavailable(reason: "no connection to PostgreSQL at \(self.targetDescription) within 5 s")
+                }
+                while let next = try await group.next() {
+                    if let value = next {
+                        group.cancelAll()
+                        return value
+                    }
+                }
+                throw CancellationError()
+            }
+            state.withLockedValue { $0.lastSuccess = .now }
+            return result
+        } catch {
+            if !leased.withLockedValue({ $0 }) { state.withLockedValue { $0.lastFailure = .now } }
+            throw error
+        }
+    }
+
+    /// When leases have failed and none succeeded for a while, probes the server and, if it answers, swaps in a
+    /// new pool: the old one may be waiting out a back-off of up to a minute.
+    private func replacePoolIfStuck() async {
+        let stuck = state.withLockedValue { state -> Bool in
+            guard let failure = state.lastFailure else { return false }
+            guard let success = state.lastSuccess else { return true }
+            return failure > success && success.duration(to: .now) > Self.probeInterval
+        }
+        guard stuck, let probeConfiguration else { return }
+        do {
+            let connection = try await PostgresConnection.connect(configuration: probeConfiguration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch {
+            return
+        }
+        let replacement = makeClient()
+        let retired = state.withLockedValue { state -> (PostgresClient, Task<Void, Never>?)? in
+            guard state.running else { return nil }
+            let old = (state.client, state.runs.last)
+            state.client = replacement
+            state.runs.append(Task { await replacement.run() })
+            state.lastFailure = nil
+            return old
+        }
+        guard let (_, oldRun) = retired else { return }
+        logger.notice("PostgreSQL at \(targetDescription) answers again; replaced the connection pool")
+        // Leases in flight on the old pool finish (or time out) first.
+        Task {
+            try? await Task.sleep(for: Self.leaseTimeout * 2)
+            oldRun?.cancel()
+        }
+    }
+}
