@@ -2,57 +2,23 @@ import PostgresNIO
 import RosterCore
 import SCIM
 
-/// One user or group row as read from PostgreSQL (the columns of ``ResourceTable/selectColumns``).
-struct PostgresResourceRow: Sendable {
-    /// The internal row id, used by membership rows.
-    var rowID: Int64
-    /// The public id.
-    var id: String
-    /// The directory it belongs to.
-    var directoryID: String
-    /// Milliseconds since 1970 of creation.
-    var createdAt: Int64
-    /// Milliseconds since 1970 of the last change.
-    var modifiedAt: Int64
-    /// The version counter.
-    var version: Int64
-    /// The stored attributes.
-    var attributes: JSONObject
+/// One user or group row as read from PostgreSQL.
+typealias PostgresResourceRow = ResourceRecord
 
-    /// A row as just written, without reading it back.
-    init(rowID: Int64, id: String, directoryID: String, createdAt: Int64, modifiedAt: Int64, version: Int64, attributes: JSONObject) {
-        self.rowID = rowID
-        self.id = id
-        self.directoryID = directoryID
-        self.createdAt = createdAt
-        self.modifiedAt = modifiedAt
-        self.version = version
-        self.attributes = attributes
-    }
-
+extension ResourceRecord {
     /// Decodes the columns of ``ResourceTable/selectColumns``.
     init(row: PostgresRow) throws {
-        let document: String
-        (rowID, id, directoryID, createdAt, modifiedAt, version, document) = try row.decode(
+        let (rowID, id, directoryID, createdAt, modifiedAt, version, document) = try row.decode(
             (Int64, String, String, Int64, Int64, Int64, String).self
         )
-        guard let object = try JSONParser().parse(document).objectValue else {
-            throw StoreCorruption(detail: "the document of \(id) is not a JSON object")
-        }
-        attributes = object
-    }
-
-    /// The stored resource, with `derived` attributes.
-    func stored(_ kind: ResourceKind, derived: JSONObject = JSONObject()) -> StoredResource {
-        StoredResource(
-            kind: kind,
+        try self.init(
+            rowID: rowID,
             id: id,
             directoryID: directoryID,
-            attributes: attributes,
-            derived: derived,
             createdAt: createdAt,
             modifiedAt: modifiedAt,
-            version: version
+            version: version,
+            document: document
         )
     }
 }

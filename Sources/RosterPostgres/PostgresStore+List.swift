@@ -61,37 +61,20 @@ extension PostgresStore {
         return Int(try row.decode(Int64.self))
     }
 
-    /// The matching rows, sorted, when the filter or the sort needs the protocol core.
+    /// The matching rows, sorted, when the filter or the sort needs the protocol core (``InMemoryListing``).
     private static func evaluateInMemory(
         _ database: some PostgresQuerying,
         plan: PostgresListPlan,
         query: ListQuery
     ) async throws -> [(row: PostgresResourceRow, derived: JSONObject)] {
-        let schema = plan.kind.schema
-        let candidates = PostgresCondition(
+        let statement = PostgresCondition(
             sql: "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.table.alias).row_id",
             values: plan.condition.values
         )
-        let rows = try await database.rows(candidates.query).map { try PostgresResourceRow(row: $0) }
+        let rows = try await database.rows(statement.query).map { try PostgresResourceRow(row: $0) }
         let derivedByRow = try await database.derived(plan.kind, rowIDs: rows.map(\.rowID))
-        var matches: [(row: PostgresResourceRow, derived: JSONObject, document: JSONObject)] = []
-        for resource in rows {
-            let derived = derivedByRow[resource.rowID] ?? JSONObject()
-            let document = resource.stored(plan.kind, derived: derived).representation(baseURL: "")
-            if let filter = query.filter, !filter.matches(document, schema: schema) { continue }
-            matches.append((resource, derived, document))
-        }
-        if let sortBy = query.sortBy {
-            let resolved = schema.resolve(sortBy)
-            let keys = matches.map { SortKey(resolved.values(in: $0.document), caseExact: resolved.leafDefinition.caseExact) }
-            let order = matches.indices.sorted { lhs, rhs in
-                let comparison = SortKey.compare(keys[lhs], keys[rhs])
-                if comparison != 0 { return query.sortOrder == .ascending ? comparison < 0 : comparison > 0 }
-                return matches[lhs].row.rowID < matches[rhs].row.rowID
-            }
-            return order.map { (matches[$0].row, matches[$0].derived) }
-        }
-        return matches.map { ($0.row, $0.derived) }
+        let candidates = rows.map { (record: $0, derived: derivedByRow[$0.rowID] ?? JSONObject()) }
+        return InMemoryListing.evaluate(candidates, kind: plan.kind, query: query).map { ($0.record, $0.derived) }
     }
 }
 
@@ -188,40 +171,5 @@ struct PostgresListPlan {
         self.condition = condition
         self.isExact = exact
         self.order = order
-    }
-}
-
-/// A value to sort by in memory: the primary (or first) value of the attribute; missing values sort last. A copy
-/// of the SQLite store's, so that both sort alike.
-private struct SortKey {
-    let value: JSONValue?
-    let caseExact: Bool
-
-    init(_ values: [JSONValue], caseExact: Bool) {
-        self.value = values.first { $0.objectValue?["primary"] == .bool(true) } ?? values.first
-        self.caseExact = caseExact
-    }
-
-    /// -1, 0 or 1.
-    static func compare(_ lhs: SortKey, _ rhs: SortKey) -> Int {
-        switch (lhs.value, rhs.value) {
-        case (nil, nil): return 0
-        case (nil, _): return 1
-        case (_, nil): return -1
-        case (let left?, let right?):
-            switch (left, right) {
-            case (.number(let a), .number(let b)): return a.doubleValue < b.doubleValue ? -1 : a.doubleValue > b.doubleValue ? 1 : 0
-            case (.bool(let a), .bool(let b)): return a == b ? 0 : (!a ? -1 : 1)
-            default:
-                let a = text(left, caseExact: lhs.caseExact)
-                let b = text(right, caseExact: rhs.caseExact)
-                return a < b ? -1 : a > b ? 1 : 0
-            }
-        }
-    }
-
-    private static func text(_ value: JSONValue, caseExact: Bool) -> String {
-        let raw = value.stringValue ?? value.objectValue?["value"]?.stringValue ?? value.serialized()
-        return caseExact ? raw : raw.lowercased()
     }
 }

@@ -112,7 +112,7 @@ extension PostgresStore {
         try await write { transaction in
             let table = ResourceTable.of(kind)
             let row = try await PostgresStore.fetchRow(transaction, table, directoryID: directoryID, id: id, forUpdate: true)
-            try PostgresStore.check(precondition, row: row)
+            try row.check(precondition)
             let teams = PostgresTeamSync(transaction: transaction, at: timestamp)
             switch kind {
             case .group:
@@ -156,7 +156,7 @@ extension PostgresStore {
         return try await write { transaction in
             let table = ResourceTable.of(kind)
             var row = try await PostgresStore.fetchRow(transaction, table, directoryID: directoryID, id: id, forUpdate: true)
-            try PostgresStore.check(precondition, row: row)
+            try row.check(precondition)
             let result = try change(row)
             var membersChanged = false
             if kind == .group, result.attributesChanged {
@@ -238,15 +238,6 @@ extension PostgresStore {
             throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found")
         }
         return try PostgresResourceRow(row: row)
-    }
-
-    /// Throws 412 unless the row's version satisfies the precondition.
-    static func check(_ precondition: VersionPrecondition?, row: PostgresResourceRow) throws {
-        guard let precondition else { return }
-        let etag = "W/\"\(row.version)\""
-        guard precondition.isSatisfied(by: etag) else {
-            throw SCIMError(status: 412, detail: "the resource's version is \(etag), not the one in If-Match")
-        }
     }
 
     /// Throws 409 `uniqueness` when another resource of the directory has the same `userName` (users) or

@@ -128,7 +128,7 @@ extension SQLiteStore: ConsoleStore {
                 let team = Team(id: row[0], name: row[1], slug: row[2], createdAt: row[3])
                 let names = try String.fetchAll(
                     db,
-                    sql: "SELECT DISTINCT group_name FROM team_mapping WHERE team_id = ? ORDER BY row_id",
+                    sql: "SELECT group_name FROM team_mapping WHERE team_id = ? GROUP BY group_name ORDER BY MIN(row_id)",
                     arguments: [team.id]
                 )
                 let counts = try SQLiteStore.teamPeopleCounts(db, teamID: team.id)

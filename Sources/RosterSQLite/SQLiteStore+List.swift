@@ -69,33 +69,18 @@ extension SQLiteStore {
         }
     }
 
-    /// The matching rows, sorted, when the filter or the sort needs the protocol core.
+    /// The matching rows, sorted, when the filter or the sort needs the protocol core (``InMemoryListing``).
     private static func evaluateInMemory(_ db: Database, plan: ListPlan, query: ListQuery) throws -> [(row: ResourceRow, derived: JSONObject)] {
-        let schema = plan.kind.schema
         let rows = try Row.fetchAll(
             db,
             sql: "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.table.alias).row_id",
             arguments: plan.arguments
         )
-        var matches: [(row: ResourceRow, derived: JSONObject, document: JSONObject)] = []
-        for row in rows {
-            let resource = try ResourceRow(row: row)
-            let derived = try derived(db, plan.kind, row: resource)
-            let document = resource.stored(plan.kind, derived: derived).representation(baseURL: "")
-            if let filter = query.filter, !filter.matches(document, schema: schema) { continue }
-            matches.append((resource, derived, document))
+        let candidates = try rows.map { row -> (record: ResourceRecord, derived: JSONObject) in
+            let record = try ResourceRow(row: row)
+            return (record, try derived(db, plan.kind, row: record))
         }
-        if let sortBy = query.sortBy {
-            let resolved = schema.resolve(sortBy)
-            let keys = matches.map { SortKey(resolved.values(in: $0.document), caseExact: resolved.leafDefinition.caseExact) }
-            let order = matches.indices.sorted { lhs, rhs in
-                let comparison = SortKey.compare(keys[lhs], keys[rhs])
-                if comparison != 0 { return query.sortOrder == .ascending ? comparison < 0 : comparison > 0 }
-                return matches[lhs].row.rowID < matches[rhs].row.rowID
-            }
-            return order.map { (matches[$0].row, matches[$0].derived) }
-        }
-        return matches.map { ($0.row, $0.derived) }
+        return InMemoryListing.evaluate(candidates, kind: plan.kind, query: query).map { ($0.record, $0.derived) }
     }
 }
 
@@ -158,38 +143,4 @@ struct ListPlan {
 
     /// The condition's arguments.
     var arguments: StatementArguments { StatementArguments(condition.arguments.map { $0?.databaseValue ?? .null }) }
-}
-
-/// A value to sort by: the primary (or first) value of the attribute; missing values sort last.
-struct SortKey {
-    let value: JSONValue?
-    let caseExact: Bool
-
-    init(_ values: [JSONValue], caseExact: Bool) {
-        self.value = values.first { $0.objectValue?["primary"] == .bool(true) } ?? values.first
-        self.caseExact = caseExact
-    }
-
-    /// -1, 0 or 1.
-    static func compare(_ lhs: SortKey, _ rhs: SortKey) -> Int {
-        switch (lhs.value, rhs.value) {
-        case (nil, nil): return 0
-        case (nil, _): return 1
-        case (_, nil): return -1
-        case (let left?, let right?):
-            switch (left, right) {
-            case (.number(let a), .number(let b)): return a.doubleValue < b.doubleValue ? -1 : a.doubleValue > b.doubleValue ? 1 : 0
-            case (.bool(let a), .bool(let b)): return a == b ? 0 : (!a ? -1 : 1)
-            default:
-                let a = text(left, caseExact: lhs.caseExact)
-                let b = text(right, caseExact: rhs.caseExact)
-                return a < b ? -1 : a > b ? 1 : 0
-            }
-        }
-    }
-
-    private static func text(_ value: JSONValue, caseExact: Bool) -> String {
-        let raw = value.stringValue ?? value.objectValue?["value"]?.stringValue ?? value.serialized()
-        return caseExact ? raw : raw.lowercased()
-    }
 }

@@ -107,7 +107,7 @@ extension SQLiteStore {
         try await commits.write { db in
             let table = ResourceTable.of(kind)
             let row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
-            try SQLiteStore.check(precondition, row: row)
+            try row.check(precondition)
             let teams = TeamSync(db: db, at: timestamp)
             switch kind {
             case .group:
@@ -149,7 +149,7 @@ extension SQLiteStore {
         return try await commits.write { db in
             let table = ResourceTable.of(kind)
             var row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
-            try SQLiteStore.check(precondition, row: row)
+            try row.check(precondition)
             let result = try change(row)
             var membersChanged = false
             if kind == .group, !result.membershipChanges.isEmpty {
@@ -207,15 +207,6 @@ extension SQLiteStore {
             throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found")
         }
         return try ResourceRow(row: row)
-    }
-
-    /// Throws 412 unless the row's version satisfies the precondition.
-    static func check(_ precondition: VersionPrecondition?, row: ResourceRow) throws {
-        guard let precondition else { return }
-        let etag = "W/\"\(row.version)\""
-        guard precondition.isSatisfied(by: etag) else {
-            throw SCIMError(status: 412, detail: "the resource's version is \(etag), not the one in If-Match")
-        }
     }
 
     /// Throws 409 `uniqueness` when another resource of the directory has the same `userName` (users) or
