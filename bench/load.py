@@ -9,12 +9,24 @@
                                                                     for each user a filtered GET then a POST, then
                                                                     for each group a POST and one PATCH adding its
                                                                     members; prints one table row
+  load.py trips-setup PORT BASE TOKEN OUT                           the users and groups `trips` needs (the group
+                                                                    "Trips team" is for a team mapping); JSON to OUT
+  load.py trips   PORT BASE TOKEN STATE LOG                         sends each measured SCIM write once (after one
+                                                                    warm-up of each) and counts the statements that
+                                                                    PostgreSQL logged for it (log_statement = all);
+                                                                    prints a Markdown table
+  load.py table   RESULTS                                           the side-by-side table of bench/run.sh's results
+                                                                    (tab-separated: key, phase, store, ops/s, p50,
+                                                                    p99, figure), then the targets
 
 BASE is the directory's SCIM path (/api/scim/v2.0/{id}). Any answer other than the expected one stops the run with
 the status and the start of the body.
 """
+import datetime
 import http.client
 import json
+import os
+import re
 import statistics
 import sys
 import threading
@@ -137,7 +149,186 @@ def okta_import(port, base, token, users, groups, members):
     print(f"{elapsed:.2f} {len(latencies) / elapsed:.0f} {p50:.2f}ms {p99:.2f}ms")
 
 
+def patch_members(client, group_id, out, into):
+    """Okta's one-member group PATCH: remove one member by filter, add one."""
+    client.request("PATCH", f"/Groups/{group_id}", {"schemas": [PATCH_SCHEMA], "Operations": [
+        {"op": "remove", "path": f'members[value eq "{out}"]'},
+        {"op": "add", "path": "members", "value": [{"value": into, "display": "trips"}]}]}, expect=(200, 204))
+
+
+def trips_setup(port, base, token, out):
+    client = Client(port, base, token)
+    users = [client.request("POST", "/Users", user_body(f"trips{n}@example.com", n), expect=(201,))["id"] for n in range(4)]
+    groups = {}
+    for name in ("Trips plain", "Trips team"):
+        group = client.request("POST", "/Groups", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                                                   "displayName": name}, expect=(201,))
+        add_members(client, group["id"], users[:1])
+        groups[name] = group["id"]
+    with open(out, "w") as file:
+        json.dump({"users": users, "groups": groups}, file)
+
+
+LOG_ENTRY = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) UTC \[(\d+)\] LOG:  (?:execute ([^:]+)|statement): (.*)$")
+
+
+def logged_statements(log, offset, started, finished):
+    """The statements PostgreSQL logged (log_line_prefix '%m [%p] ') from byte `offset` on whose time falls in
+    [started, finished] (seconds since 1970, with 2 ms of slack for the log's millisecond precision). The webhook
+    worker's once-a-second poll of `webhook_endpoint` is not the request's and is left out."""
+    with open(log, "rb") as file:
+        file.seek(offset)
+        text = file.read().decode("utf-8", "replace")
+    statements = []
+    for line in text.splitlines():
+        match = LOG_ENTRY.match(line)
+        if not match:
+            continue
+        when = datetime.datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S.%f").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
+        if not started - 0.002 <= when <= finished + 0.002:
+            continue
+        sql = " ".join(match.group(4).split())
+        if "FROM webhook_endpoint" in sql:
+            continue
+        prepared = match.group(3) is not None and match.group(3) != "<unnamed>"
+        statements.append((sql, prepared))
+    return statements
+
+
+def summarize(sql):
+    """A statement in a few words for the table: its verb and the table it works on."""
+    words = sql.split()
+    verb = words[0].upper()
+    if verb in ("BEGIN", "COMMIT", "ROLLBACK"):
+        return verb
+    table = ""
+    for keyword in ("INTO", "UPDATE", "FROM"):
+        if keyword in [w.upper() for w in words]:
+            index = [w.upper() for w in words].index(keyword)
+            if index + 1 < len(words):
+                table = words[index + 1]
+                break
+    if verb == "UPDATE" and len(words) > 1:
+        table = words[1]
+    extra = " … FOR NO KEY UPDATE" if "FOR NO KEY UPDATE" in sql.upper() else (" … FOR UPDATE" if "FOR UPDATE" in sql.upper() else "")
+    extra += " (+ feed lock)" if "pg_advisory_xact_lock" in sql else ""
+    extra += " … RETURNING" if " RETURNING " in f" {sql.upper()} " and verb != "SELECT" else ""
+    return f"{verb} {table}{extra}".strip()
+
+
+def trips(port, base, token, state_file, log):
+    state = json.load(open(state_file))
+    users, groups = state["users"], state["groups"]
+    client = Client(port, base, token)
+    deactivate = {"schemas": [PATCH_SCHEMA], "Operations": [{"op": "replace", "value": {"active": False}}]}
+    requests = [
+        ("POST /Users (Okta body)",
+         lambda: client.request("POST", "/Users", user_body("trips-warm@example.com", 90), expect=(201,)),
+         lambda: client.request("POST", "/Users", user_body("trips-measured@example.com", 91), expect=(201,))),
+        ("PATCH group, one out and one in, no team mapped",
+         lambda: patch_members(client, groups["Trips plain"], users[0], users[1]),
+         lambda: patch_members(client, groups["Trips plain"], users[1], users[0])),
+        ("PATCH group, one out and one in, group mapped to one team",
+         lambda: patch_members(client, groups["Trips team"], users[0], users[1]),
+         lambda: patch_members(client, groups["Trips team"], users[1], users[0])),
+        ("PATCH /Users/{id} active false (Okta deactivate)",
+         lambda: client.request("PATCH", f"/Users/{users[2]}", deactivate, expect=(200, 204)),
+         lambda: client.request("PATCH", f"/Users/{users[3]}", deactivate, expect=(200, 204))),
+    ]
+    print("| SCIM write | Statements (round trips) | In the transaction | The statements, in order |")
+    print("| --- | ---: | ---: | --- |")
+    for name, warm_up, measured in requests:
+        warm_up()
+        time.sleep(0.2)
+        offset = os.path.getsize(log)
+        started = time.time()
+        measured()
+        finished = time.time()
+        time.sleep(0.5)
+        statements = logged_statements(log, offset, started, finished)
+        sqls = [sql for sql, _ in statements]
+        inside = 0
+        if "BEGIN" in sqls and "COMMIT" in sqls:
+            inside = sqls.index("COMMIT") - sqls.index("BEGIN") + 1
+        listing = "; ".join(summarize(sql) + (" (prepared)" if prepared else "") for sql, prepared in statements)
+        print(f"| {name} | {len(statements)} | {inside} | {listing} |")
+        for sql, _ in statements:
+            print(f"load.py trips: {name}: {sql[:300]}", file=sys.stderr)
+
+
+def milliseconds(text):
+    """wrk's latency ("812.00us", "1.50ms", "1.02s") in milliseconds, or None."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text or "")
+    if not match:
+        return None
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+
+
+def table(results):
+    """Prints the results side by side (SQLite, PostgreSQL, and PostgreSQL's ops/s over SQLite's), then the targets."""
+    rows = {}
+    order = []
+    for line in open(results):
+        key, phase, store, rate, p50, p99, figure = (line.rstrip("\n").split("\t") + [""] * 7)[:7]
+        if key not in rows:
+            rows[key] = {"phase": phase}
+            order.append(key)
+        stores = ["sqlite", "postgresql"] if store == "both" else [store]
+        for name in stores:
+            rows[key][name] = {"rate": rate, "p50": p50, "p99": p99, "figure": figure}
+    ceiling = rows.get("ceiling", {}).get("sqlite", {}).get("rate")
+
+    def cells(entry):
+        if not entry:
+            return ["", "", "", ""]
+        figure = entry["figure"]
+        if not figure and entry["rate"] and ceiling:
+            figure = f"{100 * float(entry['rate']) / float(ceiling):.1f} %"
+        rate = f"{float(entry['rate']):,.0f}".replace(",", " ") if entry["rate"] else ""
+        p50, p99 = milliseconds(entry["p50"]), milliseconds(entry["p99"])
+        return [rate, f"{p50:.2f} ms" if p50 is not None else entry["p50"], f"{p99:.2f} ms" if p99 is not None else entry["p99"], figure]
+
+    print("| Phase | SQLite ops/s | p50 | p99 | of ceiling (or figure) | PostgreSQL ops/s | p50 | p99 | of ceiling (or figure) | PostgreSQL ÷ SQLite |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for key in order:
+        row = rows[key]
+        sqlite, postgres = row.get("sqlite"), row.get("postgresql")
+        ratio = ""
+        if key != "ceiling" and sqlite and postgres and sqlite["rate"] and postgres["rate"]:
+            ratio = f"{float(postgres['rate']) / float(sqlite['rate']):.2f}"
+        print("| " + " | ".join([row["phase"]] + cells(sqlite) + cells(postgres) + [ratio]) + " |")
+
+    print()
+    print("| Target | Measured | |")
+    print("| --- | --- | --- |")
+
+    def throughput(key, label):
+        sqlite, postgres = rows.get(key, {}).get("sqlite"), rows.get(key, {}).get("postgresql")
+        if not (sqlite and postgres and sqlite["rate"] and postgres["rate"]):
+            return
+        ratio = float(postgres["rate"]) / float(sqlite["rate"])
+        print(f"| {label}: PostgreSQL ≥ 0.5 × SQLite | {float(postgres['rate']):.0f}/s vs {float(sqlite['rate']):.0f}/s "
+              f"= {ratio:.2f} × | {'met' if ratio >= 0.5 else 'not met'} |")
+
+    throughput("post", "POST /Users")
+    sizes = sorted(int(key.split("_")[1]) for key in order if key.startswith("group_"))
+    for size in sizes:
+        throughput(f"group_{size}", f"one-member group PATCH, group of {size}")
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        for store, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+            a = milliseconds(rows.get(f"group_{small}", {}).get(store, {}).get("p50"))
+            b = milliseconds(rows.get(f"group_{large}", {}).get(store, {}).get("p50"))
+            if a and b:
+                print(f"| {label}: one-member PATCH p50 at {large} ≤ 1.5 × p50 at {small} | {b:.2f} ms vs {a:.2f} ms "
+                      f"= {b / a:.2f} × | {'met' if b / a <= 1.5 else 'not met'} |")
+
+
 def main():
+    if sys.argv[1] == "table":
+        table(sys.argv[2])
+        return
     command, port, base, token = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     rest = sys.argv[5:]
     if command == "users":
@@ -147,6 +338,10 @@ def main():
         create_groups(port, base, token, rest[0], [int(size) for size in rest[1].split(",")], rest[2], rest[3])
     elif command == "import":
         okta_import(port, base, token, int(rest[0]), int(rest[1]), int(rest[2]))
+    elif command == "trips-setup":
+        trips_setup(port, base, token, rest[0])
+    elif command == "trips":
+        trips(port, base, token, rest[0], rest[1])
     else:
         sys.exit(f"load.py: unknown command {command}")
 

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# The HTTP benchmark: one command, a fresh release `roster serve` on loopback, wrk as the load generator, and nginx
-# answering `return 200` on the same machine as the ceiling, measured in the same run.
+# The HTTP benchmark of both stores: one command, a fresh release `roster serve` on SQLite and another on PostgreSQL,
+# both on loopback, wrk as the load generator, and nginx answering `return 200` on the same machine as the ceiling,
+# all measured in the same run. Prints one table with the two stores side by side, the targets, and the statements
+# (round trips) of each SCIM write on PostgreSQL.
 #
-#   bench/run.sh                                          # every phase at full size (about 12 minutes on 2 cores)
-#   BENCH_SECONDS=3 BENCH_LOAD_USERS=10000 bench/run.sh   # shorter phases, a smaller store
+#   bench/run.sh                                          # every phase at full size (about 10 minutes on 2 cores)
+#   BENCH_SECONDS=3 BENCH_LOAD_USERS=10000 BENCH_IMPORT_USERS=2000 bench/run.sh   # shorter phases, smaller stores
+#
+# The stores: SQLite in a fresh file (WAL, synchronous=FULL); PostgreSQL in a fresh database of a throwaway cluster
+# (scripts/postgres.sh) switched to fsync=on and full_page_writes=on (the script starts it with both off, for tests),
+# so that both pay for durable commits. Roster connects to PostgreSQL over loopback TCP with
+# sslmode=BENCH_POSTGRES_SSLMODE (disable). Each phase runs on SQLite and then at once on PostgreSQL, so that a change in
+# the machine's load (it is shared) hits both alike.
 #
 # Phases, each one table row (ops/s, p50, p99, and the fraction of the ceiling or the figure itself):
 # - wrk, 2 threads, 8 connections, BENCH_SECONDS (10) each, Lua scripts in bench/wrk/: POST /Users with Okta's body
@@ -12,11 +20,14 @@
 # - the Okta-style initial import by one sequential client (bench/load.py): BENCH_IMPORT_USERS (10 000) users, each
 #   looked up by filter and then created, then 100 groups of 100 members by PATCH;
 # - a store of BENCH_LOAD_USERS (100 000) users and BENCH_LOAD_GROUPS (1 000) groups of 100, plus groups of
-#   BENCH_GROUP_SIZES (10,1000,10000,50000) members, each measured with one-member PATCHes (Okta's remove + add) by
-#   one connection; RSS of the server after loading; start-up time (exec to the first 200 from /readyz) and RSS
-#   after start-up with that store; `export-postgres` of it into a throwaway PostgreSQL (BENCH_EXPORT=0 skips it).
-# Any non-2xx answer or socket error fails the run. Installs wrk and nginx from Debian when missing. The per-directory
-# limits are off (they would be what is measured).
+#   BENCH_GROUP_SIZES (10,1000,10000,50000) members, loaded over SCIM into SQLite and copied into a second fresh
+#   PostgreSQL database by `roster export-postgres` (then ANALYZE, as after any bulk load), so both serve the same
+#   rows; each group size measured with one-member PATCHes (Okta's remove + add) by one connection; RSS of each
+#   server; start-up time (exec to the first 200 from /readyz) and RSS after start-up with that store;
+# - the statements PostgreSQL runs for one POST /Users, one-member group PATCHes (no team mapped, one team mapped) and
+#   PATCH active false (log_statement = all on a third database): each is one round trip with postgres-nio.
+# BENCH_POSTGRES=0 runs SQLite alone. Any non-2xx answer or socket error fails the run. Installs wrk and nginx from
+# Debian when missing. The per-directory limits are off (they would be what is measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -27,6 +38,9 @@ IMPORT_USERS=${BENCH_IMPORT_USERS:-10000}
 LOAD_USERS=${BENCH_LOAD_USERS:-100000}
 LOAD_GROUPS=${BENCH_LOAD_GROUPS:-1000}
 GROUP_SIZES=${BENCH_GROUP_SIZES:-10,1000,10000,50000}
+SSLMODE=${BENCH_POSTGRES_SSLMODE:-disable}
+STORES=(sqlite)
+[[ ${BENCH_POSTGRES:-1} == 1 ]] && STORES+=(postgresql)
 
 say() { echo "bench/run.sh: $*" >&2; }
 # shellcheck source=scripts/lib.sh
@@ -48,48 +62,113 @@ swift build -c release --product roster >/tmp/roster-bench-build.log 2>&1 || {
 ROSTER=$(swift build -c release --show-bin-path)/roster
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-bench.XXXXXX")
-SERVER_PID=
+RESULTS=$WORK/results
+: >"$RESULTS"
+declare -A SERVER_PID=() DATABASE_URL=() PORT=() TOKEN=() BASE_PATH=()
 NGINX_PID=
 POSTGRES_DIR=
 cleanup() {
-    stop_processes "$SERVER_PID" "$NGINX_PID"
+    stop_processes "${SERVER_PID[@]}" "$NGINX_PID"
     [[ -n $POSTGRES_DIR ]] && bash scripts/postgres.sh stop "$POSTGRES_DIR"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-JSON=$("$ROSTER" directory create --name Bench --provider okta --json --database-url "sqlite:$WORK/roster.sqlite" --base-url "$BASE")
-TOKEN=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["token"])' "$JSON")
-DIRECTORY=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["id"])' "$JSON")
-"$ROSTER" serve --database-url "sqlite:$WORK/roster.sqlite" --port "$PORT" --base-url "$BASE" --rate-limit-concurrent-requests 0 >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do
-    grep -q listening "$WORK/server.log" && break
-    sleep 0.1
-done
+echo "Load before: $(uptime)"
+echo
 
-say "seeding $SEEDED users"
-python3 - "$PORT" "/api/scim/v2.0/$DIRECTORY" "$TOKEN" "$SEEDED" "$WORK/ids" <<'PY'
-import http.client, json, sys
-port, base, token, count, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-connection = http.client.HTTPConnection("127.0.0.1", port)
-ids = []
-for n in range(count):
-    body = json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": f"seed{n}@example.com",
-                       "name": {"givenName": "Seed", "familyName": str(n)}, "emails": [{"value": f"seed{n}@example.com", "type": "work", "primary": True}],
-                       "active": True})
-    connection.request("POST", base + "/Users", body, {"Authorization": "Bearer " + token, "Content-Type": "application/scim+json"})
-    response = connection.getresponse()
-    data = response.read()
-    if response.status != 201:
-        sys.exit(f"seeding failed: {response.status} {data[:200]!r}")
-    ids.append(json.loads(data)["id"])
-open(out, "w").write("\n".join(ids) + "\n")
-PY
+if [[ ${STORES[*]} == *postgresql* ]]; then
+    eval "$(bash scripts/postgres.sh start)"
+    POSTGRES_DIR=$ROSTER_TEST_POSTGRES_DIR
+    postgres_psql -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET full_page_writes = on" \
+        -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] '" -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 0.5
+    [[ $(postgres_psql -At -c "SHOW fsync" -c "SHOW full_page_writes" -c "SHOW synchronous_commit" | tr '\n' ' ') == "on on on " ]] || {
+        say "PostgreSQL did not switch to fsync=on, full_page_writes=on"
+        exit 1
+    }
+fi
 
+# postgres_url NAME: the URL of database NAME in the throwaway cluster, with the benchmark's sslmode.
+postgres_url() {
+    local url
+    url=$(postgres_database_url "$1")
+    echo "${url%%\?*}?sslmode=$SSLMODE"
+}
+
+# psql_on NAME ARGS…: psql on database NAME of the throwaway cluster.
+psql_on() {
+    local name=$1
+    shift
+    ROSTER_TEST_POSTGRES_URL=${ROSTER_TEST_POSTGRES_URL%/*}/$name postgres_psql "$@"
+}
+
+# new_database STORE NAME: points STORE at a fresh database (a file in WORK, or a new PostgreSQL database).
+new_database() {
+    if [[ $1 == sqlite ]]; then
+        DATABASE_URL[sqlite]="sqlite:$WORK/$2.sqlite"
+    else
+        postgres_create_database "$2"
+        DATABASE_URL[postgresql]=$(postgres_url "$2")
+    fi
+}
+
+# serve STORE: starts `roster serve` on STORE's database and waits until it listens.
+serve() {
+    local store=$1
+    [[ -n ${PORT[$store]:-} ]] || PORT[$store]=$(free_port)
+    "$ROSTER" serve --database-url "${DATABASE_URL[$store]}" --port "${PORT[$store]}" --base-url "http://127.0.0.1:${PORT[$store]}" \
+        --rate-limit-concurrent-requests 0 >>"$WORK/server-$store.log" 2>&1 &
+    SERVER_PID[$store]=$!
+    wait_until_listening "${SERVER_PID[$store]}" "${PORT[$store]}" 60 || {
+        cat "$WORK/server-$store.log" >&2
+        exit 1
+    }
+}
+
+stop_server() {
+    stop_processes "${SERVER_PID[$1]:-}"
+    SERVER_PID[$1]=
+}
+
+# directory STORE NAME: creates a directory with the CLI (beside the running server) and points TOKEN and BASE_PATH
+# of STORE at it.
+directory() {
+    local json
+    json=$("$ROSTER" directory create --name "$2" --provider okta --json --database-url "${DATABASE_URL[$1]}" \
+        --base-url "http://127.0.0.1:${PORT[$1]}")
+    TOKEN[$1]=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["token"])' "$json")
+    BASE_PATH[$1]=/api/scim/v2.0/$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["id"])' "$json")
+}
+
+# record KEY PHASE STORE OPS P50 P99 FIGURE: one result, printed as it comes and kept for the table at the end.
+record() {
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"
+    say "$(printf '%-10s %-55s %10s %9s %9s %s' "$3" "$2" "$4" "$5" "$6" "$7")"
+}
+
+# phase KEY NAME STORE URL [SCRIPT [CONNECTIONS]]: runs wrk with STORE's token and paths; any non-2xx answer or
+# socket error fails the run. Eight connections on two threads by default; one for the latency phases.
+phase() {
+    local key=$1 name=$2 store=$3 url=$4 script=${5:-} connections=${6:-8} output errors socket
+    local args=(-t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"${SECONDS_PER_PHASE}s" --latency)
+    [[ -n $script ]] && args+=(-s "$ROOT/bench/wrk/$script")
+    output=$(ROSTER_TOKEN=${TOKEN[$store]:-} ROSTER_BASE_PATH=${BASE_PATH[$store]:-} ROSTER_IDS=$WORK/ids-$store \
+        wrk "${args[@]}" "$url")
+    errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$output")
+    socket=$(awk '/Socket errors/' <<<"$output")
+    if [[ -n $errors && $errors != 0 ]] || [[ -n $socket ]]; then
+        echo "$output" >&2
+        say "$name on $store: ${errors:-0} answers were not 2xx; ${socket:-no socket errors}"
+        exit 1
+    fi
+    record "$key" "$name" "$store" "$(awk '/Requests\/sec/ {print $2}' <<<"$output")" \
+        "$(awk '$1 == "50%" {print $2}' <<<"$output")" "$(awk '$1 == "99%" {print $2}' <<<"$output")" ""
+}
+
+rss_mb() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/${SERVER_PID[$1]}/status"; }
+
+# The ceiling, once.
 NGINX_PORT=$(free_port)
 mkdir -p "$WORK/nginx"
 cat >"$WORK/nginx/nginx.conf" <<CONF
@@ -106,88 +185,98 @@ CONF
 "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 sleep 0.5
+phase ceiling "nginx return 200 (ceiling, measured once)" both "http://127.0.0.1:$NGINX_PORT/"
 
-export ROSTER_TOKEN=$TOKEN ROSTER_BASE_PATH=/api/scim/v2.0/$DIRECTORY ROSTER_IDS=$WORK/ids ROSTER_SEEDED=$SEEDED ROSTER_BENCH_DIR=$ROOT/bench/wrk
+# A fresh database and server for each store, with SEEDED users in a directory of their own.
+for store in "${STORES[@]}"; do
+    new_database "$store" roster_bench
+    serve "$store"
+    directory "$store" Bench
+    say "seeding $SEEDED users on $store"
+    python3 bench/load.py users "${PORT[$store]}" "${BASE_PATH[$store]}" "${TOKEN[$store]}" "$SEEDED" seed "$WORK/ids-$store" \
+        2>/dev/null
+done
 
-# phase NAME URL [SCRIPT [CONNECTIONS]]: runs wrk and prints one table row; any non-2xx answer or socket error
-# fails the run. Eight connections on two threads by default; one for the latency phases.
-CEILING=
-phase() {
-    local name=$1 url=$2 script=${3:-} connections=${4:-8} output rate p50 p99 errors socket
-    local args=(-t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"${SECONDS_PER_PHASE}s" --latency)
-    if [[ -n $script ]]; then
-        output=$(wrk "${args[@]}" -s "$ROOT/bench/wrk/$script" "$url")
-    else
-        output=$(wrk "${args[@]}" "$url")
-    fi
-    rate=$(awk '/Requests\/sec/ {print $2}' <<<"$output")
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
-    errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$output")
-    socket=$(awk '/Socket errors/' <<<"$output")
-    if [[ -n $errors && $errors != 0 ]] || [[ -n $socket ]]; then
-        echo "$output" >&2
-        say "$name: ${errors:-0} answers were not 2xx; ${socket:-no socket errors}"
-        exit 1
-    fi
-    [[ -z $CEILING ]] && CEILING=$rate
-    row "$name" "$rate" "$p50" "$p99" "$(python3 -c "print(f'{100 * $rate / $CEILING:.1f} %')")"
-}
-row() { printf '| %-44s | %10s | %8s | %8s | %9s |\n' "$@"; }
-
-# directory NAME: creates a directory with the CLI (beside the running server) and sets DIR_ID and DIR_TOKEN.
-directory() {
-    local json
-    json=$("$ROSTER" directory create --name "$1" --provider okta --json --database-url "sqlite:$WORK/roster.sqlite" --base-url "$BASE")
-    DIR_TOKEN=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["token"])' "$json")
-    DIR_ID=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["id"])' "$json")
-}
-rss_mb() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$SERVER_PID/status"; }
-
-echo "| Phase | ops/s | p50 | p99 | of ceiling |"
-echo "| --- | ---: | ---: | ---: | ---: |"
-phase "nginx return 200 (ceiling)" "http://127.0.0.1:$NGINX_PORT/"
-phase "GET /healthz (Roster's HTTP stack, no SCIM)" "$BASE/healthz"
-phase "POST /Users (Okta body)" "$BASE" create_users.lua
-phase "GET filter=userName eq" "$BASE" filter_users.lua
-phase "GET /Users/{id}" "$BASE" get_user.lua
-phase "PUT /Users/{id} (Okta body)" "$BASE" put_user.lua
-phase "PATCH active (Okta deactivate)" "$BASE" patch_active.lua
-phase "GET list page of 100" "$BASE" list_pages.lua
+# The wrk phases, each on every store in turn.
+export ROSTER_SEEDED=$SEEDED ROSTER_BENCH_DIR=$ROOT/bench/wrk
+while IFS='|' read -r key name script; do
+    for store in "${STORES[@]}"; do
+        phase "$key" "$name" "$store" "http://127.0.0.1:${PORT[$store]}" "$script"
+    done
+done <<'PHASES'
+healthz|GET /healthz (Roster's HTTP stack, no SCIM)|
+post|POST /Users (Okta body)|create_users.lua
+filter|GET filter=userName eq|filter_users.lua
+get|GET /Users/{id}|get_user.lua
+put|PUT /Users/{id} (Okta body)|put_user.lua
+patch_active|PATCH active (Okta deactivate)|patch_active.lua
+list|GET list page of 100|list_pages.lua
+PHASES
 
 # The Okta-style initial import: one sequential client, in a directory of its own.
-directory Import
-IMPORT=$(python3 bench/load.py import "$PORT" "/api/scim/v2.0/$DIR_ID" "$DIR_TOKEN" "$IMPORT_USERS" 100 100)
-read -r import_seconds import_rate import_p50 import_p99 <<<"$IMPORT"
-row "Okta import: $IMPORT_USERS users + 100 groups of 100, 1 client" "$import_rate" "$import_p50" "$import_p99" "${import_seconds} s"
+for store in "${STORES[@]}"; do
+    directory "$store" Import
+    read -r import_seconds import_rate import_p50 import_p99 < <(python3 bench/load.py import "${PORT[$store]}" "${BASE_PATH[$store]}" \
+        "${TOKEN[$store]}" "$IMPORT_USERS" 100 100)
+    record import "Okta import: $IMPORT_USERS users + 100 groups of 100, 1 client" "$store" "$import_rate" "$import_p50" \
+        "$import_p99" "${import_seconds} s"
+done
 
-# The large store: LOAD_USERS users and LOAD_GROUPS groups of 100, then groups of each size for the PATCH phases.
-directory Load
-LOAD_BASE=/api/scim/v2.0/$DIR_ID
-say "loading $LOAD_USERS users and $LOAD_GROUPS groups of 100"
-python3 bench/load.py users "$PORT" "$LOAD_BASE" "$DIR_TOKEN" "$LOAD_USERS" load "$WORK/load-ids"
-python3 bench/load.py groups "$PORT" "$LOAD_BASE" "$DIR_TOKEN" "$WORK/load-ids" \
+# The large store: loaded over SCIM into SQLite (in the same file, beside the directories above), then copied into
+# a fresh PostgreSQL database with export-postgres, which also shows that a copied store serves.
+directory sqlite Load
+LOAD_BASE=${BASE_PATH[sqlite]}
+say "loading $LOAD_USERS users and $LOAD_GROUPS groups of 100 into SQLite"
+started=$(date +%s.%N)
+python3 bench/load.py users "${PORT[sqlite]}" "$LOAD_BASE" "${TOKEN[sqlite]}" "$LOAD_USERS" load "$WORK/load-ids"
+record load_users "Loading the large store's users over SCIM, 8 clients" sqlite \
+    "$(python3 -c "print(f'{$LOAD_USERS / ($(date +%s.%N) - $started):.0f}')")" "" "" \
+    "$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f} s')")"
+python3 bench/load.py groups "${PORT[sqlite]}" "$LOAD_BASE" "${TOKEN[sqlite]}" "$WORK/load-ids" \
     "$(python3 -c "print(','.join(['100'] * $LOAD_GROUPS))")" "Load group " "$WORK/load-groups"
-python3 bench/load.py groups "$PORT" "$LOAD_BASE" "$DIR_TOKEN" "$WORK/load-ids" "$GROUP_SIZES" "Size group " "$WORK/size-groups"
-export ROSTER_TOKEN=$DIR_TOKEN ROSTER_BASE_PATH=$LOAD_BASE
+python3 bench/load.py groups "${PORT[sqlite]}" "$LOAD_BASE" "${TOKEN[sqlite]}" "$WORK/load-ids" "$GROUP_SIZES" "Size group " \
+    "$WORK/size-groups"
+DB_MB=$(du -m "$WORK/roster_bench.sqlite" | cut -f1)
+if [[ -n ${SERVER_PID[postgresql]:-} ]]; then
+    stop_server postgresql
+    new_database postgresql roster_large
+    say "copying the SQLite store into PostgreSQL (export-postgres)"
+    started=$(date +%s.%N)
+    "$ROSTER" export-postgres --database-url "${DATABASE_URL[sqlite]}" --to "${DATABASE_URL[postgresql]}" >"$WORK/export.log" 2>&1 || {
+        cat "$WORK/export.log" >&2
+        exit 1
+    }
+    record export "export-postgres of that store ($DB_MB MB SQLite), verified" postgresql "" "" "" \
+        "$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f} s')")"
+    started=$(date +%s.%N)
+    psql_on roster_large -c "ANALYZE"
+    record analyze "ANALYZE after the copy" postgresql "" "" "" "$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f} s')")"
+    serve postgresql
+    TOKEN[postgresql]=${TOKEN[sqlite]}
+fi
+for store in "${STORES[@]}"; do BASE_PATH[$store]=$LOAD_BASE; done
 ROSTER_MEMBER_IN=$(sed -n 1p "$WORK/load-ids")
 export ROSTER_MEMBER_IN
 while read -r size group; do
     ROSTER_GROUP_ID=$group ROSTER_MEMBER_OUT=$(sed -n "$((size + 1))p" "$WORK/load-ids")
     export ROSTER_GROUP_ID ROSTER_MEMBER_OUT
-    phase "PATCH group of $size: one out, one in (1 client)" "$BASE" group_patch.lua 1
+    for store in "${STORES[@]}"; do
+        phase "group_$size" "PATCH group of $size: one out, one in (1 client)" "$store" "http://127.0.0.1:${PORT[$store]}" group_patch.lua 1
+    done
 done <"$WORK/size-groups"
-row "RSS after loading (serving)" "" "" "" "$(rss_mb)"
+for store in "${STORES[@]}"; do
+    record rss_loaded "RSS of roster after loading (serving)" "$store" "" "" "" "$(rss_mb "$store")"
+done
 
 # Start-up with that store: from exec to the first 200 from /readyz.
-stop_processes "$SERVER_PID"
-SERVER_PID=
-STARTUP=$(python3 - "$ROSTER" "$WORK" "$PORT" "$BASE" <<'PY'
+for store in "${STORES[@]}"; do
+    stop_server "$store"
+    STARTUP=$(python3 - "$ROSTER" "${DATABASE_URL[$store]}" "${PORT[$store]}" "$WORK/server-$store-startup.log" <<'PY'
 import subprocess, sys, time, urllib.request
-roster, work, port, base = sys.argv[1:5]
+roster, database, port, log = sys.argv[1:5]
 started = time.perf_counter()
-server = subprocess.Popen([roster, "serve", "--database-url", f"sqlite:{work}/roster.sqlite", "--port", port, "--base-url", base,
-                           "--rate-limit-concurrent-requests", "0"], stdout=open(f"{work}/server2.log", "w"), stderr=subprocess.STDOUT)
+server = subprocess.Popen([roster, "serve", "--database-url", database, "--port", port, "--base-url", f"http://127.0.0.1:{port}",
+                           "--rate-limit-concurrent-requests", "0"], stdout=open(log, "w"), stderr=subprocess.STDOUT)
 while True:
     try:
         if urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1).status == 200:
@@ -198,22 +287,40 @@ while True:
         sys.exit("roster did not become ready in 60 s")
 print(f"{(time.perf_counter() - started) * 1000:.0f} {server.pid}")
 PY
-)
-read -r startup_ms SERVER_PID <<<"$STARTUP"
-sleep 1
-row "Start-up to /readyz 200 with that store" "" "" "" "$startup_ms ms"
-row "RSS after start-up, idle" "" "" "" "$(rss_mb)"
-DB_MB=$(du -m "$WORK/roster.sqlite" | cut -f1)
+    )
+    read -r startup_ms SERVER_PID[$store] <<<"$STARTUP"
+    sleep 1
+    record startup "Start-up to /readyz 200 with that store" "$store" "" "" "" "$startup_ms ms"
+    record rss_idle "RSS of roster after start-up, idle" "$store" "" "" "" "$(rss_mb "$store")"
+    stop_server "$store"
+done
+record size "The store on disk" sqlite "" "" "" "$(du -m "$WORK/roster_bench.sqlite" | cut -f1) MB"
+if [[ ${STORES[*]} == *postgresql* ]]; then
+    record size "The store on disk" postgresql "" "" "" \
+        "$(postgres_psql -At -c "SELECT pg_database_size('roster_large') / 1048576") MB (pg_database_size)"
+fi
 
-# export-postgres of the whole store into a throwaway PostgreSQL (scripts/postgres.sh).
-if [[ ${BENCH_EXPORT:-1} == 1 ]]; then
-    eval "$(bash scripts/postgres.sh start)"
-    POSTGRES_DIR=$ROSTER_TEST_POSTGRES_DIR
-    started=$(date +%s.%N)
-    "$ROSTER" export-postgres --database-url "sqlite:$WORK/roster.sqlite" --to "$ROSTER_TEST_POSTGRES_URL?sslmode=no-verify" --replace \
-        >"$WORK/export.log" 2>&1 || {
-        cat "$WORK/export.log" >&2
-        exit 1
-    }
-    row "export-postgres of that store ($DB_MB MB SQLite)" "" "" "" "$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f} s')")"
+echo "Load after: $(uptime)"
+echo
+python3 bench/load.py table "$RESULTS"
+
+# The statements (each one round trip) of single SCIM writes on PostgreSQL, from its log with log_statement = all, on
+# a database of their own: two users in two groups, one of them mapped to a team.
+if [[ ${STORES[*]} == *postgresql* ]]; then
+    new_database postgresql roster_trips
+    serve postgresql
+    directory postgresql Trips
+    python3 bench/load.py trips-setup "${PORT[postgresql]}" "${BASE_PATH[postgresql]}" "${TOKEN[postgresql]}" "$WORK/trips.json"
+    "$ROSTER" team create trips-team --database-url "${DATABASE_URL[postgresql]}" >/dev/null
+    "$ROSTER" team map trips-team "Trips team" --database-url "${DATABASE_URL[postgresql]}" >/dev/null
+    postgres_psql -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 0.5
+    echo
+    echo "Statements PostgreSQL ran for one SCIM write (log_statement = all; each is one round trip):"
+    echo
+    python3 bench/load.py trips "${PORT[postgresql]}" "${BASE_PATH[postgresql]}" "${TOKEN[postgresql]}" "$WORK/trips.json" \
+        "$POSTGRES_DIR/server.log" 2>"$WORK/trips.log"
+    postgres_psql -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
+    cp "$WORK/trips.log" /tmp/roster-bench-statements.log
+    say "the full statements are in /tmp/roster-bench-statements.log"
 fi

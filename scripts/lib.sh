@@ -59,3 +59,38 @@ wait_until_listening() {
     say "nothing is listening on port $port after $seconds s"
     return 1
 }
+
+# postgres_database_url NAME: prints the URL to hand to roster for database NAME in the cluster that
+# ROSTER_TEST_POSTGRES_URL names (scripts/test.sh, scripts/postgres.sh): its credentials, host and port, with
+# sslmode=no-verify, as the test cluster's certificate is self-signed.
+postgres_database_url() {
+    local cluster=${ROSTER_TEST_POSTGRES_URL%%\?*}
+    echo "${cluster%/*}/$1?sslmode=no-verify"
+}
+
+# postgres_psql ARGS…: runs psql (from PATH or Debian's PostgreSQL binaries) on the maintenance database that
+# ROSTER_TEST_POSTGRES_URL names, quietly, stopping at the first error.
+postgres_psql() {
+    local psql
+    psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | head -n 1)
+    if [[ -z $psql ]]; then
+        say "psql not found (install postgresql-client)"
+        return 1
+    fi
+    "$psql" "$ROSTER_TEST_POSTGRES_URL" -q -X -v ON_ERROR_STOP=1 "$@"
+}
+
+# postgres_create_database NAME: creates the empty database NAME in the test cluster (dropping one left by an earlier
+# run). Returns 1, saying why, when psql fails.
+postgres_create_database() {
+    local error
+    if ! error=$(postgres_psql -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" 2>&1 >/dev/null); then
+        say "cannot create the PostgreSQL database $1: $error"
+        return 1
+    fi
+}
+
+# postgres_drop_database NAME: drops the database NAME from the test cluster, closing its connections; never fails.
+postgres_drop_database() {
+    postgres_psql -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1 || true
+}

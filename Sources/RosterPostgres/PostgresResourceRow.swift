@@ -1,3 +1,4 @@
+import Logging
 import PostgresNIO
 import RosterCore
 import SCIM
@@ -25,14 +26,28 @@ extension ResourceRecord {
 
 /// Something that runs queries: a reader or a transaction.
 protocol PostgresQuerying {
-    /// Every row of a query.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow]
+    /// The connection the queries run on.
+    var connection: PostgresConnection { get }
+    /// Where queries log.
+    var logger: Logger { get }
 }
 
 extension PostgresReader: PostgresQuerying {}
 extension PostgresTransaction: PostgresQuerying {}
 
 extension PostgresQuerying {
+    /// Every row of a query.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Every row of a prepared statement (``PostgresPreparedStatements``).
+    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+        return rows
+    }
+
     /// The first row of a query, if any.
     func first(_ query: PostgresQuery) async throws -> PostgresRow? {
         try await rows(query).first

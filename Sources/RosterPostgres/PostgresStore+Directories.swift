@@ -39,9 +39,7 @@ extension PostgresStore {
     /// The token hash of an enabled directory.
     public func tokenHash(directoryID: String) async throws -> [UInt8]? {
         try await read { reader in
-            try await reader.first("SELECT token_hash FROM directory WHERE id = \(directoryID) AND enabled").map { row in
-                Array(try row.decode(Data.self))
-            }
+            try await reader.rows(PostgresPreparedStatements.TokenHash(directoryID: directoryID)).first.map { Array($0) }
         }
     }
 

@@ -13,33 +13,36 @@ extension PostgresStore {
         let created = attributes
         return try await write { transaction in
             let table = ResourceTable.of(kind)
-            try await PostgresStore.checkUniqueness(transaction, table, directoryID: directoryID, attributes: created, excludingRow: nil)
             let document = JSONValue.object(created).serialized()
             let inserted: PostgresRow?
             switch kind {
             case .user:
                 let columns = IndexedColumns.user(created)
-                inserted = try await transaction.first(
-                    """
-                    INSERT INTO scim_user (id, directory_id, user_name, user_name_key, external_id, display_name_key, active, person_email,
-                        created_at, modified_at, version, document)
-                    VALUES (\(id), \(directoryID), \(columns.userName), \(columns.userNameKey), \(columns.externalID), \(columns.displayNameKey),
-                        \(columns.active), \(columns.personEmail), \(timestamp), \(timestamp), 1, \(document))
-                    RETURNING row_id
-                    """
-                )
+                inserted = try await PostgresStore.uniquely(table, created) {
+                    try await transaction.first(
+                        """
+                        INSERT INTO scim_user (id, directory_id, user_name, user_name_key, external_id, display_name_key, active, person_email,
+                            created_at, modified_at, version, document)
+                        VALUES (\(id), \(directoryID), \(columns.userName), \(columns.userNameKey), \(columns.externalID), \(columns.displayNameKey),
+                            \(columns.active), \(columns.personEmail), \(timestamp), \(timestamp), 1, \(document))
+                        RETURNING row_id
+                        """
+                    )
+                }
             case .group:
                 let columns = IndexedColumns.group(created)
                 // Decided together with mappings of the name: see ``lockGroupName(_:_:)``.
                 try await PostgresStore.lockGroupName(transaction, columns.displayName)
-                inserted = try await transaction.first(
-                    """
-                    INSERT INTO scim_group (id, directory_id, display_name, display_name_key, external_id, created_at, modified_at, version, document)
-                    VALUES (\(id), \(directoryID), \(columns.displayName), \(columns.displayNameKey ?? ""), \(columns.externalID), \(timestamp),
-                        \(timestamp), 1, \(document))
-                    RETURNING row_id
-                    """
-                )
+                inserted = try await PostgresStore.uniquely(table, created) {
+                    try await transaction.first(
+                        """
+                        INSERT INTO scim_group (id, directory_id, display_name, display_name_key, external_id, created_at, modified_at, version, document)
+                        VALUES (\(id), \(directoryID), \(columns.displayName), \(columns.displayNameKey ?? ""), \(columns.externalID), \(timestamp),
+                            \(timestamp), 1, \(document))
+                        RETURNING row_id
+                        """
+                    )
+                }
             }
             guard let rowID = try inserted?.decode(Int64.self) else { throw StoreCorruption(detail: "an insert returned no row id") }
             if kind == .user {
@@ -169,13 +172,6 @@ extension PostgresStore {
                 membersChanged = try await writer.apply(result.membershipChanges)
             }
             if result.attributesChanged {
-                try await PostgresStore.checkUniqueness(
-                    transaction,
-                    table,
-                    directoryID: directoryID,
-                    attributes: result.attributes,
-                    excludingRow: row.rowID
-                )
                 try await PostgresStore.writeAttributes(transaction, kind, row: row, attributes: result.attributes, at: timestamp)
                 try await PostgresStore.recordUpdate(transaction, kind, row: row, result: result, at: timestamp)
             } else if membersChanged {
@@ -223,7 +219,8 @@ extension PostgresStore {
         }
     }
 
-    /// The row of a resource in a directory, locked for the transaction when `forUpdate`, or a 404.
+    /// The row of a resource in a directory, locked for the transaction when `forUpdate`, or a 404 (a prepared
+    /// statement: every request by id runs it).
     static func fetchRow(
         _ querying: some PostgresQuerying,
         _ table: ResourceTable,
@@ -231,43 +228,31 @@ extension PostgresStore {
         id: String,
         forUpdate: Bool
     ) async throws -> PostgresResourceRow {
-        let sql =
-            "SELECT \(table.selectColumns) FROM \(table.name) \(table.alias) WHERE \(table.alias).id = $1 AND \(table.alias).directory_id = $2"
-            + (forUpdate ? " FOR NO KEY UPDATE" : "")
-        guard let row = try await querying.first(PostgresQuery(unsafeSQL: sql, binds: try bindings(id, directoryID))) else {
-            throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found")
+        let rows: [ResourceRecord]
+        switch (table.kind, forUpdate) {
+        case (.user, false): rows = try await querying.rows(PostgresPreparedStatements.User(id: id, directoryID: directoryID))
+        case (.user, true): rows = try await querying.rows(PostgresPreparedStatements.LockedUser(id: id, directoryID: directoryID))
+        case (.group, false): rows = try await querying.rows(PostgresPreparedStatements.Group(id: id, directoryID: directoryID))
+        case (.group, true): rows = try await querying.rows(PostgresPreparedStatements.LockedGroup(id: id, directoryID: directoryID))
         }
-        return try PostgresResourceRow(row: row)
+        guard let row = rows.first else { throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found") }
+        return row
     }
 
-    /// Throws 409 `uniqueness` when another resource of the directory has the same `userName` (users) or
-    /// `displayName` (groups), ignoring case. (A concurrent insert that slips past this check hits the unique
-    /// index, which answers the same 409.)
-    static func checkUniqueness(
-        _ transaction: PostgresTransaction,
-        _ table: ResourceTable,
-        directoryID: String,
-        attributes: JSONObject,
-        excludingRow: Int64?
-    ) async throws {
-        let (column, key, label): (String, String, String)
-        switch table.kind {
-        case .user:
-            let columns = IndexedColumns.user(attributes)
-            (column, key, label) = ("user_name_key", columns.userNameKey, "userName \"\(columns.userName)\"")
-        case .group:
-            let columns = IndexedColumns.group(attributes)
-            (column, key, label) = ("display_name_key", columns.displayNameKey ?? "", "displayName \"\(columns.displayName)\"")
+    /// Runs an insert or update of a resource's row; a unique violation (another resource of the directory has
+    /// the same `userName` or `displayName`, ignoring case: the unique `…_key` indexes) becomes the 409
+    /// `uniqueness` SQLite answers. The index decides, so no lookup runs first and no race slips past it.
+    static func uniquely<T>(_ table: ResourceTable, _ attributes: JSONObject, _ write: () async throws -> T) async throws -> T {
+        do {
+            return try await write()
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            switch table.kind {
+            case .user:
+                throw SCIMError.uniqueness("userName \"\(IndexedColumns.user(attributes).userName)\" is already in use in this directory")
+            case .group:
+                throw SCIMError.uniqueness("displayName \"\(IndexedColumns.group(attributes).displayName)\" is already in use in this directory")
+            }
         }
-        var binds = try bindings(directoryID, key)
-        binds.append(excludingRow)
-        let taken = try await transaction.first(
-            PostgresQuery(
-                unsafeSQL: "SELECT 1 FROM \(table.name) WHERE directory_id = $1 AND \(column) = $2 AND row_id IS DISTINCT FROM $3",
-                binds: binds
-            )
-        )
-        if taken != nil { throw SCIMError.uniqueness("\(label) is already in use in this directory") }
     }
 
     /// Writes new attributes and their indexed columns, moving `modified_at` and the version.
@@ -282,25 +267,29 @@ extension PostgresStore {
         switch kind {
         case .user:
             let columns = IndexedColumns.user(attributes)
-            try await transaction.execute(
-                """
-                UPDATE scim_user SET user_name = \(columns.userName), user_name_key = \(columns.userNameKey), external_id = \(columns.externalID),
-                    display_name_key = \(columns.displayNameKey), active = \(columns.active), person_email = \(columns.personEmail),
-                    modified_at = \(timestamp), version = version + 1, document = \(document)
-                WHERE row_id = \(row.rowID)
-                """
-            )
+            try await uniquely(.of(.user), attributes) {
+                try await transaction.execute(
+                    """
+                    UPDATE scim_user SET user_name = \(columns.userName), user_name_key = \(columns.userNameKey), external_id = \(columns.externalID),
+                        display_name_key = \(columns.displayNameKey), active = \(columns.active), person_email = \(columns.personEmail),
+                        modified_at = \(timestamp), version = version + 1, document = \(document)
+                    WHERE row_id = \(row.rowID)
+                    """
+                )
+            }
             try await transaction.execute("DELETE FROM scim_user_email WHERE user_row = \(row.rowID)")
             try await writeEmails(transaction, userRow: row.rowID, directoryID: row.directoryID, columns: columns)
         case .group:
             let columns = IndexedColumns.group(attributes)
-            try await transaction.execute(
-                """
-                UPDATE scim_group SET display_name = \(columns.displayName), display_name_key = \(columns.displayNameKey ?? ""),
-                    external_id = \(columns.externalID), modified_at = \(timestamp), version = version + 1, document = \(document)
-                WHERE row_id = \(row.rowID)
-                """
-            )
+            try await uniquely(.of(.group), attributes) {
+                try await transaction.execute(
+                    """
+                    UPDATE scim_group SET display_name = \(columns.displayName), display_name_key = \(columns.displayNameKey ?? ""),
+                        external_id = \(columns.externalID), modified_at = \(timestamp), version = version + 1, document = \(document)
+                    WHERE row_id = \(row.rowID)
+                    """
+                )
+            }
         }
     }
 

@@ -165,11 +165,6 @@ struct PostgresReader {
     /// Where queries log.
     let logger: Logger
 
-    /// Every row of a query.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
-    }
-
 }
 
 /// An open write transaction on one connection.
@@ -188,11 +183,6 @@ final class PostgresTransaction {
         self.connection = connection
         self.logger = logger
         self.ordersEvents = ordersEvents
-    }
-
-    /// Every row of a query.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
     }
 
     /// Runs a statement, discarding any rows.
@@ -215,33 +205,38 @@ final class PostgresTransaction {
     /// part short, and since no row lock is taken after it, it cannot deadlock with the row locks writes take. (A
     /// commit-ordered watermark would serialize less but needs a second table and a sweeper.)
     func commit() async throws {
-        if !pendingEvents.isEmpty {
-            if ordersEvents { try await execute("SELECT pg_advisory_xact_lock(\(PostgresStore.eventFeedLockKey))") }
-            for chunk in stride(from: 0, to: pendingEvents.count, by: PostgresTransaction.eventsPerInsert) {
-                let events = pendingEvents[chunk..<min(chunk + PostgresTransaction.eventsPerInsert, pendingEvents.count)]
-                var binds = PostgresBindings(capacity: events.count * 7)
-                var rows: [String] = []
-                for (event, timestamp) in events {
-                    let base = binds.count
-                    rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                    binds.append(event.id)
-                    binds.append(event.directoryID)
-                    binds.append(event.type.rawValue)
-                    binds.append(event.resourceID)
-                    binds.append(event.data)
-                    binds.append(event.previousAttributes)
-                    binds.append(timestamp)
-                }
-                try await execute(
-                    PostgresQuery(
-                        unsafeSQL: "INSERT INTO event (id, directory_id, type, resource_id, data, previous_attributes, created_at) VALUES "
-                            + rows.joined(separator: ", "),
-                        binds: binds
-                    )
-                )
+        for chunk in stride(from: 0, to: pendingEvents.count, by: PostgresTransaction.eventsPerInsert) {
+            let events = pendingEvents[chunk..<min(chunk + PostgresTransaction.eventsPerInsert, pendingEvents.count)]
+            var binds = PostgresBindings(capacity: events.count * 7 + 1)
+            var rows: [String] = []
+            for (event, timestamp) in events {
+                let base = binds.count
+                rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                binds.append(event.id)
+                binds.append(event.directoryID)
+                binds.append(event.type.rawValue)
+                binds.append(event.resourceID)
+                binds.append(event.data)
+                binds.append(event.previousAttributes)
+                binds.append(timestamp)
             }
-            pendingEvents.removeAll()
+            // The lock is an InitPlan of a one-time filter: PostgreSQL takes it before the first row's sequence
+            // is drawn, in the same round trip as the insert (EventFeedOrderTests checks that it holds).
+            var lock = ""
+            if ordersEvents {
+                binds.append(PostgresStore.eventFeedLockKey)
+                lock = " WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock($\(binds.count))) AS feed_lock) = 1"
+            }
+            try await execute(
+                PostgresQuery(
+                    unsafeSQL: "INSERT INTO event (id, directory_id, type, resource_id, data, previous_attributes, created_at) "
+                        + "SELECT * FROM (VALUES " + rows.joined(separator: ", ")
+                        + ") AS new_event (id, directory_id, type, resource_id, data, previous_attributes, created_at)" + lock,
+                    binds: binds
+                )
+            )
         }
+        pendingEvents.removeAll()
         try await execute("COMMIT")
     }
 

@@ -3,6 +3,7 @@ import Testing
 
 /// Read-API keys (``APIKeyStore``) through the protocol, on every store whose clock is `clock`.
 extension StoreCase {
+    /// Keys list newest first with every field as stored; a key revokes once and stays listed with its revocation time.
     func apiKeysAreListedNewestFirstAndRevokedOnce(clock: TestClock) async throws {
         let start = clock.now
         let first = try await store.createAPIKey(name: "CI", prefix: "rst_aaaa", tokenHash: BearerToken.hash("k1"))
@@ -22,6 +23,7 @@ extension StoreCase {
         #expect(try await store.apiKeys() == [third, revoked, first], "a revoked key stays listed")
     }
 
+    /// A lookup finds a live key by hash and marks its use at most once a minute; a revoked key is neither found nor marked.
     func apiKeyLookupMarksUseAndIgnoresRevokedKeys(clock: TestClock) async throws {
         let key = try await store.createAPIKey(name: "CI", prefix: "rst_aaaa", tokenHash: BearerToken.hash("k1"))
         let at = clock.now + 5_000

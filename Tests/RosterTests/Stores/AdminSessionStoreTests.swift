@@ -17,6 +17,7 @@ extension StoreCase {
         )
     }
 
+    /// A link gives its email once, up to the millisecond before it expires.
     func loginLinkIsRedeemedOnceBeforeItExpires() async throws {
         let hash = BearerToken.hash("link")
         try await store.createLoginLink(tokenHash: hash, email: "admin@example.com", createdAt: 1_000, expiresAt: 2_000)
@@ -32,6 +33,7 @@ extension StoreCase {
         #expect(try await store.redeemLoginLink(tokenHash: edge, at: 1_999) == "edge@example.com", "a millisecond before")
     }
 
+    /// Eight redemptions of one link at once: exactly one gets the email, in each of five rounds.
     func concurrentRedemptionsOfOneLinkGiveOneEmail() async throws {
         for round in 0..<5 {
             let hash = BearerToken.hash("link-\(round)")
@@ -46,6 +48,7 @@ extension StoreCase {
         }
     }
 
+    /// A session lives while used within the idle timeout and before its expiry, records use more than a minute apart, and is deleted once found ended.
     func sessionEndsWhenIdleOrExpiredAndRecordsItsUse() async throws {
         let idle = AdminAccess<SQLiteStore>.idleTimeout
         let start: Int64 = 10_000_000
@@ -74,6 +77,7 @@ extension StoreCase {
         #expect(try await store.session(tokenHash: busy.tokenHash, at: start, idleTimeout: .max / 2) == nil, "deleted when found ended")
     }
 
+    /// Signing out deletes the session (twice is harmless); starting a session deletes those already expired.
     func signOutAndNewSessionsDropEndedOnes() async throws {
         let idle = AdminAccess<SQLiteStore>.idleTimeout
         let first = adminSession("a@example.com", at: 1_000, token: "first")
@@ -92,6 +96,7 @@ extension StoreCase {
         #expect(try await store.session(tokenHash: BearerToken.hash("later"), at: 6_000, idleTimeout: idle)?.email == "c@example.com")
     }
 
+    /// Only starting a session counts as a sign-in, and it stays counted after sign-out.
     func firstSignInIsRecordedBySessionsOnly() async throws {
         #expect(try await store.hasAnyAdminSignedIn() == false)
         try await store.createLoginLink(tokenHash: BearerToken.hash("l"), email: "a@example.com", createdAt: 1, expiresAt: 1_000)

@@ -27,6 +27,7 @@ extension StoreCase {
         return representation[parts[0]]?.objectValue?[parts[1]]?.stringValue
     }
 
+    /// Twenty PATCHes of one user, each of another attribute, at once: every change is kept and counted (version 21), with one `user.updated` each.
     func concurrentPatchesOfOneUsersAttributesAreEachApplied() async throws {
         for round in 0..<3 {
             let user = try await createUser("u\(round)@x.com")
@@ -51,6 +52,7 @@ extension StoreCase {
         }
     }
 
+    /// A user added to two groups mapped to one team at once joins the team with one `team.member_added`, and, removed from both at once, leaves with one `team.member_removed`.
     func concurrentJoinsThroughTwoMappedGroupsAnnounceOnce() async throws {
         let first = try await createGroup("Alpha")
         let second = try await createGroup("Beta")
@@ -87,6 +89,7 @@ extension StoreCase {
         }
     }
 
+    /// Two creates of one userName (in two cases) at once: one user is created, the other gets a 409 `uniqueness`.
     func concurrentCreatesOfOneUserNameGiveOneConflict() async throws {
         for round in 0..<5 {
             let results = await withTaskGroup(of: Result<StoredResource, any Error>.self) { tasks in

@@ -5,6 +5,7 @@ import Testing
 /// The settings pages' queries (``ConsoleStore``) through the protocol, on every store. Names mix cases,
 /// punctuation and accents, so that an order taken from the database's collation instead of bytes shows.
 extension StoreCase {
+    /// Active and inactive users and groups are counted per directory.
     func directoryStatusCountsOneDirectory() async throws {
         let entra = try await makeEntraDirectory()
         #expect(try await store.directoryStatus(directoryID: directory.id) == DirectoryStatus(activeUsers: 0, inactiveUsers: 0, groups: 0))
@@ -20,6 +21,7 @@ extension StoreCase {
         #expect(try await store.directoryStatus(directoryID: "nope") == DirectoryStatus(activeUsers: 0, inactiveUsers: 0, groups: 0))
     }
 
+    /// Users page by lowercased userName bytewise; a search matches userName, displayName or an email ignoring case, with `%`, `_` and `\` as plain characters.
     func userSummariesSearchLiterallyAndOrderBytewise() async throws {
         let percent = try await createUser(json: #"{"userName":"a%b@x.com","displayName":"Percent"}"#)
         let plain = try await createUser(json: #"{"userName":"axb@x.com","displayName":"Plain","emails":[{"value":"axb@x.com"}]}"#)
@@ -79,6 +81,7 @@ extension StoreCase {
         #expect(try await store.userSummaries(directoryID: directory.id, search: nil, offset: 6, limit: 2) == SummaryPage(total: 6, items: []))
     }
 
+    /// A user’s groups by lowercased name and teams by name, bytewise, each team with its manual source first, then its groups by name.
     func userDetailListsGroupsAndTeamsBytewise() async throws {
         let user = try await createUser("u@x.com")
         let loner = try await createUser("l@x.com")
@@ -120,6 +123,7 @@ extension StoreCase {
         #expect(try await store.userDetail(directoryID: other.id, userID: user.id) == nil)
     }
 
+    /// Groups page by lowercased name bytewise with member counts and the distinct teams mapped to their exact name here or everywhere; searches are literal.
     func groupSummariesSearchLiterallyAndListMappedTeams() async throws {
         let a = try await createUser("a@x.com")
         let b = try await createUser("b@x.com")
@@ -165,6 +169,7 @@ extension StoreCase {
         #expect(elsewhere.items.map(\.teams) == [["Beta", "Gamma"]])
     }
 
+    /// Teams by name bytewise, each with its distinct mapped names in mapping order and its people (users of one email across directories) counted as active or suspended.
     func teamOverviewsCountPeopleByStatus() async throws {
         let entra = try await makeEntraDirectory()
         let ann = try await createUser("ann@x.com")

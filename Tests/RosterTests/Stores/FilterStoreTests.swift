@@ -27,6 +27,7 @@ extension StoreCase {
         return (users, times)
     }
 
+    /// Every operator on the indexed user attributes: case-insensitive userName, displayName and emails, case-exact externalId and id, `%`, `_` and `\` as plain characters, `ew` values shorter and longer than the attribute, NULL never matching, times to the millisecond; list and count agree.
     func filtersOnIndexedAttributesMatchLiterally(clock: TestClock) async throws {
         let (users, t) = try await makeFilterFixture(clock: clock)
         #expect(users[0].modifiedAt == users[4].modifiedAt + 1_000)
@@ -109,6 +110,7 @@ extension StoreCase {
         }
     }
 
+    /// Group displayName filters match literally and ignore case; groups sort by lowercased name bytewise.
     func groupFiltersMatchLiterally() async throws {
         let a = try await createUser("a@x.com")
         // Names go into the JSON body as written: the literal "Back\\\\slash" is the JSON text `Back\\slash`, the name `Back\slash`.
@@ -135,6 +137,7 @@ extension StoreCase {
         #expect(sorted.resources.compactMap { $0.attributes["displayName"]?.stringValue } == ["50%_off", "Back\\slash", "Eng", "Éclair"])
     }
 
+    /// userName, displayName (SQL) and title (in memory) sort by the bytes of the lowercased value, both ways, missing displayNames first ascending and last descending, ties by creation.
     func sortingByUserNameIsBytewise() async throws {
         let userNames = ["Zed@x", "alice@x", "Bob@x", "_under@x", "9lives@x", "émile@x", "Ängel@x", "a_b@x", "a%b@x", "aB@x", "Émilie@x", "zz@x"]
         let displayNames: [String?] = ["Same", nil, "bob", "Émile", "same", nil, "Zulu", "ángel", "_", "Same", "Alpha", "zulu"]

@@ -9,19 +9,31 @@ extension StoreCase {
     /// deactivated). Groups: Okta's Eng (ann, ben, cid) and Ops (none), Entra's Eng (ann2, dee). Builders is mapped
     /// to Eng in every directory and holds cid by hand too; Empty has no one.
     struct ReadAPIFixture {
+        /// The second directory.
         var entra: Directory
+        /// Okta, active.
         var ann: StoredResource
+        /// Okta, deactivated, two emails.
         var ben: StoredResource
+        /// Entra, the same person as ann.
         var ann2: StoredResource
+        /// Okta, no email: a person alone.
         var cid: StoredResource
+        /// Entra, deactivated.
         var dee: StoredResource
+        /// Okta's Eng: ann, ben, cid.
         var oktaEng: StoredResource
+        /// Okta's Ops, empty.
         var ops: StoredResource
+        /// Entra's Eng: ann2, dee.
         var entraEng: StoredResource
+        /// Mapped to Eng everywhere; cid by hand too.
         var builders: Team
+        /// A team with no one.
         var empty: Team
     }
 
+    /// Makes the ``ReadAPIFixture`` in the case’s (Okta) directory and a new Entra directory.
     func makeReadAPIFixture() async throws -> ReadAPIFixture {
         let entra = try await makeEntraDirectory()
         let ann = try await createUser(json: #"{"userName":"ann@x.com","emails":[{"value":"ann@x.com","primary":true}]}"#)
@@ -79,6 +91,7 @@ extension StoreCase {
         return pages
     }
 
+    /// Users page by row after a cursor, filtered by email (any of the user’s, ignoring case), active, team and directory, alone or together; a boundary stays when an earlier row goes.
     func apiUsersFilterAndPageByRow() async throws {
         let f = try await makeReadAPIFixture()
         #expect(try await apiUserPages(APIUserFilter(), limit: 2) == [["ann@x.com", "ben@x.com"], ["ANN@X.COM", "cid"], ["dee@x.com"]])
@@ -107,6 +120,7 @@ extension StoreCase {
         #expect(try await store.apiUsers(filter: APIUserFilter(), after: cursor, limit: 2).items.map(\.id) == [f.ann2.id, f.cid.id])
     }
 
+    /// One user by id in any directory with their teams; groups page by row, of one directory or all, with member counts.
     func apiUserAndGroupsReadAcrossDirectories() async throws {
         let f = try await makeReadAPIFixture()
         #expect(try await store.apiUser(id: f.ann2.id) == apiUser(f.ann2, teams: [f.builders]))
@@ -143,6 +157,7 @@ extension StoreCase {
         #expect(try await store.apiGroups(directoryID: "nope", after: nil, limit: 5) == APIPage(items: [], nextCursor: nil))
     }
 
+    /// A team’s people: users of one email across directories are one person keyed by their first row, with active and suspended memberships and each user’s sources.
     func apiTeamMembersGroupPeopleAcrossDirectories() async throws {
         let f = try await makeReadAPIFixture()
         let eng = TeamMembershipSource.group(id: f.oktaEng.id, displayName: "Eng")
@@ -180,6 +195,7 @@ extension StoreCase {
         #expect(after.items.map { $0.members.map(\.user.id) } == [[f.ben.id], [f.ann2.id], [f.cid.id], [f.dee.id]])
     }
 
+    /// Removing a manual membership keeps group-sourced ones and announces only an effective leave.
     func removingAManualMemberKeepsGroupMemberships() async throws {
         let f = try await makeReadAPIFixture()
         let extra = try await createUser(json: #"{"userName":"fay@x.com"}"#)

@@ -23,18 +23,6 @@ extension StoreCase {
         return try await store.create(.group, directoryID: directoryID ?? directory.id, input: try ResourceNormalizer.normalize(body, schema: .group))
     }
 
-    /// Adds `members` to a group with one PATCH, in the group's directory.
-    @discardableResult
-    func addMembers(_ members: [StoredResource], to group: StoredResource) async throws -> StoredResource {
-        let list = members.map { #"{"value":"\#($0.id)"}"# }.joined(separator: ",")
-        let request = try PatchRequest(
-            parsing: try json(
-                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[\#(list)]}]}"#
-            )
-        )
-        return try await store.patch(.group, directoryID: group.directoryID, id: group.id, request: request, precondition: nil, includeDerived: true)
-    }
-
     /// A second directory, Entra's.
     func makeEntraDirectory() async throws -> Directory {
         try await store.createDirectory(name: "Entra", provider: .azure, tokenHash: BearerToken.hash("entra"))

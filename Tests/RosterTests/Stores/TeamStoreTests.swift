@@ -4,6 +4,7 @@ import Testing
 
 /// Teams, mappings, memberships and the event feed (``TeamStore``) through the protocol, on every store.
 extension StoreCase {
+    /// Slugs come from names and are unique; teams list by name bytewise; a team is found by id, slug, exact name or name ignoring case, and a name two teams share is an error.
     func teamsAreCreatedOrderedAndFound() async throws {
         let platform = try await store.createTeam(name: "  Platform Team ", slug: nil)
         #expect(platform.name == "Platform Team")
@@ -34,6 +35,7 @@ extension StoreCase {
         }
     }
 
+    /// A name matches ignoring ASCII case only, as SQLite’s NOCASE compares.
     func teamNamesMatchIgnoringOnlyASCIICase() async throws {
         let team = try await store.createTeam(name: "Équipe", slug: "equipe")
         #expect(try await store.team("Équipe") == team)
@@ -41,6 +43,7 @@ extension StoreCase {
         #expect(try await store.team("équipe") == nil)
     }
 
+    /// A rename trims the name and keeps the slug; an unknown team or an empty name is an error.
     func renamingKeepsTheSlug() async throws {
         let team = try await store.createTeam(name: "Platform", slug: nil)
         let renamed = try await store.renameTeam("platform", to: " Core ")
@@ -51,6 +54,7 @@ extension StoreCase {
         await #expect(throws: TeamError("a team needs a name")) { try await store.renameTeam("platform", to: "  ") }
     }
 
+    /// Deleting a team announces each active member once, by user row, and takes its mappings and memberships; other teams stay.
     func deletingATeamAnnouncesItsActiveMembers() async throws {
         let a = try await createUser("a@x.com")
         let b = try await createUser("b@x.com", extra: #","active":false"#)
@@ -76,6 +80,7 @@ extension StoreCase {
         await #expect(throws: TeamError("no team with id, slug or name \"builders\"")) { try await store.deleteTeam("builders") }
     }
 
+    /// Mapping back-fills the active members of the groups of exactly that name and says what it did; unmapping withdraws only what no other mapping or source holds, with one event per effective change.
     func mappingBackfillsAndUnmappingWithdraws() async throws {
         let entra = try await makeEntraDirectory()
         let a = try await createUser("a@x.com")
@@ -196,6 +201,7 @@ extension StoreCase {
         await #expect(throws: TeamError("no team with id, slug or name \"nope\"")) { _ = try await store.teamMembers("nope") }
     }
 
+    /// A manual membership is added once, announced only when it makes an active user join, and listed before group sources.
     func manualMembersJoinOnceAndListFirst() async throws {
         let a = try await createUser("a@x.com")
         let inactive = try await createUser("i@x.com", extra: #","active":false"#)
@@ -226,6 +232,7 @@ extension StoreCase {
         await #expect(throws: TeamError.self) { try await store.addManualMember(team: "nope", directoryID: directory.id, userID: b.id) }
     }
 
+    /// Events come oldest first after a sequence, at most `limit`, with the data and time of the change that wrote them.
     func eventsArePagedInSequenceOrder(clock: TestClock) async throws {
         let mark = try await lastSequence()
         var users: [StoredResource] = []

@@ -21,6 +21,7 @@ extension StoreCase {
         )
     }
 
+    /// Endpoints list oldest first; an update changes URL, types and enabled; a rotation keeps the old secret as the previous one; a delete takes the deliveries.
     func webhookEndpointsAreCreatedUpdatedRotatedAndDeleted(clock: TestClock) async throws {
         let first = try await store.createWebhookEndpoint(url: "https://a.example/hook", eventTypes: [], secret: "whsec_1")
         #expect(
@@ -78,6 +79,7 @@ extension StoreCase {
         #expect(try await store.webhookBacklog() == [second.id: 1])
     }
 
+    /// An endpoint queues only events after its creation, of its types, at most `limit` a call; the backlog counts pending rows and unseen events.
     func webhookDeliveriesAreQueuedByTypeFromTheCursor() async throws {
         _ = try await createUser("early@x.com")
         let all = try await store.createWebhookEndpoint(url: "https://a.example", eventTypes: [], secret: "s")
@@ -119,6 +121,7 @@ extension StoreCase {
         #expect(try await store.enqueueWebhookDeliveries(endpointID: "nope", limit: 10, at: 0) == 0)
     }
 
+    /// Attempts are recorded as the worker sends them under a ``RetryPolicy``: retries keep the first attempt’s time, a 2xx delivers, a failure past the window dead-letters.
     func webhookAttemptsFollowTheRetryPolicy() async throws {
         let endpoint = try await store.createWebhookEndpoint(url: "https://a.example", eventTypes: [], secret: "s")
         let mark = try await lastSequence()
@@ -195,6 +198,7 @@ extension StoreCase {
         #expect(try await store.webhookBacklog() == [endpoint.id: 0])
     }
 
+    /// Redelivery makes a dead or delivered delivery pending again with a fresh window, or queues any past event; unknown endpoints and events are refused.
     func redeliveryQueuesAnEventAgain() async throws {
         let endpoint = try await store.createWebhookEndpoint(url: "https://a.example", eventTypes: ["user.deleted"], secret: "s")
         let mark = try await lastSequence()
