@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Crash consistency (Tests/crash/consistency.py): 8 concurrent SCIM clients drive creates, PATCHes and group
 # membership changes against a live `roster serve`, which gets `kill -9` at random moments and is restarted on the
-# same SQLite file each time; after every restart the store must hold exactly what was acknowledged (the requests in
-# flight at the kill landed whole or not at all), pass `PRAGMA integrity_check`, and its team memberships and outbox
-# events must match the groups. RELIABILITY.md has the details and the last long run.
+# same store each time; after every restart the store must hold exactly what was acknowledged (the requests in
+# flight at the kill landed whole or not at all), be sound (SQLite: `PRAGMA integrity_check`; PostgreSQL: foreign-key
+# and consistency queries, amcheck), and its team memberships and outbox events must match the groups.
+# RELIABILITY.md has the details and the last long run.
 #
-#   scripts/crash.sh             # the short run in the test command: 3 kills
-#   scripts/crash.sh 25          # the long run: 25 kills
+# First on a SQLite file. Then, when ROSTER_TEST_POSTGRES_URL and ROSTER_TEST_POSTGRES_DIR name a running cluster
+# (scripts/postgres.sh start; scripts/test.sh exports both), on a fresh PostgreSQL database: kills of roster serve
+# and immediate stops of PostgreSQL itself (`pg_ctl stop -m immediate`, started again 2-4 s later while the clients
+# keep sending: every answer meanwhile must be a 503 with Retry-After, /readyz a 503 with the reason, and the first
+# 2xx must come within 10 s of PostgreSQL accepting connections, without restarting Roster).
+#
+#   scripts/crash.sh             # the short run in the test command: SQLite 3 kills; PostgreSQL 2 kills, 2 stops
+#   scripts/crash.sh 30 10       # the long run: SQLite 30 kills; PostgreSQL 30 kills and 10 stops
 #   CRASH_SEED=7 scripts/crash.sh 3   # repeats a run's random choices (the seed is printed first)
 #   ROSTER_BIN=path/to/roster scripts/crash.sh   # uses that binary instead of building the debug one
 #
-# Before the real run, a one-kill run whose store is rewound after the kill to a copy taken a moment before (losing
+# Before each real run, a one-kill run whose store is rewound after the kill to a copy taken a moment before (losing
 # acknowledged commits) must fail: the suite checks that it can.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +26,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 say() { echo "crash.sh: $*" >&2; }
 
 KILLS=${1:-3}
+POSTGRES_KILLS=${1:-2}
+POSTGRES_STOPS=${2:-2}
 if [[ -n ${ROSTER_BIN:-} ]]; then
     ROSTER=$ROSTER_BIN
 else
@@ -26,9 +35,16 @@ else
     ROSTER=$(swift build --show-bin-path)/roster
 fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-crash.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+DATABASES=()
+cleanup() {
+    for database in "${DATABASES[@]}"; do
+        psql "$ROSTER_TEST_POSTGRES_URL" -X -q -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-say "self-check: with the store rewound after a kill, the suite must fail"
+say "SQLite self-check: with the store rewound after a kill, the suite must fail"
 mkdir "$WORK/sabotage"
 if ROSTER_CRASH_SABOTAGE=rewind timeout 300 python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" "$WORK/sabotage" 1 \
     ${CRASH_SEED:+"$CRASH_SEED"} >"$WORK/sabotage.log" 2>&1; then
@@ -36,13 +52,55 @@ if ROSTER_CRASH_SABOTAGE=rewind timeout 300 python3 "$ROOT/Tests/crash/consisten
     say "the suite passed although acknowledged commits were lost: it cannot detect lost writes"
     exit 1
 fi
-say "self-check ok: $(grep -c '^FAIL' "$WORK/sabotage.log") failures reported, as it should"
+say "SQLite self-check ok: $(grep -c '^FAIL' "$WORK/sabotage.log") failures reported, as it should"
 
 mkdir "$WORK/run"
-say "$KILLS kills under 8 clients"
+say "SQLite: $KILLS kills under 8 clients"
 if ! timeout $((120 + KILLS * 60)) python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" "$WORK/run" "$KILLS" \
     ${CRASH_SEED:+"$CRASH_SEED"}; then
     say "last lines of the server's log:"
     tail -n 40 "$WORK/run/server.log" >&2
+    exit 1
+fi
+
+[[ -n ${ROSTER_TEST_POSTGRES_URL:-} && -n ${ROSTER_TEST_POSTGRES_DIR:-} ]] || {
+    say "PostgreSQL: skipped (ROSTER_TEST_POSTGRES_URL and ROSTER_TEST_POSTGRES_DIR are not both set)"
+    exit 0
+}
+
+# Fresh databases beside the URL's (dropped on exit), reached with the URL's user, host and options.
+create_database() {
+    psql "$ROSTER_TEST_POSTGRES_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $1" >&2
+    DATABASES+=("$1")
+}
+database_url() {
+    python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
+        "$ROSTER_TEST_POSTGRES_URL" "$1"
+}
+create_database "roster_crash_sabotage_$$"
+create_database "roster_crash_run_$$"
+
+say "PostgreSQL self-check: with the database rewound after a kill, the suite must fail"
+mkdir "$WORK/postgres-sabotage"
+if ROSTER_CRASH_SABOTAGE=rewind timeout 300 python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" "$WORK/postgres-sabotage" 1 \
+    ${CRASH_SEED:+"$CRASH_SEED"} --postgres "$(database_url "roster_crash_sabotage_$$")" >"$WORK/postgres-sabotage.log" 2>&1; then
+    cat "$WORK/postgres-sabotage.log" >&2
+    say "the suite passed although acknowledged commits were lost: it cannot detect lost writes on PostgreSQL"
+    exit 1
+fi
+if ! grep -q '^FAIL' "$WORK/postgres-sabotage.log"; then
+    cat "$WORK/postgres-sabotage.log" >&2
+    say "the PostgreSQL self-check stopped without reporting a lost write"
+    exit 1
+fi
+say "PostgreSQL self-check ok: $(grep -c '^FAIL' "$WORK/postgres-sabotage.log") failures reported, as it should"
+
+mkdir "$WORK/postgres"
+say "PostgreSQL: $POSTGRES_KILLS kills and $POSTGRES_STOPS immediate stops of PostgreSQL under 8 clients"
+if ! timeout $((120 + POSTGRES_KILLS * 60 + POSTGRES_STOPS * 90)) python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" \
+    "$WORK/postgres" "$POSTGRES_KILLS" ${CRASH_SEED:+"$CRASH_SEED"} --postgres "$(database_url "roster_crash_run_$$")" \
+    --postgres-stops "$POSTGRES_STOPS" --postgres-dir "$ROSTER_TEST_POSTGRES_DIR"; then
+    say "last lines of the server's log:"
+    tail -n 40 "$WORK/postgres/server.log" >&2
     exit 1
 fi

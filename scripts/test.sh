@@ -6,7 +6,8 @@
 #   3. the CLI against a live `roster serve`: teams, mappings, events, sign-in links, export-postgres
 #      (scripts/cli-smoke.sh);
 #   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh), then the hostile-input
-#      corpus against another (scripts/hostile.sh), crash consistency under `kill -9` (scripts/crash.sh: 3 kills) and
+#      corpus against another (scripts/hostile.sh), crash consistency under `kill -9` (scripts/crash.sh: 3 kills on SQLite; 2 kills
+#      and 2 immediate stops of PostgreSQL on PostgreSQL) and
 #      the libFuzzer targets' corpus replay and a short run of each (scripts/fuzz.sh); RELIABILITY.md has the long
 #      runs;
 #   5. OIDC sign-in against a real provider process (scripts/oidc.sh), and the settings pages in a real headless

@@ -65,62 +65,43 @@ final class PostgresPoolSupervisor: Sendable {
         for run in runs { await run.value }
     }
 
-    /// Runs `body` on a pooled connection, waiting at most ``leaseTimeout`` for one.
-    ///
-    /// The lease runs in a task of its own and races a timer; the caller is answered by whichever ends first. A
-    /// lease that comes through after the caller was told "unavailable" gives its connection back without running
-    /// `body`, so a 503 never hides a write that happens later. (A task group would not do: it waits for the
-    /// losing lease, and postgres-nio's lease can wait a minute for a server that is down.)
+    /// Runs `body` on a pooled connection, waiting at most ``leaseTimeout`` for one (``PostgresLease`` says how the
+    /// caller is answered: by the body, the deadline, the connection closing under the body, or cancellation).
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = state.withLockedValue { $0.client }
-        let race = NIOLockedValueBox(LeaseRace.waiting)
+        let lease = PostgresLease<T>()
         let target = targetDescription
-        let outcome: Result<T, any Error> = await withCheckedContinuation { continuation in
-            let answer = NIOLockedValueBox<CheckedContinuation<Result<T, any Error>, Never>?>(continuation)
-            let timer = NIOLockedValueBox<Task<Void, Never>?>(nil)
-            let finish: @Sendable (Result<T, any Error>) -> Void = { result in
-                answer.withLockedValue { pending in
-                    pending?.resume(returning: result)
-                    pending = nil
-                }
-                timer.withLockedValue { $0?.cancel() }
-            }
-            let lease = Task {
+        let outcome = await lease.wait {
+            let run = Task {
                 do {
                     let value: T? = try await client.withConnection { connection in
-                        let proceed = race.withLockedValue { state -> Bool in
-                            guard state == .waiting else { return false }
-                            state = .leased
-                            return true
+                        guard lease.begin() else { return nil }
+                        let token = PostgresConnectionCloseWatch.shared.watch(connection) {
+                            // Statements that reached the connection fail by themselves; give them a moment.
+                            connection.eventLoop.scheduleTask(in: .milliseconds(200)) {
+                                lease.abandon(with: StoreUnavailable(reason: "the connection to PostgreSQL at \(target) closed"))
+                            }
                         }
-                        guard proceed else { return nil }
+                        defer { PostgresConnectionCloseWatch.shared.unwatch(connection, token: token) }
                         return try await body(connection)
                     }
-                    if let value { finish(.success(value)) }
+                    if let value { lease.finish(.success(value)) }
                 } catch {
-                    finish(.failure(error))
+                    lease.finish(.failure(error))
                 }
             }
-            timer.withLockedValue { timer in
-                timer = Task {
-                    guard (try? await Task.sleep(for: Self.leaseTimeout)) != nil else { return }
-                    let abandon = race.withLockedValue { state -> Bool in
-                        guard state == .waiting else { return false }
-                        state = .abandoned
-                        return true
-                    }
-                    guard abandon else { return }
-                    finish(.failure(StoreUnavailable(reason: "no connection to PostgreSQL at \(target) within 5 s")))
-                    lease.cancel()
-                }
+            let deadline = Task {
+                guard (try? await Task.sleep(for: Self.leaseTimeout)) != nil else { return }
+                lease.expire(with: StoreUnavailable(reason: "no connection to PostgreSQL at \(target) within 5 s"))
             }
+            return [run, deadline]
         }
         switch outcome {
         case .success(let value):
             state.withLockedValue { $0.lastSuccess = .now }
             return value
         case .failure(let error):
-            if race.withLockedValue({ $0 }) != .leased { state.withLockedValue { $0.lastFailure = .now } }
+            if !lease.wasLeased && !(error is CancellationError) { state.withLockedValue { $0.lastFailure = .now } }
             throw error
         }
     }
@@ -157,14 +138,4 @@ final class PostgresPoolSupervisor: Sendable {
             oldRun?.cancel()
         }
     }
-}
-
-/// Where a lease stands in its race with the timer.
-private enum LeaseRace: Sendable {
-    /// Neither has happened.
-    case waiting
-    /// The lease came first: the body runs.
-    case leased
-    /// The timer came first: the caller was answered and the lease, if it comes, is given back.
-    case abandoned
 }

@@ -38,11 +38,13 @@ extension PostgresTransaction: PostgresQuerying {}
 extension PostgresQuerying {
     /// Every row of a query.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
+        try connection.requireOpen()
+        return try await connection.query(query, logger: logger).collect()
     }
 
     /// Every row of a prepared statement (``PostgresPreparedStatements``).
     func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        try connection.requireOpen()
         var rows: [Statement.Row] = []
         for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
         return rows

@@ -114,7 +114,7 @@ public final class PostgresStore: Sendable, Service {
                 do {
                     result = try await body(transaction)
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
                     throw error
                 }
                 try await transaction.commit()
@@ -187,6 +187,7 @@ final class PostgresTransaction {
 
     /// Runs a statement, discarding any rows.
     func execute(_ query: PostgresQuery) async throws {
+        try connection.requireOpen()
         _ = try await connection.query(query, logger: logger).collect()
     }
 

@@ -1,30 +1,45 @@
 #!/usr/bin/env python3
-"""Crash consistency: `kill -9` a live `roster serve` under load, restart it, and check that nothing was lost or
-half-applied (standard library only).
+"""Crash consistency: `kill -9` a live `roster serve` under load, and stop its PostgreSQL at once, restart them, and
+check that nothing was lost or half-applied (standard library only).
 
-Usage: consistency.py ROSTER_BINARY WORK_DIR KILLS [SEED]
+Usage: consistency.py ROSTER_BINARY WORK_DIR KILLS [SEED] [--postgres URL [--postgres-stops N] [--postgres-dir DIR]]
 
 Sets up one directory and four teams mapped to group names (with the `roster` CLI), starts `roster serve` on a SQLite
-file in WORK_DIR, and runs 8 concurrent SCIM clients that send Okta's and Entra's request shapes: user creates,
-name changes, deactivations and reactivations, deletions; group creates with members, member adds, the three ways to
-remove members, renames between mapped and unmapped names, deletions; and PATCHes that must fail with 409 after an
-earlier operation in the same request already succeeded in memory. Each client owns its own users and groups, so it
-knows exactly what the store must hold after every answer.
+file in WORK_DIR (or, with --postgres, on that PostgreSQL database, which should be empty), and runs 8 concurrent SCIM
+clients that send Okta's and Entra's request shapes: user creates, name changes, deactivations and reactivations,
+deletions; group creates with members, member adds, the three ways to remove members, renames between mapped and
+unmapped names, deletions; and PATCHes that must fail with 409 after an earlier operation in the same request
+already succeeded in memory. Each client owns its own users and groups, so it knows exactly what the store must hold
+after every answer.
 
-KILLS times, at a random moment while the clients run, the server gets SIGKILL; then it is restarted on the same file
-and port and checked before the clients go on:
+The faults, in an order the seed shuffles, each at a random moment while the clients run:
+- KILLS times the server gets SIGKILL; it is restarted on the same store and port.
+- With --postgres, N times (--postgres-stops) PostgreSQL is stopped at once (`pg_ctl stop -m immediate`, as the user
+  who owns DIR/data; DIR defaults to $ROSTER_TEST_POSTGRES_DIR) and started again 2 to 4 s later while the clients
+  keep sending. Every SCIM answer while it is down must be 503 with `Retry-After` (never a 500), `/readyz` must be 503
+  with a reason, and the first 2xx must come at most 10 s after PostgreSQL accepts connections again, without a
+  restart of Roster. A request answered 503 (or whose connection dropped) during the outage is treated as in flight:
+  a COMMIT whose connection dropped may have committed. That client then only sends requests that change nothing
+  (GETs, PATCHes that must fail) until the check.
+After each fault, with the clients stopped, the store is checked:
 - every change that got a 2xx is in the store, and every change that got an error is not there at all (the one
-  request per client that was in flight at the kill may have landed or not, but only as a whole);
-- `PRAGMA integrity_check` is `ok` and `PRAGMA foreign_key_check` is empty;
+  request per client that was in flight at the fault may have landed or not, but only as a whole);
+- the store is sound: SQLite's `PRAGMA integrity_check` is `ok` and `PRAGMA foreign_key_check` is empty; on
+  PostgreSQL, foreign-key and consistency queries find nothing and amcheck's `bt_index_check` passes on every index;
 - replaying the outbox's `group.member_added` / `group.member_removed` / `group.deleted` events gives exactly each
   group's member rows;
 - every team's rows sourced by a group are exactly that group's members when the team is mapped to the group's
   current name, and none otherwise; replaying `team.member_added` / `team.member_removed` gives exactly the active
   users the team holds;
-- the restarted server serves the clients' resources over SCIM.
-Any 5xx, unexpected status or connection error while the server is up is a failure too. Prints one line per kill and
-`N passed, N failed`; exits 1 on any failure.
+- the server serves the clients' resources over SCIM.
+Any 5xx outside an outage, unexpected status or connection error while the server is up is a failure too. Prints one
+line per fault with its recovery time and `N passed, N failed`; exits 1 on any failure. The store is read with
+sqlite3, or with `psql` on PostgreSQL (Tests/crash/databases.py).
+
+ROSTER_CRASH_SABOTAGE=rewind rewinds the store after each kill to a copy taken mid-round (losing acknowledged
+commits): the run must then fail.
 """
+import argparse
 import copy
 import http.client
 import json
@@ -32,24 +47,49 @@ import os
 import random
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 
-ROSTER, WORK, KILLS = sys.argv[1], sys.argv[2], int(sys.argv[3])
-SEED = int(sys.argv[4]) if len(sys.argv) > 4 else random.randrange(1 << 30)
+sys.dont_write_bytecode = True
+from databases import PostgresCluster, PostgresDatabase, SQLiteDatabase, postgres_bin_dir  # noqa: E402
+
+arguments = argparse.ArgumentParser(description="Crash consistency of roster serve under kill -9 and PostgreSQL stops.")
+arguments.add_argument("roster")
+arguments.add_argument("work")
+arguments.add_argument("kills", type=int)
+arguments.add_argument("seed", type=int, nargs="?")
+arguments.add_argument("--postgres", metavar="URL", help="run on this PostgreSQL database instead of a SQLite file")
+arguments.add_argument("--postgres-stops", type=int, default=0, metavar="N", help="immediate PostgreSQL stops")
+arguments.add_argument("--postgres-dir", default=os.environ.get("ROSTER_TEST_POSTGRES_DIR"), metavar="DIR",
+                       help="the cluster's directory, with data/ (default $ROSTER_TEST_POSTGRES_DIR)")
+OPTIONS = arguments.parse_args()
+ROSTER, WORK, KILLS = OPTIONS.roster, OPTIONS.work, OPTIONS.kills
+SEED = OPTIONS.seed if OPTIONS.seed is not None else random.randrange(1 << 30)
+STOPS = OPTIONS.postgres_stops if OPTIONS.postgres else 0
 CLIENTS = 8
 SABOTAGE = os.environ.get("ROSTER_CRASH_SABOTAGE", "")
-DATABASE_FILE = os.path.join(WORK, "roster.sqlite")
-DATABASE = "sqlite:" + DATABASE_FILE
+if OPTIONS.postgres:
+    DATABASE = PostgresDatabase(OPTIONS.postgres, postgres_bin_dir(), WORK)
+    if STOPS and not OPTIONS.postgres_dir:
+        raise SystemExit("--postgres-stops needs the cluster's directory: --postgres-dir or $ROSTER_TEST_POSTGRES_DIR")
+    CLUSTER = PostgresCluster(OPTIONS.postgres_dir, postgres_bin_dir()) if STOPS else None
+else:
+    DATABASE = SQLiteDatabase(os.path.join(WORK, "roster.sqlite"))
+    CLUSTER = None
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 # Group names a client gives its groups: g0..g2 are mapped to teams (g0 to two teams), g3..g5 to none.
 MAPPED = {"g0": ["all-mapped", "team-g0"], "g1": ["team-g1"], "g2": ["team-g2"]}
 GROUP_NAMES = ["g0", "g1", "g2", "g3", "g4", "g5"]
+# How long after PostgreSQL accepts connections again the first SCIM request must succeed.
+RECOVERY_LIMIT = 10.0
+# How long a client waits for an answer; Roster's own deadlines (a 5 s lease, a 3 s readiness probe) are shorter.
+REQUEST_TIMEOUT = 20.0
+# Answers received this long after `pg_ctl stop` returned may still carry a commit made before the stop.
+STOP_GRACE = 0.5
 
 failures = []
 failures_lock = threading.Lock()
@@ -68,14 +108,14 @@ def free_port():
 
 
 def cli(*arguments):
-    result = subprocess.run([ROSTER, *arguments, "--database-url", DATABASE], capture_output=True, text=True, check=False)
+    result = subprocess.run([ROSTER, *arguments, "--database-url", DATABASE.url], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"roster {' '.join(arguments)} failed: {result.stderr.strip()}")
     return result.stdout
 
 
 class Server:
-    """One `roster serve` process on a fixed port and the SQLite file."""
+    """One `roster serve` process on a fixed port and the store."""
 
     def __init__(self, port):
         self.port = port
@@ -85,7 +125,7 @@ class Server:
     def start(self):
         base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [ROSTER, "serve", "--database-url", DATABASE, "--host", "127.0.0.1", "--port", str(self.port),
+            [ROSTER, "serve", "--database-url", DATABASE.url, "--host", "127.0.0.1", "--port", str(self.port),
              "--base-url", base, "--rate-limit-per-second", "0"],
             stdout=self.log, stderr=self.log)
         deadline = time.time() + 60
@@ -115,6 +155,36 @@ class Server:
                 self.kill()
 
 
+class Unavailable(Exception):
+    """A 503 during a PostgreSQL outage: the request may have landed or not (a COMMIT whose connection dropped may
+    have committed), but only as a whole."""
+
+
+class Outage:
+    """What the clients saw during one PostgreSQL stop. Every answer in [down_from, down_until) must be a 503 with
+    `Retry-After`."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.stopping_at = float("inf")  # when `pg_ctl stop` was run
+        self.down_from = self.down_until = float("inf")  # down_from: STOP_GRACE after `pg_ctl stop` returned
+        self.accepting_at = float("inf")  # when PostgreSQL accepted connections again
+        self.first_success = float("inf")  # the first 2xx SCIM answer after that
+        self.unavailable = 0  # 503 answers with Retry-After
+        self.unavailable_while_down = 0  # of which while PostgreSQL was down
+        self.dropped = 0  # connection errors
+        self.sent_while_down = {}  # status -> how many requests sent from `pg_ctl stop` to `pg_ctl start` got it
+        self.longest_wait = 0.0  # the longest wait of such a request for its answer, in seconds
+
+    def is_down(self, moment):
+        return self.down_from <= moment < self.down_until
+
+    def note_success(self, moment):
+        with self.lock:
+            if moment >= self.accepting_at:
+                self.first_success = min(self.first_success, moment)
+
+
 class Model:
     """What one client knows the store holds: users by userName -> (givenName, active), groups by externalId ->
     (displayName, frozenset of member userNames)."""
@@ -140,8 +210,10 @@ class Client(threading.Thread):
         self.user_ids = {}  # userName -> id
         self.group_ids = {}  # externalId -> id
         self.counter = 0
-        self.pending = None  # (description, model before, model after) of the request in flight at a kill
+        self.pending = None  # (description, model before, model after) of the request in flight at a fault
         self.pending_description, self.pending_after = "", None
+        self.pending_answered_503 = False  # whether the pending request is a change that was answered 503
+        self.probing = False  # after a 503 in an outage: only requests that change nothing until the check
         self.connection = None
         self.connection_generation = 0
         self.operations = 0
@@ -154,9 +226,11 @@ class Client(threading.Thread):
             self.connection.close()  # opened to a server that has since been killed
             self.connection = None
         if self.connection is None:
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.coordinator.server.port, timeout=30)
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.coordinator.server.port,
+                                                         timeout=REQUEST_TIMEOUT)
             self.connection_generation = self.coordinator.generation
         payload = json.dumps(body).encode() if body is not None else None
+        sent = time.time()
         headers = {"Authorization": f"Bearer {self.coordinator.token}", "Content-Type": "application/scim+json"}
         try:
             self.connection.request(method, self.coordinator.base + path, body=payload, headers=headers)
@@ -166,7 +240,33 @@ class Client(threading.Thread):
             self.connection.close()
             self.connection = None
             raise
-        return response.status, (json.loads(data) if data else None)
+        answer = json.loads(data) if data else None
+        self.observe_outage(method, path, response, answer, sent, time.time())
+        return response.status, answer
+
+    def observe_outage(self, method, path, response, answer, sent, received):
+        """During a PostgreSQL stop: a 503 must carry `Retry-After` and raises ``Unavailable``; any other answer
+        while PostgreSQL is down fails; a 2xx after it is back may be the first one (the recovery time)."""
+        if self.coordinator.fault != "postgres":
+            return
+        outage = self.coordinator.outage
+        if outage.stopping_at <= sent < outage.down_until:
+            with outage.lock:
+                outage.sent_while_down[response.status] = outage.sent_while_down.get(response.status, 0) + 1
+                outage.longest_wait = max(outage.longest_wait, received - sent)
+        if response.status == 503:
+            retry_after = response.getheader("Retry-After", "")
+            if not retry_after.isdigit() or int(retry_after) < 1:
+                fail(f"client {self.number}: {method} {path}: 503 without a valid Retry-After ({retry_after!r})")
+            with outage.lock:
+                outage.unavailable += 1
+                outage.unavailable_while_down += outage.is_down(received)
+            raise Unavailable()
+        if outage.is_down(received):
+            fail(f"client {self.number}: {method} {path}: {response.status} while PostgreSQL was down, wanted 503: "
+                 f"{json.dumps(answer)[:200]}")
+        elif 200 <= response.status < 300:
+            outage.note_success(received)
 
     # --- the loop ---
 
@@ -181,19 +281,70 @@ class Client(threading.Thread):
                 return
             before = copy.deepcopy(self.model)
             try:
-                self.step()
+                if self.probing:
+                    self.probe()
+                else:
+                    self.step()
                 self.operations += 1
+            except Unavailable:
+                self.operations += 1
+                self.become_uncertain(before, answered_503=True)
             except (OSError, http.client.HTTPException) as error:
-                if not coordinator.killing:
+                if coordinator.fault is None:
                     fail(f"client {self.number}: connection error while the server was up: {error!r}")
                     self.model = before
+                    continue
+                if coordinator.fault == "postgres":
+                    # Roster stays up while PostgreSQL is down: it must answer every request within the lease and
+                    # readiness deadlines (5 s), so no answer at all is a failure; a cut connection is counted and
+                    # the request treated as in flight.
+                    if isinstance(error, TimeoutError):
+                        fail(f"client {self.number}: no answer within {REQUEST_TIMEOUT:.0f} s during the PostgreSQL "
+                             f"stop ({self.pending_description if not self.probing else 'a request that changes nothing'})")
+                    else:
+                        with coordinator.outage.lock:
+                            coordinator.outage.dropped += 1
+                        print(f"client {self.number}: connection error during the PostgreSQL stop: {error!r}", flush=True)
+                    self.become_uncertain(before)
                     continue
                 if isinstance(error, ConnectionRefusedError):
                     coordinator.refused += 1  # sent after the kill: it never reached the server
                 else:
                     # The request in flight at the kill: it may have landed or not, but only as a whole.
                     self.pending = (self.pending_description, before, self.pending_after)
+                    self.pending_answered_503 = False
                 self.park_until_resumed()
+
+    def become_uncertain(self, before, answered_503=False):
+        """The request just answered 503 (or cut off) in an outage may have landed whole or not at all; until the
+        check settles which, the client sends only requests that change nothing."""
+        if not self.probing:
+            self.pending = (self.pending_description, before, self.pending_after)
+            self.pending_answered_503 = answered_503 and self.pending_after.snapshot() != before.snapshot()
+            self.probing = True
+
+    def probe(self):
+        """A request that changes nothing, on resources that exist whether or not the pending request landed: a GET
+        of a user or group (200), or a PATCH that must fail with 409. During the outage they must get 503."""
+        _, before, after = self.pending
+        users = sorted(set(before.users) & set(after.users))
+        groups = sorted(g for g in before.groups if g in after.groups and before.groups[g][0] == after.groups[g][0])
+        choice = self.random.random()
+        if choice < 0.3 and users:
+            user_name = self.random.choice(users)
+            status, answer = self.request("GET", f"/Users/{self.user_ids[user_name]}")
+            self.expect(status, {200}, f"GET user {user_name}", answer)
+        elif choice < 0.5 and groups:
+            group = self.random.choice(groups)
+            status, answer = self.request("GET", f"/Groups/{self.group_ids[group]}")
+            self.expect(status, {200}, f"GET group {group}", answer)
+        elif choice < 0.75 and len(users) >= 2:
+            self.failing_user_patch(users)
+        elif len(groups) >= 2 and users:
+            self.failing_group_patch(groups, users)
+        else:
+            status, answer = self.request("GET", "/Users?count=1")
+            self.expect(status, {200}, "GET /Users?count=1", answer)
 
     def park_until_resumed(self):
         self.parked = True
@@ -399,19 +550,24 @@ class Client(threading.Thread):
 
 
 class Coordinator:
-    """Runs the clients, kills and restarts the server, and checks the store after each restart."""
+    """Runs the clients, injects the faults (kills and restarts the server, stops and starts PostgreSQL), and checks
+    the store after each."""
 
     def __init__(self):
         self.server = Server(free_port())
         self.running = threading.Event()
-        self.killing = False
+        self.fault = None  # "kill" or "postgres" while one is under way
+        self.outage = Outage()
         self.finished = False
         self.checks = 0
         self.generation = 0  # how many times the server has been started
-        self.landed = self.lost = 0  # requests in flight at a kill that did / did not land
+        self.landed = self.lost = 0  # requests in flight at a fault that did / did not land
+        self.landed_after_503 = 0  # changes answered 503 in an outage that had committed all the same
         self.refused = 0  # requests sent after a kill, which never reached the server
+        self.recoveries = {"kill": [], "postgres": []}  # seconds until service, per fault
 
     def setup(self):
+        DATABASE.prepare()
         created = json.loads(cli("directory", "create", "--name", "crash", "--provider", "okta", "--json",
                                  "--base-url", f"http://127.0.0.1:{self.server.port}"))
         self.directory, self.token = created["id"], created["token"]
@@ -430,125 +586,231 @@ class Coordinator:
         for client in self.clients:
             client.start()
         rng = random.Random(SEED)
-        for kill in range(1, KILLS + 1):
-            self.killing = False
+        faults = ["kill"] * KILLS + ["postgres"] * STOPS
+        random.Random(SEED + 1).shuffle(faults)
+        for number, fault in enumerate(faults, 1):
+            self.fault = None
             self.running.set()
             run_for = rng.uniform(0.4, 2.5)
-            if SABOTAGE == "rewind":
+            if SABOTAGE == "rewind" and fault == "kill":
                 time.sleep(run_for / 2)
-                snapshot = os.path.join(WORK, "snapshot.sqlite")
-                with sqlite3.connect(f"file:{DATABASE_FILE}?mode=ro", uri=True) as source, sqlite3.connect(snapshot) as copy:
-                    source.backup(copy)
+                DATABASE.save()
                 time.sleep(run_for / 2)
             else:
                 time.sleep(run_for)
-            self.killing = True
-            self.server.kill()
-            self.running.clear()
-            self.wait_for_parked_clients()
-            self.generation += 1
-            if SABOTAGE == "rewind":
-                # The suite's own check that it can fail: the store rewound to a moment before the kill has lost
-                # commits that were acknowledged.
-                for suffix in ("-wal", "-shm"):
-                    if os.path.exists(DATABASE_FILE + suffix):
-                        os.remove(DATABASE_FILE + suffix)
-                os.replace(snapshot, DATABASE_FILE)
-            self.server.start()
-            self.verify(kill)
+            if fault == "kill":
+                summary = self.kill_server()
+            else:
+                summary = self.stop_postgres(rng)
+            self.verify(f"{number}/{len(faults)}", summary)
+            for client in self.clients:
+                client.probing = False
         self.finished = True
         self.running.set()
         self.server.stop()
+
+    def kill_server(self):
+        """`kill -9` of roster serve, then a restart on the same store; the restart's time until /readyz is 200."""
+        self.fault = "kill"
+        self.server.kill()
+        self.running.clear()
+        self.wait_for_parked_clients()
+        self.generation += 1
+        if SABOTAGE == "rewind":
+            # The suite's own check that it can fail: the store rewound to a moment before the kill has lost
+            # commits that were acknowledged.
+            DATABASE.rewind()
+        started = time.time()
+        self.server.start()
+        ready = time.time() - started
+        self.recoveries["kill"].append(ready)
+        return f"roster serve killed (kill -9) and restarted; /readyz 200 {ready:.2f} s after the restart"
+
+    def stop_postgres(self, rng):
+        """PostgreSQL stopped at once while the clients send, down for 2 to 4 s, started again; Roster must answer
+        503s meanwhile and serve again within RECOVERY_LIMIT of PostgreSQL accepting connections."""
+        down_for = rng.uniform(2.0, 4.0)
+        self.outage = outage = Outage()
+        self.fault = "postgres"
+        outage.stopping_at = time.time()
+        CLUSTER.stop_immediately()
+        stopped = time.time()
+        outage.down_from = stopped + STOP_GRACE
+        readiness = self.check_readiness_while_down()
+        time.sleep(max(0.0, stopped + down_for - time.time()))
+        outage.down_until = time.time()
+        down = outage.down_until - stopped
+        accepting = CLUSTER.start()
+        with outage.lock:
+            outage.accepting_at = accepting
+        recovered, ready = self.wait_for_recovery(outage)
+        self.running.clear()
+        self.wait_for_parked_clients()
+        self.recoveries["postgres"].append(recovered)
+        self.checks += 1
+        if recovered > RECOVERY_LIMIT:
+            fail(f"the first SCIM 2xx came {recovered:.2f} s after PostgreSQL accepted connections, over "
+                 f"{RECOVERY_LIMIT:.0f} s")
+        sent_while_down = ", ".join(f"{count}x {status}" for status, count in sorted(outage.sent_while_down.items()))
+        return (f"PostgreSQL stopped (-m immediate), down {down:.1f} s; first SCIM 2xx {recovered:.2f} s after it "
+                f"accepted connections again (limit {RECOVERY_LIMIT:.0f} s), /readyz 200 after {ready:.2f} s\n"
+                f"  meanwhile: /readyz 503 \"{readiness}\"; {outage.unavailable} SCIM answers 503 with Retry-After "
+                f"({outage.unavailable_while_down} while it was down, no other status then); requests sent from the "
+                f"stop to the start answered {sent_while_down or 'none'} (longest wait {outage.longest_wait:.1f} s); "
+                f"{outage.dropped} dropped connections")
+
+    def check_readiness_while_down(self):
+        """/readyz while PostgreSQL is down: 503, `"status": "unavailable"` and the reason; returns the reason."""
+        self.checks += 1
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+            connection.request("GET", "/readyz")
+            response = connection.getresponse()
+            data = response.read()
+            connection.close()
+        except (OSError, http.client.HTTPException) as error:
+            fail(f"/readyz while PostgreSQL was down: {error!r}")
+            return ""
+        try:
+            body = json.loads(data)
+        except ValueError:
+            body = {}
+        detail = body.get("detail", "") if isinstance(body, dict) else ""
+        if response.status != 503 or body.get("status") != "unavailable" or not detail:
+            fail(f"/readyz while PostgreSQL was down: {response.status} {data[:200]!r}, wanted 503 with a reason")
+        return detail
+
+    def wait_for_recovery(self, outage):
+        """Sends a GET /Users every 0.1 s (each on its own connection, so a slow one does not hold back the next)
+        until one answers 2xx, while the clients go on; returns the seconds from PostgreSQL accepting connections to
+        the first 2xx any of them got, and to the first /readyz 200 after it."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+
+        def probe():
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+                connection.request("GET", f"{self.base}/Users?count=1", headers=headers)
+                response = connection.getresponse()
+                response.read()
+                connection.close()
+            except (OSError, http.client.HTTPException) as error:
+                fail(f"GET /Users after PostgreSQL came back: {error!r}")
+                return
+            if 200 <= response.status < 300:
+                outage.note_success(time.time())
+            elif response.status != 503:
+                fail(f"GET /Users after PostgreSQL came back: {response.status}, wanted 503 or 200")
+
+        deadline = outage.accepting_at + 60
+        probes = []
+        while outage.first_success == float("inf"):
+            if time.time() > deadline:
+                raise SystemExit("no SCIM request succeeded within 60 s of PostgreSQL accepting connections")
+            probes = [thread for thread in probes if thread.is_alive()]
+            if len(probes) < 50:
+                thread = threading.Thread(target=probe, daemon=True)
+                thread.start()
+                probes.append(thread)
+            time.sleep(0.1)
+        for thread in probes:
+            thread.join()
+        while True:
+            connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+            connection.request("GET", "/readyz")
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                break
+            if time.time() > deadline:
+                raise SystemExit("/readyz did not answer 200 within 60 s of PostgreSQL accepting connections")
+            time.sleep(0.05)
+        return outage.first_success - outage.accepting_at, time.time() - outage.accepting_at
 
     def wait_for_parked_clients(self):
         deadline = time.time() + 60
         while not all(client.parked for client in self.clients):
             if time.time() > deadline:
-                raise SystemExit("clients did not stop within 60 s of the kill")
+                raise SystemExit("clients did not stop within 60 s of the fault")
             time.sleep(0.01)
 
     # --- checks ---
 
-    def verify(self, kill):
-        database = sqlite3.connect(f"file:{DATABASE_FILE}?mode=ro", uri=True)
-        try:
-            before = len(failures)
-            self.check_integrity(database)
-            self.check_clients(database)
-            self.check_group_events(database)
-            self.check_teams(database)
-            self.check_served()
-            operations = sum(client.operations for client in self.clients)
-            users = database.execute("SELECT count(*) FROM scim_user").fetchone()[0]
-            events = database.execute("SELECT count(*) FROM event").fetchone()[0]
-            status = "ok" if len(failures) == before else "FAILED"
-            print(f"kill {kill}/{KILLS}: {status}; {operations} answered requests so far; in flight at the kills: "
-                  f"{self.landed} landed whole, {self.lost} not at all ({self.refused} more refused); {users} users, "
-                  f"{events} events", flush=True)
-        finally:
-            database.close()
+    def verify(self, label, summary):
+        before = len(failures)
+        snapshot = DATABASE.snapshot(self.directory)
+        self.check_soundness()
+        self.check_clients(snapshot)
+        self.check_group_events(snapshot)
+        self.check_teams(snapshot)
+        self.check_served()
+        operations = sum(client.operations for client in self.clients)
+        status = "ok" if len(failures) == before else "FAILED"
+        print(f"fault {label}: {summary}", flush=True)
+        answered_503 = f" ({self.landed_after_503} of them answered 503)" if STOPS else ""
+        print(f"  checks {status}; {operations} answered requests so far; in flight at the faults: {self.landed} "
+              f"landed whole{answered_503}, {self.lost} not at all ({self.refused} more refused); "
+              f"{snapshot['total_users']} users, {snapshot['total_events']} events", flush=True)
 
-    def check_integrity(self, database):
-        self.checks += 1
-        result = database.execute("PRAGMA integrity_check").fetchall()
-        if result != [("ok",)]:
-            fail(f"integrity_check: {result[:5]}")
-        self.checks += 1
-        problems = database.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            fail(f"foreign_key_check: {problems[:5]}")
+    def check_soundness(self):
+        problems, checks = DATABASE.soundness_problems()
+        self.checks += checks
+        for problem in problems:
+            fail(f"{DATABASE.describe()}: {problem}")
 
-    def client_state(self, database, client):
+    def client_state(self, snapshot, client):
         prefix = client.prefix
         users = {}
-        for user_name, user_id, document in database.execute(
-                "SELECT user_name, id, document FROM scim_user WHERE directory_id = ? AND substr(user_name, 1, ?) = ?",
-                (self.directory, len(prefix), prefix)):
+        names_by_row = {}
+        for row, user_id, user_name, _, document in snapshot["users"]:
+            names_by_row[row] = user_name
+            if not user_name.startswith(prefix):
+                continue
             attributes = json.loads(document)
             users[user_name] = (attributes.get("name", {}).get("givenName"), attributes.get("active"))
             client.user_ids.setdefault(user_name, user_id)
+        members_by_group = {}
+        for group_row, user_row in snapshot["members"]:
+            members_by_group.setdefault(group_row, set()).add(names_by_row.get(user_row))
         groups = {}
-        for row, group_id, external_id, name in database.execute(
-                "SELECT row_id, id, external_id, display_name FROM scim_group WHERE directory_id = ? "
-                "AND substr(external_id, 1, ?) = ?", (self.directory, len(prefix), prefix)):
-            members = frozenset(user_name for (user_name,) in database.execute(
-                "SELECT u.user_name FROM group_member m JOIN scim_user u ON u.row_id = m.user_row WHERE m.group_row = ?",
-                (row,)))
-            groups[external_id] = (name, members)
+        for row, group_id, external_id, name in snapshot["groups"]:
+            if not (external_id or "").startswith(prefix):
+                continue
+            groups[external_id] = (name, frozenset(members_by_group.get(row, ())))
             client.group_ids.setdefault(external_id, group_id)
         return users, groups
 
-    def check_clients(self, database):
+    def check_clients(self, snapshot):
         for client in self.clients:
             self.checks += 1
-            actual = self.client_state(database, client)
+            actual = self.client_state(snapshot, client)
             acknowledged = client.model.snapshot()
             if client.pending:
                 description, before, after = client.pending
-                client.pending = None
+                answered_503, client.pending, client.pending_answered_503 = client.pending_answered_503, None, False
                 if actual == after.snapshot():
                     client.model = after
                     self.landed += 1
+                    self.landed_after_503 += answered_503
                     continue
                 if actual == before.snapshot():
                     client.model = before
                     self.lost += 1
                     continue
                 fail(f"client {client.number}: the store is neither what was acknowledged nor that plus the request in "
-                     f"flight at the kill ({description}), so something acknowledged was lost or something half-applied: "
-                     f"{difference(actual, before.snapshot())}")
+                     f"flight at the fault ({description}), so something acknowledged was lost or something "
+                     f"half-applied: {difference(actual, before.snapshot())}")
                 client.model = model_from(actual)
             elif actual != acknowledged:
                 fail(f"client {client.number}: the store differs from what was acknowledged: "
                      f"{difference(actual, acknowledged)}")
                 client.model = model_from(actual)
 
-    def check_group_events(self, database):
+    def check_group_events(self, snapshot):
         self.checks += 1
         replayed = {}
-        for kind, resource_id, data in database.execute(
-                "SELECT type, resource_id, data FROM event WHERE directory_id = ? AND type IN "
-                "('group.member_added', 'group.member_removed', 'group.deleted') ORDER BY sequence", (self.directory,)):
+        for kind, resource_id, data in snapshot["events"]:
+            if kind not in ("group.member_added", "group.member_removed", "group.deleted"):
+                continue
             members = replayed.setdefault(resource_id, set())
             if kind == "group.deleted":
                 members.clear()
@@ -556,40 +818,37 @@ class Coordinator:
                 members.add(json.loads(data)["user"]["id"])
             else:
                 members.discard(json.loads(data)["user"]["id"])
+        ids_by_row = {row: user_id for row, user_id, _, _, _ in snapshot["users"]}
+        group_ids = {row: group_id for row, group_id, _, _ in snapshot["groups"]}
         stored = {}
-        for group_id, user_id in database.execute(
-                "SELECT g.id, u.id FROM group_member m JOIN scim_group g ON g.row_id = m.group_row "
-                "JOIN scim_user u ON u.row_id = m.user_row WHERE g.directory_id = ?", (self.directory,)):
-            stored.setdefault(group_id, set()).add(user_id)
+        for group_row, user_row in snapshot["members"]:
+            stored.setdefault(group_ids[group_row], set()).add(ids_by_row.get(user_row))
         replayed = {group: members for group, members in replayed.items() if members}
         if replayed != stored:
             wrong = sorted(set(replayed) ^ set(stored) | {g for g in replayed if g in stored and replayed[g] != stored[g]})
             fail(f"group events do not replay to the member rows for {len(wrong)} groups, e.g. {wrong[:3]}")
 
-    def check_teams(self, database):
+    def check_teams(self, snapshot):
         self.checks += 1
-        teams = dict(database.execute("SELECT slug, id FROM team").fetchall())
-        groups = database.execute("SELECT row_id, display_name FROM scim_group WHERE directory_id = ?",
-                                  (self.directory,)).fetchall()
-        for slug, team_id in teams.items():
-            for group_row, name in groups:
-                members = set(r for (r,) in database.execute(
-                    "SELECT user_row FROM group_member WHERE group_row = ?", (group_row,)))
-                sourced = set(r for (r,) in database.execute(
-                    "SELECT user_row FROM team_membership WHERE team_id = ? AND source_group_row = ?",
-                    (team_id, group_row)))
+        members_by_group = {}
+        for group_row, user_row in snapshot["members"]:
+            members_by_group.setdefault(group_row, set()).add(user_row)
+        users = {row: (user_id, active) for row, user_id, _, active, _ in snapshot["users"]}
+        for slug, team_id in snapshot["teams"]:
+            rows = [(user_row, source) for team, user_row, source in snapshot["team_rows"] if team == team_id]
+            for group_row, _, _, name in snapshot["groups"]:
+                members = members_by_group.get(group_row, set())
+                sourced = {user_row for user_row, source in rows if source == group_row}
                 mapped = slug in MAPPED.get(name.split(".", 1)[-1], [])
                 wanted = members if mapped else set()
                 if sourced != wanted:
                     fail(f"team {slug}: rows sourced by group {name} are {len(sourced)}, the group has "
                          f"{len(members)} members (mapped: {mapped})")
-            holders = set(u for (u,) in database.execute(
-                "SELECT DISTINCT u.id FROM team_membership m JOIN scim_user u ON u.row_id = m.user_row "
-                "WHERE m.team_id = ? AND u.active = 1", (team_id,)))
+            holders = {users[user_row][0] for user_row, _ in rows if user_row in users and users[user_row][1]}
             replayed = set()
-            for kind, data in database.execute(
-                    "SELECT type, data FROM event WHERE resource_id = ? AND type IN "
-                    "('team.member_added', 'team.member_removed') ORDER BY sequence", (team_id,)):
+            for kind, resource_id, data in snapshot["events"]:
+                if resource_id != team_id or kind not in ("team.member_added", "team.member_removed"):
+                    continue
                 user = json.loads(data)["user"]["id"]
                 if kind == "team.member_added":
                     if user in replayed:
@@ -642,14 +901,24 @@ def difference(actual, wanted):
 
 
 def main():
-    print(f"crash consistency: {KILLS} kills, {CLIENTS} clients, seed {SEED}", flush=True)
+    stops = f", {STOPS} immediate PostgreSQL stops" if STOPS else ""
+    print(f"crash consistency on {DATABASE.describe()}: {KILLS} kills{stops}, {CLIENTS} clients, seed {SEED}",
+          flush=True)
     coordinator = Coordinator()
     started = time.time()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))  # so that `finally` runs
     try:
         coordinator.run()
     finally:
         coordinator.server.stop()
+        if CLUSTER:
+            CLUSTER.ensure_running()
     operations = sum(client.operations for client in coordinator.clients)
+    for fault, label in (("kill", "after the kills, restarted roster serve ready in"),
+                         ("postgres", "after the PostgreSQL stops, first SCIM 2xx after PostgreSQL accepted connections in")):
+        if coordinator.recoveries[fault]:
+            times = ", ".join(f"{seconds:.2f}" for seconds in coordinator.recoveries[fault])
+            print(f"{label}: {times} s (max {max(coordinator.recoveries[fault]):.2f} s)")
     print(f"{operations} answered requests in {time.time() - started:.0f} s; "
           f"{coordinator.checks - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
