@@ -21,62 +21,109 @@ struct PostgresMembershipWriter {
         GroupRef(row: group.rowID, id: group.id, directoryID: group.directoryID, displayName: groupName)
     }
 
-    private typealias UserRow = (row: Int64, id: String, userName: String)
-
     /// Applies the changes in order; returns whether the member list changed.
     func apply(_ changes: [MembershipChange]) async throws -> Bool {
         var changed = false
         for change in changes {
             switch change {
             case .add(let members):
-                changed = try await insert(try await userRows(for: members.map(\.value), warnUnknown: true, types: members)) || changed
+                changed = try await add(members.map(\.value), types: members) || changed
             case .remove(let ids):
-                changed = try await remove(try await userRows(for: ids, warnUnknown: false).map(\.row)) || changed
+                changed = try await remove(ids: ids) || changed
             case .removeAll:
-                changed = try await remove(nil) || changed
+                changed = try await remove(rows: nil) || changed
             case .removeMatching(let filter):
                 let current = try await currentMembers()
                 let removed = Set(MembershipPlan.removedByFilter(filter, current: current.map(\.member)))
-                changed = try await remove(current.filter { removed.contains($0.member.value) }.map(\.row)) || changed
+                changed = try await remove(rows: current.filter { removed.contains($0.member.value) }.map(\.row)) || changed
             case .replace(let members):
-                let wanted = try await userRows(for: members.map(\.value), warnUnknown: true, types: members)
-                let wantedRows = Set(wanted.map(\.row))
+                let wanted = Set(MembershipPlan.candidateIDs(members.map(\.value), types: members))
                 let current = try await currentMembers()
-                let currentRows = Set(current.map(\.row))
-                changed = try await remove(current.map(\.row).filter { !wantedRows.contains($0) }) || changed
-                changed = try await insert(wanted.filter { !currentRows.contains($0.row) }) || changed
+                changed = try await remove(rows: current.filter { !wanted.contains($0.member.value) }.map(\.row)) || changed
+                changed = try await add(members.map(\.value), types: members) || changed
             }
         }
         return changed
     }
 
-    /// Inserts membership rows, emitting an event for each that was not there yet.
-    private func insert(_ users: [UserRow]) async throws -> Bool {
+    /// Adds the users of `ids` in the group's directory, in the order given, emitting an event for each who was
+    /// not a member yet; unknown ids (and members typed as groups) are skipped and recorded as a warning. One
+    /// statement per chunk finds the users, inserts the rows (`ON CONFLICT DO NOTHING`) and reads the teams mapped
+    /// to the group's name.
+    private func add(_ ids: [String], types: [GroupMember]) async throws -> Bool {
+        var found: [String: (row: Int64, userName: String, joined: Bool)] = [:]
+        var mappedTeams: [String] = []
+        let candidates = MembershipPlan.candidateIDs(ids, types: types)
+        for start in stride(from: 0, to: candidates.count, by: MembershipPlan.chunkSize) {
+            let chunk = Array(candidates[start..<min(start + MembershipPlan.chunkSize, candidates.count)])
+            for row in try await transaction.rows(
+                PostgresQuery(
+                    unsafeSQL: """
+                        WITH candidate AS (SELECT row_id, id, user_name FROM scim_user WHERE directory_id = $1 AND id = ANY($2)),
+                        joined AS (
+                            INSERT INTO group_member (group_row, user_row) SELECT $3, row_id FROM candidate
+                            ON CONFLICT DO NOTHING RETURNING user_row
+                        )
+                        SELECT c.row_id, c.id, c.user_name, j.user_row IS NOT NULL, \(PostgresTeamSync.mappedTeamsSQL(groupName: "$4", directoryID: "$1"))
+                        FROM candidate c LEFT JOIN joined j ON j.user_row = c.row_id
+                        """,
+                    binds: try PostgresStore.bindings(group.directoryID, chunk, group.rowID, groupName)
+                )
+            ) {
+                let (rowID, id, userName, joined, teams) = try row.decode((Int64, String, String, Bool, [String]).self)
+                found[id] = (rowID, userName, joined)
+                mappedTeams = teams
+            }
+        }
+        if let warning = MembershipPlan.unknownMembersWarning(
+            groupName: groupName,
+            groupID: group.id,
+            unknown: MembershipPlan.unknownIDs(ids, found: Set(found.keys))
+        ) {
+            try await PostgresStore.recordWarning(transaction, directoryID: group.directoryID, at: at, message: warning)
+        }
         var changed = false
+        var seen = Set<String>()
         let teams = PostgresTeamSync(transaction: transaction, at: at)
-        for user in users {
-            let inserted = try await transaction.rows(
-                "INSERT INTO group_member (group_row, user_row) VALUES (\(group.rowID), \(user.row)) ON CONFLICT DO NOTHING RETURNING 1"
-            )
-            guard !inserted.isEmpty else { continue }
+        for id in ids where seen.insert(id).inserted {
+            guard let user = found[id], user.joined else { continue }
             changed = true
-            event(.added, user: UserIdentity(id: user.id, userName: user.userName))
-            try await teams.memberJoined(userRow: user.row, group: groupRef)
+            event(.added, user: UserIdentity(id: id, userName: user.userName))
+            try await teams.memberJoined(userRow: user.row, group: groupRef, teams: mappedTeams)
         }
         return changed
     }
 
-    /// Deletes membership rows (all when `rows` is nil), emitting an event for each that existed.
-    private func remove(_ rows: [Int64]?) async throws -> Bool {
+    /// Removes the users of `ids` in the group's directory (those who are members), one statement per chunk.
+    private func remove(ids: [String]) async throws -> Bool {
         var removed: [PostgresRow] = []
-        let returning =
-            "RETURNING m.user_row, (SELECT id FROM scim_user WHERE row_id = m.user_row), (SELECT user_name FROM scim_user WHERE row_id = m.user_row)"
+        for start in stride(from: 0, to: ids.count, by: MembershipPlan.chunkSize) {
+            let chunk = Array(ids[start..<min(start + MembershipPlan.chunkSize, ids.count)])
+            removed += try await transaction.rows(
+                PostgresQuery(
+                    unsafeSQL: """
+                        DELETE FROM group_member m USING scim_user u
+                        WHERE m.group_row = $1 AND m.user_row = u.row_id AND u.directory_id = $2 AND u.id = ANY($3)
+                        RETURNING u.row_id, u.id, u.user_name, \(Self.sourcedTeamsSQL)
+                        """,
+                    binds: try PostgresStore.bindings(group.rowID, group.directoryID, chunk)
+                )
+            )
+        }
+        return try await announceRemoved(removed)
+    }
+
+    /// Deletes membership rows (all when `rows` is nil).
+    private func remove(rows: [Int64]?) async throws -> Bool {
+        var removed: [PostgresRow] = []
+        let returning = "RETURNING m.user_row, u.id, u.user_name, \(Self.sourcedTeamsSQL)"
         if let rows {
             for start in stride(from: 0, to: rows.count, by: MembershipPlan.chunkSize) {
                 let chunk = Array(rows[start..<min(start + MembershipPlan.chunkSize, rows.count)])
                 removed += try await transaction.rows(
                     PostgresQuery(
-                        unsafeSQL: "DELETE FROM group_member m WHERE m.group_row = $1 AND m.user_row = ANY($2) \(returning)",
+                        unsafeSQL:
+                            "DELETE FROM group_member m USING scim_user u WHERE m.group_row = $1 AND m.user_row = ANY($2) AND u.row_id = m.user_row \(returning)",
                         binds: try PostgresStore.bindings(group.rowID, chunk)
                     )
                 )
@@ -84,17 +131,29 @@ struct PostgresMembershipWriter {
         } else {
             removed = try await transaction.rows(
                 PostgresQuery(
-                    unsafeSQL: "DELETE FROM group_member m WHERE m.group_row = $1 \(returning)",
+                    unsafeSQL: "DELETE FROM group_member m USING scim_user u WHERE m.group_row = $1 AND u.row_id = m.user_row \(returning)",
                     binds: try PostgresStore.bindings(group.rowID)
                 )
             )
         }
-        // DELETE … RETURNING gives no order; announce in row order, as SQLite does.
-        let users = try removed.map { try $0.decode((Int64, String, String).self) }.sorted { $0.0 < $1.0 }
+        return try await announceRemoved(removed)
+    }
+
+    /// The teams in which the removed member's membership came from this group (`$1` is the group's row), by slug:
+    /// read in the `RETURNING` of the delete, so leaving costs no statement of its own.
+    private static let sourcedTeamsSQL = """
+        ARRAY(SELECT tm.team_id FROM team_membership tm JOIN team t ON t.id = tm.team_id
+            WHERE tm.user_row = u.row_id AND tm.source_group_row = $1 ORDER BY t.slug COLLATE "C")
+        """
+
+    /// Emits an event for each removed member, in row order as SQLite does (`DELETE … RETURNING` gives none), and
+    /// withdraws the team memberships the group gave them.
+    private func announceRemoved(_ removed: [PostgresRow]) async throws -> Bool {
+        let users = try removed.map { try $0.decode((Int64, String, String, [String]).self) }.sorted { $0.0 < $1.0 }
         let teams = PostgresTeamSync(transaction: transaction, at: at)
-        for (row, id, userName) in users {
+        for (row, id, userName, sourcedTeams) in users {
             event(.removed, user: UserIdentity(id: id, userName: userName))
-            try await teams.memberLeft(userRow: row, group: groupRef)
+            try await teams.memberLeft(userRow: row, group: groupRef, teams: sourcedTeams)
         }
         return !users.isEmpty
     }
@@ -110,36 +169,6 @@ struct PostgresMembershipWriter {
             let (rowID, id, userName) = try row.decode((Int64, String, String).self)
             return (rowID, GroupMember(value: id, type: "User", display: userName))
         }
-    }
-
-    /// The user rows of `ids` in the group's directory, in the order given; unknown ids (and members typed as
-    /// groups) are skipped and, when `warnUnknown`, recorded.
-    private func userRows(for ids: [String], warnUnknown: Bool, types: [GroupMember] = []) async throws -> [UserRow] {
-        var found: [String: UserRow] = [:]
-        let candidates = MembershipPlan.candidateIDs(ids, types: types)
-        for start in stride(from: 0, to: candidates.count, by: MembershipPlan.chunkSize) {
-            let chunk = Array(candidates[start..<min(start + MembershipPlan.chunkSize, candidates.count)])
-            for row in try await transaction.rows(
-                PostgresQuery(
-                    unsafeSQL: "SELECT row_id, id, user_name FROM scim_user WHERE directory_id = $1 AND id = ANY($2)",
-                    binds: try PostgresStore.bindings(group.directoryID, chunk)
-                )
-            ) {
-                let user = try row.decode((Int64, String, String).self)
-                found[user.1] = (user.0, user.1, user.2)
-            }
-        }
-        if warnUnknown,
-            let warning = MembershipPlan.unknownMembersWarning(
-                groupName: groupName,
-                groupID: group.id,
-                unknown: MembershipPlan.unknownIDs(ids, found: Set(found.keys))
-            )
-        {
-            try await PostgresStore.recordWarning(transaction, directoryID: group.directoryID, at: at, message: warning)
-        }
-        var seen = Set<String>()
-        return ids.compactMap { id in seen.insert(id).inserted ? found[id] : nil }
     }
 
     private func event(_ change: MemberChange, user: UserIdentity) {

@@ -177,6 +177,8 @@ final class PostgresTransaction {
     private let ordersEvents: Bool
     /// Events to insert at commit, in order, with their times.
     private var pendingEvents: [(NewEvent, Int64)] = []
+    /// A row whose `modified_at` and version move at commit, in the statement that inserts the events.
+    private var pendingTouch: (table: String, rowID: Int64, at: Int64)?
 
     /// Wraps a connection on which `BEGIN` has run.
     init(connection: PostgresConnection, logger: Logger, ordersEvents: Bool) {
@@ -196,6 +198,12 @@ final class PostgresTransaction {
         pendingEvents.append((event, timestamp))
     }
 
+    /// Moves a row's `modified_at` and version (once, however often it is called) in the statement that inserts
+    /// the events at commit, saving a round trip; the caller holds the row's lock.
+    func touchAtCommit(table: String, rowID: Int64, at timestamp: Int64) {
+        pendingTouch = (table, rowID, timestamp)
+    }
+
     /// Inserts the queued events and commits.
     ///
     /// The event feed must never skip: with a plain identity sequence, transaction A could take sequence 41, B take
@@ -206,39 +214,52 @@ final class PostgresTransaction {
     /// part short, and since no row lock is taken after it, it cannot deadlock with the row locks writes take. (A
     /// commit-ordered watermark would serialize less but needs a second table and a sweeper.)
     func commit() async throws {
+        var touch = pendingTouch
         for chunk in stride(from: 0, to: pendingEvents.count, by: PostgresTransaction.eventsPerInsert) {
-            let events = pendingEvents[chunk..<min(chunk + PostgresTransaction.eventsPerInsert, pendingEvents.count)]
-            var binds = PostgresBindings(capacity: events.count * 7 + 1)
-            var rows: [String] = []
-            for (event, timestamp) in events {
-                let base = binds.count
-                rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                binds.append(event.id)
-                binds.append(event.directoryID)
-                binds.append(event.type.rawValue)
-                binds.append(event.resourceID)
-                binds.append(event.data)
-                binds.append(event.previousAttributes)
-                binds.append(timestamp)
+            let events = Array(pendingEvents[chunk..<min(chunk + PostgresTransaction.eventsPerInsert, pendingEvents.count)])
+            var binds = PostgresBindings(capacity: events.count * 7 + 3)
+            var prefix = ""
+            if let row = touch {
+                binds.append(row.at)
+                binds.append(row.rowID)
+                prefix = "WITH touched AS (UPDATE \(row.table) SET modified_at = $1, version = version + 1 WHERE row_id = $2) "
+                touch = nil
             }
-            // The lock is an InitPlan of a one-time filter: PostgreSQL takes it before the first row's sequence
-            // is drawn, in the same round trip as the insert (EventFeedOrderTests checks that it holds).
-            var lock = ""
-            if ordersEvents {
-                binds.append(PostgresStore.eventFeedLockKey)
-                lock = " WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock($\(binds.count))) AS feed_lock) = 1"
-            }
-            try await execute(
-                PostgresQuery(
-                    unsafeSQL: "INSERT INTO event (id, directory_id, type, resource_id, data, previous_attributes, created_at) "
-                        + "SELECT * FROM (VALUES " + rows.joined(separator: ", ")
-                        + ") AS new_event (id, directory_id, type, resource_id, data, previous_attributes, created_at)" + lock,
-                    binds: binds
-                )
-            )
+            let insert = PostgresTransaction.eventInsertSQL(events, ordered: ordersEvents, binds: &binds)
+            try await execute(PostgresQuery(unsafeSQL: prefix + insert, binds: binds))
+        }
+        if let row = touch {
+            try await execute("UPDATE \(unescaped: row.table) SET modified_at = \(row.at), version = version + 1 WHERE row_id = \(row.rowID)")
         }
         pendingEvents.removeAll()
+        pendingTouch = nil
         try await execute("COMMIT")
+    }
+
+    /// An `INSERT INTO event` of `events` whose parameters are appended to `binds`, taking the feed lock first when
+    /// `ordered`: the lock is an InitPlan of a one-time filter, so PostgreSQL takes it before the first row's
+    /// sequence is drawn, in the same round trip as the insert (EventFeedOrderTests checks that it holds).
+    static func eventInsertSQL(_ events: [(NewEvent, Int64)], ordered: Bool, binds: inout PostgresBindings) -> String {
+        var rows: [String] = []
+        for (event, timestamp) in events {
+            let base = binds.count
+            rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+            binds.append(event.id)
+            binds.append(event.directoryID)
+            binds.append(event.type.rawValue)
+            binds.append(event.resourceID)
+            binds.append(event.data)
+            binds.append(event.previousAttributes)
+            binds.append(timestamp)
+        }
+        var lock = ""
+        if ordered {
+            binds.append(PostgresStore.eventFeedLockKey)
+            lock = " WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock($\(binds.count))) AS feed_lock) = 1"
+        }
+        return "INSERT INTO event (id, directory_id, type, resource_id, data, previous_attributes, created_at) "
+            + "SELECT * FROM (VALUES " + rows.joined(separator: ", ")
+            + ") AS new_event (id, directory_id, type, resource_id, data, previous_attributes, created_at)" + lock
     }
 
     /// Events bound in one insert (7 parameters each, well under PostgreSQL's 65 535).

@@ -19,29 +19,33 @@ struct PostgresTeamSync {
     /// The teams mapped to a group name in a directory (exact, case-sensitive match), by slug.
     func teams(mappedTo groupName: String, directoryID: String) async throws -> [String] {
         try await transaction.rows(
-            """
-            SELECT t.id FROM team t
-            WHERE t.id IN (SELECT team_id FROM team_mapping WHERE group_name = \(groupName) AND (directory_id IS NULL OR directory_id = \(directoryID)))
-            ORDER BY t.slug COLLATE "C"
-            """
-        ).map { try $0.decode(String.self) }
+            PostgresQuery(
+                unsafeSQL: "SELECT " + Self.mappedTeamsSQL(groupName: "$1", directoryID: "$2"),
+                binds: try PostgresStore.bindings(groupName, directoryID)
+            )
+        ).first?.decode([String].self) ?? []
     }
 
-    /// A user joined a group: it now sources membership of every team mapped to the group's name.
-    func memberJoined(userRow: Int64, group: GroupRef) async throws {
-        for team in try await teams(mappedTo: group.displayName, directoryID: group.directoryID) {
+    /// An array expression of the teams mapped to the group name and directory given as SQL (parameters), by
+    /// slug: for a statement that reads them along with its own rows.
+    static func mappedTeamsSQL(groupName: String, directoryID: String) -> String {
+        """
+        ARRAY(SELECT t.id FROM team t
+            WHERE t.id IN (SELECT team_id FROM team_mapping WHERE group_name = \(groupName) AND (directory_id IS NULL OR directory_id = \(directoryID)))
+            ORDER BY t.slug COLLATE "C")
+        """
+    }
+
+    /// A user joined a group: it now sources membership of every team mapped to the group's name (`teams`, read
+    /// by the caller).
+    func memberJoined(userRow: Int64, group: GroupRef, teams: [String]) async throws {
+        for team in teams {
             try await addSource(team: team, userRow: userRow, group: group)
         }
     }
 
-    /// A user left a group: the memberships it sourced go.
-    func memberLeft(userRow: Int64, group: GroupRef) async throws {
-        let teams = try await transaction.rows(
-            """
-            SELECT m.team_id FROM team_membership m JOIN team t ON t.id = m.team_id
-            WHERE m.user_row = \(userRow) AND m.source_group_row = \(group.row) ORDER BY t.slug COLLATE "C"
-            """
-        ).map { try $0.decode(String.self) }
+    /// A user left a group: the memberships it sourced (in `teams`, read by the caller) go.
+    func memberLeft(userRow: Int64, group: GroupRef, teams: [String]) async throws {
         for team in teams { try await removeSource(team: team, userRow: userRow, group: group) }
     }
 
@@ -84,7 +88,7 @@ struct PostgresTeamSync {
 
     /// A user is about to be deleted: every team they are in (while active) announces their removal.
     func userDeleting(userRow: Int64) async throws {
-        guard TeamMembershipRules.userDeletionAnnounces(userActive: try await lockUser(userRow)) else { return }
+        guard TeamMembershipRules.userDeletionAnnounces(userActive: try await lockUser(userRow)?.active ?? false) else { return }
         for team in try await teamsHolding(userRow: userRow) {
             try await event(.removed, team: team, userRow: userRow, group: nil)
         }
@@ -112,7 +116,7 @@ struct PostgresTeamSync {
     /// Adds a manual membership; false when there already was one.
     @discardableResult
     func addManual(team: String, userRow: Int64) async throws -> Bool {
-        let active = try await lockUser(userRow)
+        let active = try await lockUser(userRow)?.active ?? false
         let wasIn = try await holds(team: team, userRow: userRow)
         let inserted = try await !transaction.rows(
             """
@@ -129,7 +133,7 @@ struct PostgresTeamSync {
 
     /// Removes a manual membership; true when there was one. The user leaves the team unless a group holds them.
     func removeManual(team: String, userRow: Int64) async throws -> Bool {
-        let active = try await lockUser(userRow)
+        let active = try await lockUser(userRow)?.active ?? false
         let deleted = try await !transaction.rows(
             "DELETE FROM team_membership WHERE team_id = \(team) AND user_row = \(userRow) AND source_group_row IS NULL RETURNING 1"
         ).isEmpty
@@ -142,36 +146,64 @@ struct PostgresTeamSync {
 
     // MARK: Rows
 
-    /// Adds a (team, user, group) row; true when the user joined the team by it (and is active).
+    /// Adds a (team, user, group) row; true when the user joined the team by it (and is active). After the user's
+    /// row is locked, one statement reads whether the user was in the team, inserts the row and reads the team.
     @discardableResult
     private func addSource(team: String, userRow: Int64, group: GroupRef) async throws -> Bool {
-        let active = try await lockUser(userRow)
-        let wasIn = try await holds(team: team, userRow: userRow)
-        let inserted = try await !transaction.rows(
-            """
-            INSERT INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (\(team), \(userRow), \(group.row), \(at))
-            ON CONFLICT DO NOTHING RETURNING 1
-            """
-        ).isEmpty
-        guard TeamMembershipRules.announcesJoin(rowInserted: inserted, wasInTeam: wasIn, userActive: active) else { return false }
-        try await event(.added, team: team, userRow: userRow, group: group)
+        let user = try await lockUser(userRow)
+        guard
+            let row = try await transaction.first(
+                """
+                WITH was AS (SELECT 1 FROM team_membership WHERE team_id = \(team) AND user_row = \(userRow) LIMIT 1),
+                added AS (
+                    INSERT INTO team_membership (team_id, user_row, source_group_row, created_at) VALUES (\(team), \(userRow), \(group.row), \(at))
+                    ON CONFLICT DO NOTHING RETURNING 1
+                )
+                SELECT EXISTS (SELECT 1 FROM was), EXISTS (SELECT 1 FROM added), t.id, t.name, t.slug, t.created_at FROM team t WHERE t.id = \(team)
+                """
+            )
+        else { return false }
+        let (wasIn, inserted, teamID, name, slug, createdAt) = try row.decode((Bool, Bool, String, String, String, Int64).self)
+        guard TeamMembershipRules.announcesJoin(rowInserted: inserted, wasInTeam: wasIn, userActive: user?.active ?? false), let user
+        else { return false }
+        event(.added, team: Team(id: teamID, name: name, slug: slug, createdAt: createdAt), user: user, group: group)
         return true
     }
 
+    /// Deletes a (team, user, group) row; the user leaves the team unless another row holds them. After the user's
+    /// row is locked, one statement deletes the row, reads whether another holds the user, and reads the team.
     private func removeSource(team: String, userRow: Int64, group: GroupRef) async throws {
-        let active = try await lockUser(userRow)
-        let deleted = try await !transaction.rows(
-            "DELETE FROM team_membership WHERE team_id = \(team) AND user_row = \(userRow) AND source_group_row = \(group.row) RETURNING 1"
-        ).isEmpty
-        guard deleted else { return }
-        if TeamMembershipRules.announcesLeave(rowDeleted: deleted, stillInTeam: try await holds(team: team, userRow: userRow), userActive: active) {
-            try await event(.removed, team: team, userRow: userRow, group: group)
+        let user = try await lockUser(userRow)
+        guard
+            let row = try await transaction.first(
+                """
+                WITH gone AS (
+                    DELETE FROM team_membership WHERE team_id = \(team) AND user_row = \(userRow) AND source_group_row = \(group.row) RETURNING 1
+                )
+                SELECT EXISTS (SELECT 1 FROM gone),
+                    EXISTS (SELECT 1 FROM team_membership WHERE team_id = \(team) AND user_row = \(userRow)
+                        AND source_group_row IS DISTINCT FROM \(group.row)),
+                    t.id, t.name, t.slug, t.created_at
+                FROM team t WHERE t.id = \(team)
+                """
+            )
+        else { return }
+        let (deleted, stillIn, teamID, name, slug, createdAt) = try row.decode((Bool, Bool, String, String, String, Int64).self)
+        guard deleted, let user else { return }
+        if TeamMembershipRules.announcesLeave(rowDeleted: deleted, stillInTeam: stillIn, userActive: user.active) {
+            event(.removed, team: Team(id: teamID, name: name, slug: slug, createdAt: createdAt), user: user, group: group)
         }
     }
 
-    /// Locks the user's row for the rest of the transaction and says whether they are active (false when gone).
-    private func lockUser(_ userRow: Int64) async throws -> Bool {
-        try await transaction.first("SELECT active FROM scim_user WHERE row_id = \(userRow) FOR NO KEY UPDATE")?.decode(Bool.self) ?? false
+    /// Locks the user's row for the rest of the transaction and reads what events name of them (nil when gone).
+    private func lockUser(_ userRow: Int64) async throws -> LockedUser? {
+        guard
+            let row = try await transaction.first(
+                "SELECT active, id, user_name, directory_id FROM scim_user WHERE row_id = \(userRow) FOR NO KEY UPDATE"
+            )
+        else { return nil }
+        let (active, id, userName, directoryID) = try row.decode((Bool, String, String, String).self)
+        return LockedUser(active: active, identity: UserIdentity(id: id, userName: userName), directoryID: directoryID)
     }
 
     private func holds(team: String, userRow: Int64) async throws -> Bool {
@@ -193,6 +225,19 @@ struct PostgresTeamSync {
         }
     }
 
+    private func event(_ change: MemberChange, team: Team, user: LockedUser, group: GroupRef?) {
+        transaction.append(
+            .teamMember(
+                change,
+                team: team,
+                user: user.identity,
+                directoryID: user.directoryID,
+                source: group.map { GroupIdentity(id: $0.id, directoryID: $0.directoryID, displayName: $0.displayName) }
+            ),
+            at: at
+        )
+    }
+
     private func event(_ change: MemberChange, team: String, userRow: Int64, group: GroupRef?) async throws {
         guard let teamRow = try await transaction.first("SELECT id, name, slug, created_at FROM team WHERE id = \(team)"),
             let userRow = try await transaction.first("SELECT id, user_name, directory_id FROM scim_user WHERE row_id = \(userRow)")
@@ -210,6 +255,16 @@ struct PostgresTeamSync {
             at: at
         )
     }
+}
+
+/// A user whose row a team change locked, with what its events name.
+private struct LockedUser {
+    /// Whether the user is active.
+    var active: Bool
+    /// The user's id and userName.
+    var identity: UserIdentity
+    /// The user's directory.
+    var directoryID: String
 }
 
 /// What team synchronisation needs to know of a group.
