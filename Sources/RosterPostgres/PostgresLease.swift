@@ -25,6 +25,7 @@ final class PostgresLease<T: Sendable>: Sendable {
         var caller: CheckedContinuation<Result<T, any Error>, Never>?
         var pendingAnswer: Result<T, any Error>?
         var tasks: [Task<Void, Never>] = []
+        var stopTimer: (@Sendable () -> Void)?
     }
 
     private let state = NIOLockedValueBox(State())
@@ -35,8 +36,9 @@ final class PostgresLease<T: Sendable>: Sendable {
     /// Whether the body ran (so a failure came from the body, not from the wait for a connection).
     var wasLeased: Bool { state.withLockedValue { $0.stage == .leased } }
 
-    /// Waits for the first answer; `start` launches the work that gives one (its tasks are cancelled once answered).
-    func wait(start: () -> [Task<Void, Never>]) async -> Result<T, any Error> {
+    /// Waits for the first answer; `start` launches the work that gives one and returns its tasks and how to stop
+    /// its timer (both happen once the caller is answered).
+    func wait(start: () -> ([Task<Void, Never>], @Sendable () -> Void)) async -> Result<T, any Error> {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let ready = state.withLockedValue { state -> Result<T, any Error>? in
@@ -48,12 +50,16 @@ final class PostgresLease<T: Sendable>: Sendable {
                     continuation.resume(returning: ready)
                     return
                 }
-                let tasks = start()
+                let (tasks, stopTimer) = start()
                 let answered = state.withLockedValue { state -> Bool in
                     state.tasks = tasks
+                    state.stopTimer = stopTimer
                     return state.caller == nil
                 }
-                if answered { for task in tasks { task.cancel() } }
+                if answered {
+                    for task in tasks { task.cancel() }
+                    stopTimer()
+                }
             }
         } onCancel: {
             abandon(with: CancellationError())
@@ -93,13 +99,16 @@ final class PostgresLease<T: Sendable>: Sendable {
     }
 
     private func answer(_ result: Result<T, any Error>) {
-        let (caller, tasks) = state.withLockedValue { state -> (CheckedContinuation<Result<T, any Error>, Never>?, [Task<Void, Never>]) in
-            guard state.pendingAnswer == nil else { return (nil, []) }
+        let (caller, tasks, stopTimer) = state.withLockedValue {
+            state -> (CheckedContinuation<Result<T, any Error>, Never>?, [Task<Void, Never>], (@Sendable () -> Void)?) in
+            guard state.pendingAnswer == nil else { return (nil, [], nil) }
             state.pendingAnswer = result
             defer { state.caller = nil }
-            return (state.caller, state.caller == nil ? [] : state.tasks)
+            return (state.caller, state.caller == nil ? [] : state.tasks, state.caller == nil ? nil : state.stopTimer)
         }
         caller?.resume(returning: result)
-        for task in tasks { task.cancel() }
+        // The body's task is not cancelled when it answered itself; the timer always stops.
+        stopTimer?()
+        if case .failure = result { for task in tasks { task.cancel() } }
     }
 }

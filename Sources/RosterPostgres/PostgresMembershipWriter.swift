@@ -24,7 +24,18 @@ struct PostgresMembershipWriter {
     /// Applies the changes in order; returns whether the member list changed.
     func apply(_ changes: [MembershipChange]) async throws -> Bool {
         var changed = false
-        for change in changes {
+        var index = changes.startIndex
+        while index < changes.endIndex {
+            let change = changes[index]
+            index += 1
+            // Okta's one-member PATCH (remove one, add another): both in one statement when they cannot meet.
+            if case .remove(let removedIDs) = change, index < changes.endIndex, case .add(let members) = changes[index],
+                let swapped = try await swap(removing: removedIDs, adding: members)
+            {
+                index += 1
+                changed = swapped || changed
+                continue
+            }
             switch change {
             case .add(let members):
                 changed = try await add(members.map(\.value), types: members) || changed
@@ -51,30 +62,66 @@ struct PostgresMembershipWriter {
     /// statement per chunk finds the users, inserts the rows (`ON CONFLICT DO NOTHING`) and reads the teams mapped
     /// to the group's name.
     private func add(_ ids: [String], types: [GroupMember]) async throws -> Bool {
-        var found: [String: (row: Int64, userName: String, joined: Bool)] = [:]
+        var found: [String: AddedUser] = [:]
         var mappedTeams: [String] = []
         let candidates = MembershipPlan.candidateIDs(ids, types: types)
         for start in stride(from: 0, to: candidates.count, by: MembershipPlan.chunkSize) {
             let chunk = Array(candidates[start..<min(start + MembershipPlan.chunkSize, candidates.count)])
-            for row in try await transaction.rows(
-                PostgresQuery(
-                    unsafeSQL: """
-                        WITH candidate AS (SELECT row_id, id, user_name FROM scim_user WHERE directory_id = $1 AND id = ANY($2)),
-                        joined AS (
-                            INSERT INTO group_member (group_row, user_row) SELECT $3, row_id FROM candidate
-                            ON CONFLICT DO NOTHING RETURNING user_row
-                        )
-                        SELECT c.row_id, c.id, c.user_name, j.user_row IS NOT NULL, \(PostgresTeamSync.mappedTeamsSQL(groupName: "$4", directoryID: "$1"))
-                        FROM candidate c LEFT JOIN joined j ON j.user_row = c.row_id
-                        """,
-                    binds: try PostgresStore.bindings(group.directoryID, chunk, group.rowID, groupName)
-                )
-            ) {
-                let (rowID, id, userName, joined, teams) = try row.decode((Int64, String, String, Bool, [String]).self)
-                found[id] = (rowID, userName, joined)
+            let statement = PostgresWriteStatements.AddMembers(
+                directoryID: group.directoryID,
+                ids: chunk,
+                groupRow: group.rowID,
+                groupName: groupName
+            )
+            for (rowID, id, userName, joined, teams) in try await transaction.rows(statement) {
+                found[id] = AddedUser(row: rowID, userName: userName, joined: joined)
                 mappedTeams = teams
             }
         }
+        return try await announceAdded(ids, found: found, mappedTeams: mappedTeams)
+    }
+
+    /// Removes the users of `removedIDs` and adds those of `members` in one statement, when that gives what the two
+    /// changes in turn would: no id in both, and each list within one chunk. Nil when it does not apply.
+    private func swap(removing removedIDs: [String], adding members: [GroupMember]) async throws -> Bool? {
+        let ids = members.map(\.value)
+        let candidates = MembershipPlan.candidateIDs(ids, types: members)
+        guard removedIDs.count <= MembershipPlan.chunkSize, candidates.count <= MembershipPlan.chunkSize,
+            Set(removedIDs).isDisjoint(with: candidates)
+        else { return nil }
+        let statement = PostgresWriteStatements.SwapMembers(
+            groupRow: group.rowID,
+            directoryID: group.directoryID,
+            removedIDs: removedIDs,
+            addedIDs: candidates,
+            groupName: groupName
+        )
+        var removed: [(Int64, String, String, [String])] = []
+        var found: [String: AddedUser] = [:]
+        var mappedTeams: [String] = []
+        for (isAdded, rowID, id, userName, joined, teams) in try await transaction.rows(statement) {
+            if isAdded {
+                found[id] = AddedUser(row: rowID, userName: userName, joined: joined)
+                mappedTeams = teams
+            } else {
+                removed.append((rowID, id, userName, teams))
+            }
+        }
+        let left = try await announceRemoved(removed)
+        let joined = try await announceAdded(ids, found: found, mappedTeams: mappedTeams)
+        return left || joined
+    }
+
+    /// A user found for an add, and whether their membership row is new.
+    private struct AddedUser {
+        var row: Int64
+        var userName: String
+        var joined: Bool
+    }
+
+    /// Records the warning for unknown ids and emits an event for each user of `ids` (in order, once) who joined,
+    /// letting the teams mapped to the group follow.
+    private func announceAdded(_ ids: [String], found: [String: AddedUser], mappedTeams: [String]) async throws -> Bool {
         if let warning = MembershipPlan.unknownMembersWarning(
             groupName: groupName,
             groupID: group.id,
@@ -96,18 +143,11 @@ struct PostgresMembershipWriter {
 
     /// Removes the users of `ids` in the group's directory (those who are members), one statement per chunk.
     private func remove(ids: [String]) async throws -> Bool {
-        var removed: [PostgresRow] = []
+        var removed: [PostgresWriteStatements.RemoveMembers.Row] = []
         for start in stride(from: 0, to: ids.count, by: MembershipPlan.chunkSize) {
             let chunk = Array(ids[start..<min(start + MembershipPlan.chunkSize, ids.count)])
             removed += try await transaction.rows(
-                PostgresQuery(
-                    unsafeSQL: """
-                        DELETE FROM group_member m USING scim_user u
-                        WHERE m.group_row = $1 AND m.user_row = u.row_id AND u.directory_id = $2 AND u.id = ANY($3)
-                        RETURNING u.row_id, u.id, u.user_name, \(Self.sourcedTeamsSQL)
-                        """,
-                    binds: try PostgresStore.bindings(group.rowID, group.directoryID, chunk)
-                )
+                PostgresWriteStatements.RemoveMembers(groupRow: group.rowID, directoryID: group.directoryID, ids: chunk)
             )
         }
         return try await announceRemoved(removed)
@@ -116,7 +156,7 @@ struct PostgresMembershipWriter {
     /// Deletes membership rows (all when `rows` is nil).
     private func remove(rows: [Int64]?) async throws -> Bool {
         var removed: [PostgresRow] = []
-        let returning = "RETURNING m.user_row, u.id, u.user_name, \(Self.sourcedTeamsSQL)"
+        let returning = "RETURNING m.user_row, u.id, u.user_name, \(PostgresWriteStatements.sourcedTeamsSQL)"
         if let rows {
             for start in stride(from: 0, to: rows.count, by: MembershipPlan.chunkSize) {
                 let chunk = Array(rows[start..<min(start + MembershipPlan.chunkSize, rows.count)])
@@ -136,20 +176,13 @@ struct PostgresMembershipWriter {
                 )
             )
         }
-        return try await announceRemoved(removed)
+        return try await announceRemoved(try removed.map { try $0.decode((Int64, String, String, [String]).self) })
     }
-
-    /// The teams in which the removed member's membership came from this group (`$1` is the group's row), by slug:
-    /// read in the `RETURNING` of the delete, so leaving costs no statement of its own.
-    private static let sourcedTeamsSQL = """
-        ARRAY(SELECT tm.team_id FROM team_membership tm JOIN team t ON t.id = tm.team_id
-            WHERE tm.user_row = u.row_id AND tm.source_group_row = $1 ORDER BY t.slug COLLATE "C")
-        """
 
     /// Emits an event for each removed member, in row order as SQLite does (`DELETE … RETURNING` gives none), and
     /// withdraws the team memberships the group gave them.
-    private func announceRemoved(_ removed: [PostgresRow]) async throws -> Bool {
-        let users = try removed.map { try $0.decode((Int64, String, String, [String]).self) }.sorted { $0.0 < $1.0 }
+    private func announceRemoved(_ removed: [(Int64, String, String, [String])]) async throws -> Bool {
+        let users = removed.sorted { $0.0 < $1.0 }
         let teams = PostgresTeamSync(transaction: transaction, at: at)
         for (row, id, userName, sourcedTeams) in users {
             event(.removed, user: UserIdentity(id: id, userName: userName))

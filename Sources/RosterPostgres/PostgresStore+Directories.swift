@@ -36,16 +36,24 @@ extension PostgresStore {
         }
     }
 
-    /// The token hash of an enabled directory.
+    /// The token hash of an enabled directory (``PostgresTokenHashCache``: read at most once a second per
+    /// directory).
     public func tokenHash(directoryID: String) async throws -> [UInt8]? {
-        try await read { reader in
+        if let hash = tokenHashes.hash(for: directoryID) { return hash }
+        let generation = tokenHashes.generation
+        let readAt = ContinuousClock.now
+        let hash = try await read(onConnectionLoop: true) { reader in
             try await reader.rows(PostgresPreparedStatements.TokenHash(directoryID: directoryID)).first.map { Array($0) }
         }
+        if let hash { tokenHashes.remember(hash, for: directoryID, readAt: readAt, generation: generation) }
+        return hash
     }
 
-    /// Replaces a directory's token hash.
     public func replaceTokenHash(directoryID: String, tokenHash: [UInt8]) async throws -> Bool {
-        try await write { transaction in
+        // Forgotten before (no read in flight may remember the old hash) and after (nor one that read before the commit).
+        tokenHashes.forget(directoryID)
+        defer { tokenHashes.forget(directoryID) }
+        return try await write { transaction in
             try await !transaction.rows("UPDATE directory SET token_hash = \(Data(tokenHash)) WHERE id = \(directoryID) RETURNING 1").isEmpty
         }
     }
@@ -53,6 +61,8 @@ extension PostgresStore {
     /// Deletes a directory and everything in it; its users leave their teams first (with events).
     public func deleteDirectory(id: String) async throws -> Bool {
         let timestamp = now()
+        tokenHashes.forget(id)
+        defer { tokenHashes.forget(id) }
         return try await write { transaction in
             guard try await transaction.first("SELECT 1 FROM directory WHERE id = \(id) FOR UPDATE") != nil else { return false }
             let teams = PostgresTeamSync(transaction: transaction, at: timestamp)

@@ -62,35 +62,21 @@ extension PostgresStore {
     /// Creates a user in one statement, committed on its own: the user's row, its email index rows and its
     /// `user.created` event are data-modifying parts of one `WITH`, so the create costs one round trip and no
     /// `BEGIN`/`COMMIT` (PostgreSQL runs a lone statement as a transaction and commits it before answering). The
-    /// event insert takes the feed lock as in ``PostgresTransaction/commit()``.
+    /// event insert takes the feed lock as in ``PostgresTransaction/commit()``, and the statement is prepared
+    /// (``PostgresWriteStatements/CreateUser``).
     private func createUser(id: String, directoryID: String, attributes: JSONObject, at timestamp: Int64) async throws -> StoredResource {
         let document = JSONValue.object(attributes).serialized()
-        let columns = IndexedColumns.user(attributes)
-        // Arrays of optionals do not bind: an email's type travels as text with a flag saying whether there is one.
-        let emails = columns.emails.map(\.value)
-        let types = columns.emails.map { $0.type ?? "" }
-        let typed = columns.emails.map { $0.type != nil }
-        var query: PostgresQuery = """
-            WITH new_user AS (
-                INSERT INTO scim_user (id, directory_id, user_name, user_name_key, external_id, display_name_key, active, person_email,
-                    created_at, modified_at, version, document)
-                VALUES (\(id), \(directoryID), \(columns.userName), \(columns.userNameKey), \(columns.externalID), \(columns.displayNameKey),
-                    \(columns.active), \(columns.personEmail), \(timestamp), \(timestamp), 1, \(document))
-                RETURNING row_id
-            ),
-            new_email AS (
-                INSERT INTO scim_user_email (user_row, directory_id, value_key, type_key)
-                SELECT new_user.row_id, \(directoryID), e.value, CASE WHEN e.typed THEN e.type END
-                FROM new_user, unnest(\(emails)::text[], \(types)::text[], \(typed)::boolean[]) AS e(value, type, typed)
-            ),
-            """
-        let event = NewEvent.created(.user, directoryID: directoryID, id: id, document: document)
-        query.sql +=
-            " new_event AS (" + PostgresTransaction.eventInsertSQL([(event, timestamp)], ordered: ordersEvents, binds: &query.binds)
-            + ") SELECT row_id FROM new_user"
-        let statement = query
-        let rowID = try await read { reader in
-            try await PostgresStore.uniquely(.of(.user), attributes) { try await reader.first(statement) }?.decode(Int64.self)
+        let statement = PostgresWriteStatements.CreateUser(
+            id: id,
+            directoryID: directoryID,
+            columns: IndexedColumns.user(attributes),
+            at: timestamp,
+            document: document,
+            event: .created(.user, directoryID: directoryID, id: id, document: document),
+            lockKey: ordersEvents ? PostgresStore.eventFeedLockKey : Int64.random(in: 1...Int64.max)
+        )
+        let rowID = try await read(onConnectionLoop: true) { reader in
+            try await PostgresStore.uniquely(.of(.user), attributes) { try await reader.rows(statement).first }
         }
         guard let rowID else { throw StoreCorruption(detail: "an insert returned no row id") }
         let row = PostgresResourceRow(

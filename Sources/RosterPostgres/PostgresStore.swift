@@ -26,6 +26,8 @@ public final class PostgresStore: Sendable, Service {
     let ordersEvents: Bool
     /// The server, without its password, for messages.
     let targetDescription: String
+    /// Token hashes read in the last second.
+    let tokenHashes = PostgresTokenHashCache()
 
     /// The advisory lock key migrations run under (`pg_advisory_xact_lock`): "Roster" and 1.
     static let migrationLockKey: Int64 = 0x526F_7374_6572_0001
@@ -90,10 +92,12 @@ public final class PostgresStore: Sendable, Service {
     // MARK: Transactions
 
     /// Runs `body` on a pooled connection outside an explicit transaction (each statement sees committed data).
-    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresReader) async throws -> T) async throws -> T {
+    /// `onConnectionLoop` runs it on the connection's event loop: for a statement or two with little work around
+    /// them (see ``PostgresPoolSupervisor/withConnection(onConnectionLoop:_:)``).
+    func read<T: Sendable>(onConnectionLoop: Bool = false, _ body: @escaping @Sendable (PostgresReader) async throws -> T) async throws -> T {
         let logger = logger
         do {
-            return try await pools.withConnection { connection in
+            return try await pools.withConnection(onConnectionLoop: onConnectionLoop) { connection in
                 try await body(PostgresReader(connection: connection, logger: logger))
             }
         } catch {
@@ -107,7 +111,7 @@ public final class PostgresStore: Sendable, Service {
         let logger = logger
         let ordersEvents = ordersEvents
         do {
-            return try await pools.withConnection { connection in
+            return try await pools.withConnection(onConnectionLoop: true) { connection in
                 let transaction = PostgresTransaction(connection: connection, logger: logger, ordersEvents: ordersEvents)
                 try await transaction.execute("BEGIN")
                 let result: T
@@ -136,6 +140,10 @@ public final class PostgresStore: Sendable, Service {
             switch state {
             case "23505":
                 return SCIMError.uniqueness("the value is already in use (\(error.serverInfo?[.constraintName] ?? "a unique index"))")
+            case "23503":
+                // A row the change refers to was deleted meanwhile (a directory deleted on another replica while
+                // its token was still remembered here, a user deleted while being added): trying again answers right.
+                return StoreUnavailable(reason: "a row this change refers to was deleted meanwhile; try again", retryAfterSeconds: 1)
             case "40001", "40P01":
                 return StoreUnavailable(reason: "PostgreSQL aborted a conflicting transaction (\(state)); try again", retryAfterSeconds: 1)
             case let state where state.hasPrefix("08") || state.hasPrefix("57P"):
@@ -214,21 +222,18 @@ final class PostgresTransaction {
     /// part short, and since no row lock is taken after it, it cannot deadlock with the row locks writes take. (A
     /// commit-ordered watermark would serialize less but needs a second table and a sweeper.)
     func commit() async throws {
-        var touch = pendingTouch
-        for chunk in stride(from: 0, to: pendingEvents.count, by: PostgresTransaction.eventsPerInsert) {
-            let events = Array(pendingEvents[chunk..<min(chunk + PostgresTransaction.eventsPerInsert, pendingEvents.count)])
-            var binds = PostgresBindings(capacity: events.count * 7 + 3)
-            var prefix = ""
-            if let row = touch {
-                binds.append(row.at)
-                binds.append(row.rowID)
-                prefix = "WITH touched AS (UPDATE \(row.table) SET modified_at = $1, version = version + 1 WHERE row_id = $2) "
-                touch = nil
+        if !pendingEvents.isEmpty {
+            let lockKey = feedLockKey
+            let touch = (pendingTouch?.at ?? 0, pendingTouch?.rowID ?? 0)
+            switch pendingTouch?.table {
+            case "scim_group":
+                _ = try await rows(PostgresWriteStatements.InsertEvents<TouchGroup>(events: pendingEvents, lockKey: lockKey, touch: touch))
+            case "scim_user":
+                _ = try await rows(PostgresWriteStatements.InsertEvents<TouchUser>(events: pendingEvents, lockKey: lockKey, touch: touch))
+            default:
+                _ = try await rows(PostgresWriteStatements.InsertEvents<NoTouch>(events: pendingEvents, lockKey: lockKey, touch: touch))
             }
-            let insert = PostgresTransaction.eventInsertSQL(events, ordered: ordersEvents, binds: &binds)
-            try await execute(PostgresQuery(unsafeSQL: prefix + insert, binds: binds))
-        }
-        if let row = touch {
+        } else if let row = pendingTouch {
             try await execute("UPDATE \(unescaped: row.table) SET modified_at = \(row.at), version = version + 1 WHERE row_id = \(row.rowID)")
         }
         pendingEvents.removeAll()
@@ -236,34 +241,11 @@ final class PostgresTransaction {
         try await execute("COMMIT")
     }
 
-    /// An `INSERT INTO event` of `events` whose parameters are appended to `binds`, taking the feed lock first when
-    /// `ordered`: the lock is an InitPlan of a one-time filter, so PostgreSQL takes it before the first row's
-    /// sequence is drawn, in the same round trip as the insert (EventFeedOrderTests checks that it holds).
-    static func eventInsertSQL(_ events: [(NewEvent, Int64)], ordered: Bool, binds: inout PostgresBindings) -> String {
-        var rows: [String] = []
-        for (event, timestamp) in events {
-            let base = binds.count
-            rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-            binds.append(event.id)
-            binds.append(event.directoryID)
-            binds.append(event.type.rawValue)
-            binds.append(event.resourceID)
-            binds.append(event.data)
-            binds.append(event.previousAttributes)
-            binds.append(timestamp)
-        }
-        var lock = ""
-        if ordered {
-            binds.append(PostgresStore.eventFeedLockKey)
-            lock = " WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock($\(binds.count))) AS feed_lock) = 1"
-        }
-        return "INSERT INTO event (id, directory_id, type, resource_id, data, previous_attributes, created_at) "
-            + "SELECT * FROM (VALUES " + rows.joined(separator: ", ")
-            + ") AS new_event (id, directory_id, type, resource_id, data, previous_attributes, created_at)" + lock
+    /// The key of the feed lock event inserts take: ``PostgresStore/eventFeedLockKey``, or, in the one test that
+    /// shows what the lock prevents, a key of this transaction's own that orders nothing.
+    var feedLockKey: Int64 {
+        ordersEvents ? PostgresStore.eventFeedLockKey : Int64.random(in: 1...Int64.max)
     }
-
-    /// Events bound in one insert (7 parameters each, well under PostgreSQL's 65 535).
-    private static let eventsPerInsert = 1_000
 }
 
 /// A statement PostgreSQL refused for a reason Roster does not map to a SCIM answer (a bug, or a schema that is not

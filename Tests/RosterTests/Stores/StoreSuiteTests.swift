@@ -174,6 +174,46 @@ struct StoreCase {
         #expect(try await store.teamMembers(team.slug).isEmpty)
     }
 
+    func aReplacedOrDeletedTokenStopsAtOnce() async throws {
+        let original = try #require(try await store.tokenHash(directoryID: directory.id))
+        #expect(try await store.tokenHash(directoryID: directory.id) == original)
+        let replacement = [UInt8](repeating: 7, count: 32)
+        #expect(try await store.replaceTokenHash(directoryID: directory.id, tokenHash: replacement))
+        #expect(try await store.tokenHash(directoryID: directory.id) == replacement)
+        #expect(try await store.deleteDirectory(id: directory.id))
+        #expect(try await store.tokenHash(directoryID: directory.id) == nil)
+    }
+
+    func oktaOneMemberSwapKeepsTeamsAndEventsInOrder() async throws {
+        let a = try await createUser("a@x.com")
+        let b = try await createUser("b@x.com")
+        let c = try await createUser("c@x.com")
+        let group = try await createGroup("Eng", members: [a.id, b.id])
+        let team = try await store.createTeam(name: "Builders", slug: nil)
+        _ = try await store.map(team: team.slug, groupName: "Eng", directoryID: nil)
+        var before = try await store.events(after: 0, limit: 1000).last?.sequence ?? 0
+        let swap =
+            #"[{"op":"remove","path":"members[value eq \"\#(a.id)\"]"},{"op":"add","path":"members","value":[{"value":"\#(c.id)"},{"value":"nobody"}]}]"#
+        let swapped = try await patch(.group, group.id, swap)
+        #expect(memberIDs(swapped) == [b.id, c.id])
+        #expect(swapped.version == group.version + 1)
+        var events = try await store.events(after: before, limit: 100)
+        #expect(events.map(\.type) == ["group.member_removed", "team.member_removed", "group.member_added", "team.member_added"])
+        #expect(events.map { $0.data.objectValue?["user"]?.objectValue?["id"] } == [.string(a.id), .string(a.id), .string(c.id), .string(c.id)])
+        #expect(Set(try await store.teamMembers(team.slug).map(\.userID)) == [b.id, c.id])
+        // The same user removed and added in one PATCH: applied in turn, they leave and join again.
+        before = events.last?.sequence ?? before
+        let again = try await patch(
+            .group,
+            group.id,
+            #"[{"op":"remove","path":"members[value eq \"\#(b.id)\"]"},{"op":"add","path":"members","value":[{"value":"\#(b.id)"}]}]"#
+        )
+        #expect(memberIDs(again) == [b.id, c.id])
+        events = try await store.events(after: before, limit: 100)
+        #expect(events.map(\.type) == ["group.member_removed", "team.member_removed", "group.member_added", "team.member_added"])
+        #expect(Set(try await store.teamMembers(team.slug).map(\.userID)) == [b.id, c.id])
+    }
+
     func concurrentPatchesOfOneGroupLoseNothing() async throws {
         var users: [StoredResource] = []
         for index in 0..<40 { users.append(try await createUser("u\(index)@x.com")) }
@@ -296,6 +336,14 @@ struct StoreSuiteTests {
 
     @Test(arguments: StoreKind.available) func deletingADirectoryAnnouncesItsUsersLeavingTheirTeams(_ kind: StoreKind) async throws {
         try await kind.withStore { try await StoreCase(store: $0).deletingADirectoryAnnouncesItsUsersLeavingTheirTeams() }
+    }
+
+    @Test(arguments: StoreKind.available) func aReplacedOrDeletedTokenStopsAtOnce(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).aReplacedOrDeletedTokenStopsAtOnce() }
+    }
+
+    @Test(arguments: StoreKind.available) func oktaOneMemberSwapKeepsTeamsAndEventsInOrder(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).oktaOneMemberSwapKeepsTeamsAndEventsInOrder() }
     }
 
     @Test(arguments: StoreKind.available) func concurrentPatchesOfOneGroupLoseNothing(_ kind: StoreKind) async throws {
