@@ -28,6 +28,8 @@ final class PostgresPoolSupervisor: Sendable {
         var lastSuccess: ContinuousClock.Instant?
         var lastFailure: ContinuousClock.Instant?
         var running = false
+        var started = false
+        var startWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state: NIOLockedValueBox<State>
@@ -56,6 +58,14 @@ final class PostgresPoolSupervisor: Sendable {
             state.running = true
             state.runs.append(Task { [client = state.client] in await client.run() })
         }
+        // postgres-nio says nothing once its run() has begun; a few milliseconds later it has.
+        try? await Task.sleep(for: .milliseconds(5))
+        let waiters = state.withLockedValue { state in
+            state.started = true
+            defer { state.startWaiters.removeAll() }
+            return state.startWaiters
+        }
+        for waiter in waiters { waiter.resume() }
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.probeInterval)
             if Task.isCancelled { break }
@@ -86,6 +96,7 @@ final class PostgresPoolSupervisor: Sendable {
         let outcome = await lease.wait {
             let run = Task {
                 do {
+                    await self.untilStarted()
                     let value: T? = try await client.withConnection { connection in
                         guard lease.begin() else { return nil }
                         let token = PostgresConnectionCloseWatch.shared.watch(connection) {
@@ -118,6 +129,18 @@ final class PostgresPoolSupervisor: Sendable {
         case .failure(let error):
             if !lease.wasLeased && !(error is CancellationError) { state.withLockedValue { $0.lastFailure = .now } }
             throw error
+        }
+    }
+
+    /// Returns once ``run()`` has started the pool: a lease asked for before (the migrations at start-up can be)
+    /// would make postgres-nio warn that its pool is not running. A lease that waits here still has its deadline.
+    private func untilStarted() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let started = state.withLockedValue { state -> Bool in
+                if !state.started { state.startWaiters.append(continuation) }
+                return state.started
+            }
+            if started { continuation.resume() }
         }
     }
 
