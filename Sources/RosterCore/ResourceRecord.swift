@@ -28,6 +28,20 @@ public struct ResourceRecord: Sendable {
         self.attributes = attributes
     }
 
+    /// The record of a row just inserted at `timestamp`: version 1, created and modified then (reading it back would
+    /// only parse the document again).
+    public static func inserted(rowID: Int64, id: String, directoryID: String, at timestamp: Int64, attributes: JSONObject) -> ResourceRecord {
+        ResourceRecord(
+            rowID: rowID,
+            id: id,
+            directoryID: directoryID,
+            createdAt: timestamp,
+            modifiedAt: timestamp,
+            version: 1,
+            attributes: attributes
+        )
+    }
+
     /// Makes a record from a stored document, which must be a JSON object.
     public init(rowID: Int64, id: String, directoryID: String, createdAt: Int64, modifiedAt: Int64, version: Int64, document: String) throws {
         guard let object = try JSONParser().parse(document).objectValue else {

@@ -41,15 +41,7 @@ extension PostgresStore {
                 )
             }
             guard let rowID = try inserted?.decode(Int64.self) else { throw StoreCorruption(detail: "an insert returned no row id") }
-            let row = PostgresResourceRow(
-                rowID: rowID,
-                id: id,
-                directoryID: directoryID,
-                createdAt: timestamp,
-                modifiedAt: timestamp,
-                version: 1,
-                attributes: attributes
-            )
+            let row = PostgresResourceRow.inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: attributes)
             transaction.append(.created(.group, directoryID: directoryID, id: id, document: document), at: timestamp)
             if let members, !members.isEmpty {
                 let writer = PostgresMembershipWriter(transaction: transaction, group: row, groupName: columns.displayName, at: timestamp)
@@ -73,21 +65,13 @@ extension PostgresStore {
             at: timestamp,
             document: document,
             event: .created(.user, directoryID: directoryID, id: id, document: document),
-            lockKey: ordersEvents ? PostgresStore.eventFeedLockKey : Int64.random(in: 1...Int64.max)
+            lockKey: PostgresStore.feedLockKey(ordered: ordersEvents)
         )
         let rowID = try await read(onConnectionLoop: true) { reader in
             try await PostgresStore.uniquely(.of(.user), attributes) { try await reader.rows(statement).first }
         }
         guard let rowID else { throw StoreCorruption(detail: "an insert returned no row id") }
-        let row = PostgresResourceRow(
-            rowID: rowID,
-            id: id,
-            directoryID: directoryID,
-            createdAt: timestamp,
-            modifiedAt: timestamp,
-            version: 1,
-            attributes: attributes
-        )
+        let row = PostgresResourceRow.inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: attributes)
         return row.stored(.user)
     }
 

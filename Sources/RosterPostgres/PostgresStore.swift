@@ -34,6 +34,12 @@ public final class PostgresStore: Sendable, Service {
     /// The advisory lock key every transaction takes before its event inserts: "Roster" and 2.
     static let eventFeedLockKey: Int64 = 0x526F_7374_6572_0002
 
+    /// The key an event insert locks: ``eventFeedLockKey``, or, in the one test that shows what the lock prevents
+    /// (`ordered` false), a key of its own that orders nothing.
+    static func feedLockKey(ordered: Bool) -> Int64 {
+        ordered ? eventFeedLockKey : Int64.random(in: 1...Int64.max)
+    }
+
     /// Makes a store for `target`; nothing connects until ``run()`` runs. `maximumConnections` bounds the pool.
     public init(
         target: PostgresTarget,
@@ -241,11 +247,8 @@ final class PostgresTransaction {
         try await execute("COMMIT")
     }
 
-    /// The key of the feed lock event inserts take: ``PostgresStore/eventFeedLockKey``, or, in the one test that
-    /// shows what the lock prevents, a key of this transaction's own that orders nothing.
-    var feedLockKey: Int64 {
-        ordersEvents ? PostgresStore.eventFeedLockKey : Int64.random(in: 1...Int64.max)
-    }
+    /// The key of the feed lock this transaction's event insert takes (``PostgresStore/feedLockKey(ordered:)``).
+    var feedLockKey: Int64 { PostgresStore.feedLockKey(ordered: ordersEvents) }
 }
 
 /// A statement PostgreSQL refused for a reason Roster does not map to a SCIM answer (a bug, or a schema that is not

@@ -44,15 +44,7 @@ extension SQLiteStore {
                 rowID = db.lastInsertedRowID
             }
             // The row is exactly what was just written; reading it back would only parse the document again.
-            let row = ResourceRow(
-                rowID: rowID,
-                id: id,
-                directoryID: directoryID,
-                createdAt: timestamp,
-                modifiedAt: timestamp,
-                version: 1,
-                attributes: created
-            )
+            let row = ResourceRow.inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: created)
             var resource = row.stored(kind)
             try EventOutbox.append(db, .created(kind, directoryID: directoryID, id: id, document: document), at: timestamp)
             if kind == .group, let members = input.members, !members.isEmpty {
