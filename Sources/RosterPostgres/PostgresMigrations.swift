@@ -11,11 +11,13 @@ enum PostgresMigrations {
         ("v4: admin sign-in links and sessions", v4),
         ("v5: webhook endpoints and deliveries, API keys", v5),
         ("v6: the person each user is, so that teams are counted by person", v6),
+        ("v7: state shared by replicas: flash values, pending sign-ins, request log, webhook leases", v7),
     ]
 
     /// Every table Roster creates, children first (for `--replace`).
     static let tablesChildrenFirst = [
-        "roster_migration", "admin_sign_in", "admin_session", "admin_login_link", "api_key", "webhook_delivery", "webhook_endpoint",
+        "roster_migration", "webhook_lease", "scim_request_log", "oidc_pending_sign_in", "admin_flash", "admin_sign_in", "admin_session",
+        "admin_login_link", "api_key", "webhook_delivery", "webhook_endpoint",
         "team_membership", "team_mapping", "team", "directory_warning", "event", "group_member", "scim_group", "scim_user_email",
         "scim_user", "directory",
     ]
@@ -146,5 +148,32 @@ enum PostgresMigrations {
     static let v6 = [
         "ALTER TABLE scim_user ADD COLUMN person_email TEXT",
         "CREATE INDEX scim_user_person ON scim_user(person_email, row_id)",
+    ]
+
+    /// What one process used to keep in memory, so that the replicas on one database share it.
+    static let v7 = [
+        """
+        CREATE TABLE admin_flash (
+            session_hash BYTEA NOT NULL, key TEXT NOT NULL, sealed BYTEA NOT NULL, expires_at BIGINT NOT NULL,
+            PRIMARY KEY (session_hash, key))
+        """,
+        "CREATE INDEX admin_flash_expires ON admin_flash(expires_at)",
+        """
+        CREATE TABLE oidc_pending_sign_in (
+            cookie_hash BYTEA PRIMARY KEY NOT NULL, state TEXT NOT NULL, nonce TEXT NOT NULL, verifier TEXT NOT NULL,
+            started_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX oidc_pending_sign_in_started ON oidc_pending_sign_in(started_at)",
+        """
+        CREATE TABLE scim_request_log (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at BIGINT NOT NULL, directory_id TEXT NOT NULL,
+            method TEXT NOT NULL, path TEXT NOT NULL, status BIGINT NOT NULL, duration_ms DOUBLE PRECISION NOT NULL, detail TEXT)
+        """,
+        "CREATE INDEX scim_request_log_directory ON scim_request_log(directory_id, id)",
+        """
+        CREATE TABLE webhook_lease (
+            endpoint_id TEXT PRIMARY KEY NOT NULL REFERENCES webhook_endpoint(id) ON DELETE CASCADE, owner TEXT NOT NULL,
+            expires_at BIGINT NOT NULL)
+        """,
     ]
 }

@@ -146,10 +146,25 @@ extension PostgresStore {
         }
     }
 
-    /// Records an attempt's outcome in one statement on the delivery row (attempts are counted by the statement,
-    /// so concurrent records both count).
-    public func recordWebhookAttempt(endpointID: String, sequence: Int64, at: Int64, outcome: WebhookAttemptOutcome) async throws {
+    /// Records an attempt's outcome on the delivery row (attempts are counted by the statement, so concurrent
+    /// records both count), after locking `owner`'s unexpired lease row: a replica taking the endpoint over waits for
+    /// this commit, and once it has the lease, this finds none and records nothing.
+    public func recordWebhookAttempt(
+        endpointID: String,
+        sequence: Int64,
+        at: Int64,
+        outcome: WebhookAttemptOutcome,
+        owner: String
+    ) async throws -> Bool {
         try await write { transaction in
+            let lease = try await transaction.first(
+                """
+                SELECT 1 FROM webhook_lease WHERE endpoint_id = \(endpointID) AND owner = \(owner)
+                    AND expires_at > \(unescaped: PostgresStore.databaseMilliseconds)
+                FOR UPDATE
+                """
+            )
+            guard lease != nil else { return false }
             switch outcome {
             case .delivered(let status, let response):
                 try await transaction.execute(
@@ -169,8 +184,51 @@ extension PostgresStore {
                     """
                 )
             }
+            return true
         }
     }
+
+    /// Takes or renews the lease in one upsert, measured by PostgreSQL's clock so that replicas whose clocks differ
+    /// still agree on when a lease lapses. Two replicas claiming at once: the row lock orders them, and the second
+    /// finds the first's unexpired lease and takes nothing.
+    public func claimWebhookLease(endpointID: String, owner: String, duration: Int64) async throws -> Bool {
+        try await write { transaction in
+            try await transaction.first(
+                """
+                INSERT INTO webhook_lease (endpoint_id, owner, expires_at)
+                SELECT id, \(owner), \(unescaped: PostgresStore.databaseMilliseconds) + \(duration) FROM webhook_endpoint
+                WHERE id = \(endpointID) AND enabled
+                ON CONFLICT (endpoint_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+                WHERE webhook_lease.owner = EXCLUDED.owner OR webhook_lease.expires_at <= \(unescaped: PostgresStore.databaseMilliseconds)
+                RETURNING 1
+                """
+            ) != nil
+        }
+    }
+
+    /// Enabled endpoints without a live lease of another owner, by PostgreSQL's clock.
+    public func claimableWebhookEndpoints(owner: String) async throws -> [String] {
+        try await read { reader in
+            try await reader.rows(
+                """
+                SELECT e.id FROM webhook_endpoint e LEFT JOIN webhook_lease l ON l.endpoint_id = e.id
+                WHERE e.enabled AND (l.endpoint_id IS NULL OR l.owner = \(owner)
+                    OR l.expires_at <= \(unescaped: PostgresStore.databaseMilliseconds))
+                ORDER BY e.created_at, e.id COLLATE "C"
+                """
+            ).map { try $0.decode(String.self) }
+        }
+    }
+
+    /// Deletes the lease row when `owner` holds it.
+    public func releaseWebhookLease(endpointID: String, owner: String) async throws {
+        try await write { transaction in
+            try await transaction.execute("DELETE FROM webhook_lease WHERE endpoint_id = \(endpointID) AND owner = \(owner)")
+        }
+    }
+
+    /// Now in milliseconds since 1970 by PostgreSQL's clock (the moment of the statement, not of the transaction).
+    static let databaseMilliseconds = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
     /// The endpoint's deliveries, newest event first, at most `limit`.
     public func webhookDeliveries(endpointID: String, limit: Int) async throws -> [WebhookDelivery] {

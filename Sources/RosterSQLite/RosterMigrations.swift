@@ -27,6 +27,9 @@ enum RosterMigrations {
             try backfillPersonEmails(db)
             try db.execute(sql: "CREATE INDEX scim_user_person ON scim_user(person_email, row_id)")
         }
+        migrator.registerMigration("v7: state shared by replicas: flash values, pending sign-ins, request log, webhook leases") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
 
@@ -241,6 +244,43 @@ enum RosterMigrations {
             created_at INTEGER NOT NULL,
             last_used_at INTEGER,
             revoked_at INTEGER
+        );
+        """
+
+    /// What one process used to keep in memory, so that several processes on one database share it (a SQLite file
+    /// has one, but the schema is the same as PostgreSQL's).
+    static let v7 = """
+        CREATE TABLE admin_flash (
+            session_hash BLOB NOT NULL,
+            key TEXT NOT NULL,
+            sealed BLOB NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (session_hash, key)
+        );
+        CREATE INDEX admin_flash_expires ON admin_flash(expires_at);
+        CREATE TABLE oidc_pending_sign_in (
+            cookie_hash BLOB PRIMARY KEY NOT NULL,
+            state TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            verifier TEXT NOT NULL,
+            started_at INTEGER NOT NULL
+        );
+        CREATE INDEX oidc_pending_sign_in_started ON oidc_pending_sign_in(started_at);
+        CREATE TABLE scim_request_log (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            directory_id TEXT NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            duration_ms REAL NOT NULL,
+            detail TEXT
+        );
+        CREATE INDEX scim_request_log_directory ON scim_request_log(directory_id, id);
+        CREATE TABLE webhook_lease (
+            endpoint_id TEXT PRIMARY KEY NOT NULL REFERENCES webhook_endpoint(id) ON DELETE CASCADE,
+            owner TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
         );
         """
 }

@@ -121,9 +121,16 @@ extension SQLiteStore: WebhookStore {
         }
     }
 
-    /// Records an attempt.
-    public func recordWebhookAttempt(endpointID: String, sequence: Int64, at: Int64, outcome: WebhookAttemptOutcome) async throws {
+    /// Records an attempt while `owner` holds the endpoint's lease (checked in the same transaction).
+    public func recordWebhookAttempt(
+        endpointID: String,
+        sequence: Int64,
+        at: Int64,
+        outcome: WebhookAttemptOutcome,
+        owner: String
+    ) async throws -> Bool {
         try await commits.write { db in
+            guard try SQLiteStore.holdsWebhookLease(db, endpointID: endpointID, owner: owner) else { return false }
             switch outcome {
             case .delivered(let status, let response):
                 try db.execute(
@@ -144,7 +151,57 @@ extension SQLiteStore: WebhookStore {
                     arguments: [next == nil ? "dead" : "pending", at, next, status, response, endpointID, sequence]
                 )
             }
+            return true
         }
+    }
+
+    /// Takes or renews the lease in one upsert, measured by this process's clock (one process writes a SQLite file).
+    public func claimWebhookLease(endpointID: String, owner: String, duration: Int64) async throws -> Bool {
+        let now = WallClock.millisecondsSince1970()
+        return try await commits.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_lease (endpoint_id, owner, expires_at)
+                    SELECT id, ?, ? FROM webhook_endpoint WHERE id = ? AND enabled
+                    ON CONFLICT (endpoint_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                    WHERE webhook_lease.owner = excluded.owner OR webhook_lease.expires_at <= ?
+                    """,
+                arguments: [owner, now + duration, endpointID, now]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    /// Enabled endpoints without a live lease of another owner.
+    public func claimableWebhookEndpoints(owner: String) async throws -> [String] {
+        let now = WallClock.millisecondsSince1970()
+        return try await writer.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT e.id FROM webhook_endpoint e LEFT JOIN webhook_lease l ON l.endpoint_id = e.id
+                    WHERE e.enabled AND (l.endpoint_id IS NULL OR l.owner = ? OR l.expires_at <= ?)
+                    ORDER BY e.created_at, e.id
+                    """,
+                arguments: [owner, now]
+            )
+        }
+    }
+
+    /// Deletes the lease row when `owner` holds it.
+    public func releaseWebhookLease(endpointID: String, owner: String) async throws {
+        try await commits.write { db in
+            try db.execute(sql: "DELETE FROM webhook_lease WHERE endpoint_id = ? AND owner = ?", arguments: [endpointID, owner])
+        }
+    }
+
+    /// Whether `owner` holds the endpoint's unexpired lease.
+    static func holdsWebhookLease(_ db: Database, endpointID: String, owner: String) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM webhook_lease WHERE endpoint_id = ? AND owner = ? AND expires_at > ?)",
+            arguments: [endpointID, owner, WallClock.millisecondsSince1970()]
+        ) ?? false
     }
 
     /// The endpoint's deliveries, newest first.

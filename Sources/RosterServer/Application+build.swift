@@ -16,13 +16,14 @@ public func buildApplication(
     configuration: ServerConfiguration,
     store: some RosterStorage,
     logger: Logger,
-    requestLog: RequestLog = RequestLog(),
+    requestLog: RequestLog? = nil,
     webhooks: WebhookWorkerConfiguration = .init(),
     webhookTransport: any WebhookTransport = HTTPClientWebhookTransport(),
     services: [any Service] = [],
     beforeServing: (@Sendable () async throws -> Void)? = nil
 ) -> some ApplicationProtocol {
     let metrics = RosterMetrics()
+    let requestLog = requestLog ?? RequestLog(store: store)
     let router = buildRouter(
         configuration: configuration,
         store: store,
@@ -33,11 +34,12 @@ public func buildApplication(
         metrics: metrics
     )
     let worker = WebhookWorker(store: store, transport: webhookTransport, configuration: webhooks, logger: logger, metrics: metrics)
-    // A service group stops its services in reverse order: the server first, then the worker, then `services`.
+    // A service group stops its services in reverse order: the server first, then the worker, then the request
+    // log's last batch, then `services` (the store's pool, which the others write through until they end).
     var application = Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
-        services: services + [worker],
+        services: services + [RequestLogFlusher(log: requestLog, logger: logger), worker],
         logger: logger
     )
     if let beforeServing { application.beforeServerStarts(perform: beforeServing) }
@@ -52,13 +54,17 @@ public func buildRouter(
     configuration: ServerConfiguration,
     store: some RosterStorage,
     logger: Logger,
-    requestLog: RequestLog = RequestLog(),
+    requestLog: RequestLog? = nil,
     webhookTransport: any WebhookTransport = HTTPClientWebhookTransport(),
     webhookRetryWindow: Int64 = RetryPolicy().window,
     metrics: RosterMetrics = RosterMetrics(),
     oidcTransport: any OIDCTransport = HTTPClientOIDCTransport()
 ) -> Router<AppRequestContext> {
+    let requestLog = requestLog ?? RequestLog(store: store)
     let router = Router(context: AppRequestContext.self)
+    if !configuration.trustedProxies.isEmpty {
+        router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
+    }
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: RequestLoggingMiddleware(debugDirectoryID: configuration.debugDirectoryID))
     let pages = PageRenderer()
@@ -79,7 +85,7 @@ public func buildRouter(
     HealthController(store: store).addRoutes(to: router)
     MetricsController(store: store, metrics: metrics, tokenHash: configuration.metricsToken.map(BearerToken.hash)).addRoutes(to: router)
     let access = AdminAccess(store: store, admins: configuration.admins)
-    let flashes = FlashMessages()
+    let flashes = FlashMessages(store: store)
     let cookies = SessionCookies(secure: configuration.usesHTTPS)
     let oidcSignIn = configuration.oidc.map { settings in
         OIDCSignInPage(
@@ -94,7 +100,7 @@ public func buildRouter(
             access: access,
             provider: OIDCProvider(settings: settings, redirectURI: settings.redirectURI(baseURL: configuration.baseURL), transport: oidcTransport),
             providerName: settings.providerName,
-            pending: PendingSignIns(),
+            pending: PendingSignIns(store: store),
             pages: pages,
             cookies: cookies,
             failedAttempts: failedAuthentications

@@ -37,7 +37,7 @@ struct BearerAuthenticationMiddleware<Context: RequestContext, Store: RosterStor
         guard let path = SCIMRequestPath(path: request.uri.path) else {
             return try await next(request, context)
         }
-        let client = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
+        let client = (context as? any ClientAddressRequestContext)?.clientAddress ?? "unknown"
         if let failedAttempts, !failedAttempts.allows(client) {
             return BearerAuthenticationMiddleware.tooManyRequests(
                 "Too many failed authentication attempts from this address; wait a minute.",

@@ -37,6 +37,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var oidc: OIDCSettings?
     /// The bearer token a scrape of `/metrics` must present (`METRICS_TOKEN`); nil turns `/metrics` off (404).
     public var metricsToken: String?
+    /// The load balancers and proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`); none by default,
+    /// so the header is ignored.
+    public var trustedProxies: TrustedProxies
 
     /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
     public init(
@@ -54,7 +57,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         failedAuthenticationsPerMinute: Double = 20,
         debugDirectoryID: String? = nil,
         oidc: OIDCSettings? = nil,
-        metricsToken: String? = nil
+        metricsToken: String? = nil,
+        trustedProxies: TrustedProxies = .none
     ) {
         self.host = host
         self.port = port
@@ -73,6 +77,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.debugDirectoryID = debugDirectoryID
         self.oidc = oidc
         self.metricsToken = metricsToken
+        self.trustedProxies = trustedProxies
     }
 
     /// The default for ``scimConcurrentRequests``: several times what IdPs open in parallel (Okta's import and

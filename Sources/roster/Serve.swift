@@ -76,6 +76,16 @@ extension Roster {
         )
         var metricsToken: String?
 
+        /// `--trusted-proxies`, else `TRUSTED_PROXIES`.
+        @Option(
+            name: .customLong("trusted-proxies"),
+            help: ArgumentHelp(
+                "Load balancers whose X-Forwarded-For names the client, as addresses or CIDR ranges separated by commas; unset, the header is ignored (env TRUSTED_PROXIES).",
+                valueName: "addresses"
+            )
+        )
+        var trustedProxies: String?
+
         /// 10 MiB. (Logging is set by LOG_FORMAT=text|json and LOG_LEVEL, environment only.)
         static let defaultMaxBodyBytes = 10_485_760
 
@@ -113,6 +123,14 @@ extension Roster {
                         expected: "a number of requests (0: no limit)"
                     )
                 }
+                var proxies = TrustedProxies.none
+                if let text = Setting.trustedProxies.value(flag: trustedProxies, environment: environment) {
+                    do throws(TrustedProxies.InvalidEntry) {
+                        proxies = try TrustedProxies(parsing: text)
+                    } catch {
+                        throw CommandFailure.configuration(error.description)
+                    }
+                }
                 let level = try LogSetup.bootstrap(environment: environment)
                 var logger = Logger(label: "roster")
                 logger.logLevel = level
@@ -130,7 +148,8 @@ extension Roster {
                     scimConcurrentRequests: concurrent,
                     debugDirectoryID: environment["LOG_DEBUG_DIRECTORY"].flatMap { $0.trimmed().isEmpty ? nil : $0.trimmed() },
                     oidc: oidc,
-                    metricsToken: Setting.metricsToken.value(flag: metricsToken, environment: environment)?.trimmed()
+                    metricsToken: Setting.metricsToken.value(flag: metricsToken, environment: environment)?.trimmed(),
+                    trustedProxies: proxies
                 )
                 let baseURL = address.baseURL
                 // On PostgreSQL the pool runs in the server's service group (stopped last, once requests have drained
@@ -150,6 +169,9 @@ extension Roster {
                 Console.out("Settings: \(address.baseURL)/settings/organization/dsync")
                 Console.out("SCIM Base URLs: \(SCIMPaths.base(baseURL: address.baseURL, directoryID: "{directoryId}"))")
                 Console.out("Database: \(database.summary)")
+                if !proxies.isEmpty {
+                    Console.out("Client addresses from X-Forwarded-For when the connection comes from: \(proxies)")
+                }
                 if let oidc {
                     Console.out(
                         "Sign in with \(oidc.providerName): issuer \(oidc.issuer); redirect URI \(oidc.redirectURI(baseURL: address.baseURL))"

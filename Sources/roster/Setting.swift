@@ -57,4 +57,6 @@ extension Setting {
     static let oidcProviderName = Setting(flag: "--oidc-provider-name", variable: "OIDC_PROVIDER_NAME")
     /// `METRICS_TOKEN`.
     static let metricsToken = Setting(flag: "--metrics-token", variable: "METRICS_TOKEN")
+    /// `TRUSTED_PROXIES`.
+    static let trustedProxies = Setting(flag: "--trusted-proxies", variable: "TRUSTED_PROXIES")
 }

@@ -1,6 +1,7 @@
 /// Webhook endpoints and their deliveries. Deliveries are rows keyed by (endpoint, event sequence): the worker
 /// copies new outbox events into them (``enqueueWebhookDeliveries(endpointID:limit:at:)``), sends the lowest pending
-/// one, and records each attempt, so a restart loses nothing and resumes where it stopped.
+/// one, and records each attempt, so a restart loses nothing and resumes where it stopped. Each endpoint has one
+/// owner at a time, through a lease row that lapses when its owner stops renewing it.
 public protocol WebhookStore: Sendable {
     /// Creates an endpoint that receives events committed from now on.
     func createWebhookEndpoint(url: String, eventTypes: [String], secret: String) async throws -> WebhookEndpoint
@@ -19,8 +20,19 @@ public protocol WebhookStore: Sendable {
     func enqueueWebhookDeliveries(endpointID: String, limit: Int, at: Int64) async throws -> Int
     /// The endpoint's lowest pending delivery with its event, due or not.
     func nextWebhookDelivery(endpointID: String) async throws -> PendingWebhookDelivery?
-    /// Records an attempt's outcome.
-    func recordWebhookAttempt(endpointID: String, sequence: Int64, at: Int64, outcome: WebhookAttemptOutcome) async throws
+    /// Records an attempt's outcome, only while `owner` holds the endpoint's lease (``claimWebhookLease(endpointID:owner:duration:)``);
+    /// returns false, recording nothing, when it does not (another replica took the endpoint over and will send the
+    /// delivery itself).
+    func recordWebhookAttempt(endpointID: String, sequence: Int64, at: Int64, outcome: WebhookAttemptOutcome, owner: String) async throws -> Bool
+    /// Takes or renews the endpoint's lease for `owner`, for `duration` milliseconds of the database's clock, when the
+    /// endpoint exists and is enabled and the lease is free, lapsed or already `owner`'s; returns whether `owner`
+    /// holds it now. One owner at a time sends an endpoint's deliveries, whichever replica it runs in.
+    func claimWebhookLease(endpointID: String, owner: String, duration: Int64) async throws -> Bool
+    /// The enabled endpoints `owner` could take now (no lease, a lapsed one, or its own), oldest first: a read, so
+    /// that a replica looking for work every poll does not write while another replica holds the leases.
+    func claimableWebhookEndpoints(owner: String) async throws -> [String]
+    /// Gives the lease up when `owner` holds it, so that another replica can take the endpoint at once.
+    func releaseWebhookLease(endpointID: String, owner: String) async throws
     /// The endpoint's deliveries, newest event first, at most `limit`.
     func webhookDeliveries(endpointID: String, limit: Int) async throws -> [WebhookDelivery]
     /// Per endpoint, how many deliveries are waiting: pending rows plus events not yet looked at.

@@ -352,7 +352,7 @@ enum EmbeddedAssets {
         {{$body}}
         <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a> › <a href="{{directoryPath}}">{{directoryName}}</a></p>
         <h1>Request log</h1>
-        <p class="muted">The most recent SCIM requests to this directory since Roster started, newest first (the server keeps the last {{capacity}} requests of all directories). Tokens and passwords are never shown.</p>
+        <p class="muted">The most recent SCIM requests to this directory, newest first, whichever replica answered them (Roster keeps the last {{capacity}} requests of all directories; a request another replica answered appears within a second). Tokens and passwords are never shown.</p>
         {{#hasEntries}}
         <div class="table-scroll">
         <table id="request-log" class="table">
@@ -372,7 +372,7 @@ enum EmbeddedAssets {
         </table>
         </div>
         {{/hasEntries}}
-        {{^hasEntries}}<p id="request-log-empty">No SCIM request has reached this directory since Roster started. In Okta, “Test connector” sends one.</p>{{/hasEntries}}
+        {{^hasEntries}}<p id="request-log-empty">No SCIM request has reached this directory yet. In Okta, “Test connector” sends one.</p>{{/hasEntries}}
         {{/body}}
         {{/layout}}
 

@@ -35,7 +35,7 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
 
     /// GET /auth/oidc/start: a 303 to the provider's sign-in, with this browser's sign-in in a cookie.
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (cookie, signIn) = pending.start()
+        let (cookie, signIn) = try await pending.start()
         let url: String
         do throws(OIDCSignInError) {
             url = try await provider.authorizationURL(state: signIn.state, nonce: signIn.nonce, codeChallenge: PKCE.challenge(for: signIn.verifier))
@@ -49,13 +49,13 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
 
     /// GET /auth/oidc/callback?code=…&state=…: finishes the sign-in this browser started.
     @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        let client = context.clientAddress
         if let failedAttempts, !failedAttempts.allows(client) {
             return pages.tooManySignInAttempts("Too many sign-ins that did not work came from this address.")
         }
         let query = QueryString(request.uri.query)
         let cookie = request.cookies[Self.flowCookieName]?.value ?? ""
-        let signIn = cookie.isEmpty ? nil : pending.finish(cookie: cookie)
+        let signIn = cookie.isEmpty ? nil : try await pending.finish(cookie: cookie)
         do {
             let email = try await finish(signIn, query: query)
             let started = try await access.startSession(email: email, method: .oidc)
@@ -73,7 +73,7 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
     }
 
     /// The checks of the callback, in order; returns the admin's verified email.
-    private func finish(_ signIn: PendingSignIns.SignIn?, query: QueryString) async throws(OIDCSignInError) -> String {
+    private func finish(_ signIn: PendingSignIn?, query: QueryString) async throws(OIDCSignInError) -> String {
         if let error = query.value(named: "error") {
             throw .providerRefused(
                 error: String(error.prefix(100)),

@@ -1,85 +1,127 @@
 import Foundation
+import Logging
+import RosterCore
+import ServiceLifecycle
 
-/// The recent SCIM requests of every directory, in memory, so that an admin can see why an IdP's test call failed.
-/// Retention is bounded: the newest ``capacity`` requests of all directories together are kept, and the log starts
-/// empty when Roster starts. Nothing secret is ever put in it (see ``SCIMRequestLogMiddleware``).
-public final class RequestLog: @unchecked Sendable {
-    /// One SCIM request and how it was answered.
-    public struct Entry: Sendable, Hashable {
-        /// When it arrived, in milliseconds since 1970.
-        public var at: Int64
-        /// The directory named in its path.
-        public var directoryID: String
-        /// The HTTP method.
-        public var method: String
-        /// The path and query, with secret query values redacted.
-        public var path: String
-        /// The response status.
-        public var status: Int
-        /// How long the answer took, in milliseconds.
-        public var durationMilliseconds: Double
-        /// The SCIM error detail of an error answer.
-        public var detail: String?
-
-        /// Makes an entry.
-        public init(at: Int64, directoryID: String, method: String, path: String, status: Int, durationMilliseconds: Double, detail: String?) {
-            self.at = at
-            self.directoryID = directoryID
-            self.method = method
-            self.path = path
-            self.status = status
-            self.durationMilliseconds = durationMilliseconds
-            self.detail = detail
-        }
-    }
+/// The recent SCIM requests of every directory, so that an admin can see why an IdP's test call failed, whichever
+/// replica answered it. Requests are recorded in memory and written to the store in batches (``flush()``, every
+/// second by ``RequestLogFlusher``, never a commit per request); the store keeps the newest ``capacity`` requests of
+/// all directories together. Reading a directory's requests flushes this process's batch first, so a page always
+/// shows the requests this replica answered. Nothing secret is ever put in it (see ``SCIMRequestLogMiddleware``).
+public final class RequestLog: Sendable {
+    /// One logged request.
+    public typealias Entry = RequestLogEntry
 
     /// How many requests are kept.
     public let capacity: Int
-    /// Guards `ring` and `nextSlot`: a lock held for a few instructions, not an actor hop on every request.
-    private let lock = NSLock()
-    private var ring: [Entry] = []
-    private var nextSlot = 0
+    /// Where batches are written.
+    private let store: any RequestLogStore
+    /// Requests not yet written, oldest first, at most ``capacity`` (older ones would be dropped by the store anyway).
+    private let batch = RequestLogBatch()
 
-    /// Makes an empty log keeping the newest `capacity` requests.
-    public init(capacity: Int = 2000) {
+    /// A log writing to `store`, keeping the newest `capacity` requests.
+    public init(store: any RequestLogStore, capacity: Int = 2000) {
+        self.store = store
         self.capacity = max(1, capacity)
     }
 
-    /// Records a request, dropping the oldest when full.
+    /// Records a request for the next batch: a lock held for an append, never a database write.
     public func record(_ entry: Entry) {
-        lock.lock()
-        defer { lock.unlock() }
-        if ring.count < capacity {
-            ring.append(entry)
-        } else {
-            ring[nextSlot] = entry
-        }
-        nextSlot = (nextSlot + 1) % capacity
+        batch.append(entry, keepingAtMost: capacity)
     }
 
-    /// A directory's requests, newest first, at most `limit`.
-    public func entries(directoryID: String, limit: Int) -> [Entry] {
-        lock.lock()
-        defer { lock.unlock() }
-        var result: [Entry] = []
-        for entry in newestFirst where entry.directoryID == directoryID {
-            result.append(entry)
-            if result.count == limit { break }
+    /// Writes the requests recorded since the last flush. On failure they are put back (still at most
+    /// ``capacity``) for the next flush.
+    public func flush() async throws {
+        let entries = batch.takeAll()
+        guard !entries.isEmpty else { return }
+        do {
+            try await store.appendRequestLog(entries, keepNewest: capacity)
+        } catch {
+            batch.putBack(entries, keepingAtMost: capacity)
+            throw error
         }
-        return result
+    }
+
+    /// A directory's requests, newest first, at most `limit`, from every replica.
+    public func entries(directoryID: String, limit: Int) async throws -> [Entry] {
+        try await flush()
+        return try await store.requestLog(directoryID: directoryID, limit: limit)
     }
 
     /// A directory's most recent request.
-    public func lastEntry(directoryID: String) -> Entry? {
-        lock.lock()
-        defer { lock.unlock() }
-        return newestFirst.first { $0.directoryID == directoryID }
+    public func lastEntry(directoryID: String) async throws -> Entry? {
+        try await entries(directoryID: directoryID, limit: 1).first
+    }
+}
+
+/// The requests recorded since the last flush, behind a lock held for a few instructions (an actor hop on every
+/// SCIM request would cost more).
+final class RequestLogBatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [RequestLogEntry] = []
+
+    /// Appends `entry`, dropping the oldest beyond `limit`.
+    func append(_ entry: RequestLogEntry, keepingAtMost limit: Int) {
+        lock.withLock {
+            entries.append(entry)
+            if entries.count > limit { entries.removeFirst(entries.count - limit) }
+        }
     }
 
-    /// The entries from newest to oldest; read with the lock held.
-    private var newestFirst: some Sequence<Entry> {
-        let count = ring.count
-        let newest = (nextSlot - 1 + count) % max(count, 1)
-        return (0..<count).lazy.map { self.ring[(newest - $0 + count) % count] }
+    /// Takes every entry, leaving the batch empty.
+    func takeAll() -> [RequestLogEntry] {
+        lock.withLock {
+            defer { entries = [] }
+            return entries
+        }
+    }
+
+    /// Puts entries whose write failed back before the newer ones, dropping the oldest beyond `limit`.
+    func putBack(_ failed: [RequestLogEntry], keepingAtMost limit: Int) {
+        lock.withLock {
+            entries = failed + entries
+            if entries.count > limit { entries.removeFirst(entries.count - limit) }
+        }
+    }
+}
+
+/// Writes the request log's batch every ``interval`` until graceful shutdown, then once more.
+public struct RequestLogFlusher: Service {
+    /// The log to flush.
+    let log: RequestLog
+    /// How often.
+    let interval: Duration
+    /// Where failed writes are reported (the batch is kept for the next try).
+    let logger: Logger
+
+    /// A flusher of `log` every `interval`.
+    public init(log: RequestLog, interval: Duration = .seconds(1), logger: Logger) {
+        self.log = log
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Flushes every interval; on graceful shutdown, flushes what is left and returns.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    break
+                }
+                await flushOnce()
+            }
+        }
+        await flushOnce()
+    }
+
+    private func flushOnce() async {
+        do {
+            try await log.flush()
+        } catch {
+            logger.warning("The request log could not be written; it will be tried again", metadata: ["error": "\(String(describing: error))"])
+        }
     }
 }

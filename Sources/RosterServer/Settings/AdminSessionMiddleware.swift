@@ -37,6 +37,7 @@ struct AdminSessionMiddleware<Store: AdminSessionStore>: RouterMiddleware {
         }
         var context = context
         context.adminSession = session
+        context.flashOwner = FlashOwner(sessionToken: token)
         do {
             return try await next(request, context)
         } catch let error as SettingsPageError {

@@ -44,7 +44,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
     /// GET /auth/login?token=…: uses up a sign-in link and starts a session.
     @Sendable func useLoginLink(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = QueryString(request.uri.query).value(named: "token") ?? ""
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        let client = context.clientAddress
         if let failedAttempts, !failedAttempts.allows(client) {
             return pages.tooManySignInAttempts("Too many sign-in links that did not work came from this address.")
         }

@@ -7,7 +7,7 @@ extension SettingsController {
         let keys = try await store.apiKeys()
         let page = APIKeysPage(
             chrome: try await chrome(context),
-            revealedKey: await flashes.takeToken(key: "api-key", for: try flashKey(context)),
+            revealedKey: try await flashes.takeToken(key: "api-key", for: try flashKey(context)),
             hasKeys: !keys.isEmpty,
             keys: keys.map { key in
                 APIKeysPage.Row(
@@ -33,7 +33,7 @@ extension SettingsController {
         }
         let (key, hash) = APIKey.generate()
         _ = try await store.createAPIKey(name: name, prefix: String(key.prefix(10)), tokenHash: hash)
-        await flashes.reveal(token: key, key: "api-key", for: try flashKey(context))
+        try await flashes.reveal(token: key, key: "api-key", for: try flashKey(context))
         return try await redirect(
             to: SettingsPaths.apiKeys,
             FlashMessage(.success, "Key “\(name)” created. Copy it now: it is shown only once."),

@@ -16,7 +16,7 @@ extension SettingsController {
                     activeUsers: status.activeUsers,
                     inactiveUsers: status.inactiveUsers,
                     groups: status.groups,
-                    lastRequest: await lastRequestText(directoryID: directory.id)
+                    lastRequest: try await lastRequestText(directoryID: directory.id)
                 )
             )
         }
@@ -70,7 +70,7 @@ extension SettingsController {
         }
         let (token, hash) = BearerToken.generate()
         let directory = try await store.createDirectory(name: name, provider: provider ?? .okta, tokenHash: hash)
-        await flashes.reveal(token: token, key: directory.id, for: try flashKey(context))
+        try await flashes.reveal(token: token, key: directory.id, for: try flashKey(context))
         let message = FlashMessage(
             .success,
             "Directory “\(directory.name)” is configured. Copy its SCIM Base URL and SCIM Bearer Token into \(directory.provider.identityProviderName) now: the token is shown only once."
@@ -93,13 +93,13 @@ extension SettingsController {
             isAzure: directory.provider == .azure,
             created: DisplayText.time(directory.createdAt),
             baseURL: directory.scimBaseURL(baseURL: configuration.baseURL),
-            revealedToken: await flashes.takeToken(key: directory.id, for: try flashKey(context)),
+            revealedToken: try await flashes.takeToken(key: directory.id, for: try flashKey(context)),
             activeUsers: status.activeUsers,
             inactiveUsers: status.inactiveUsers,
             groups: status.groups,
             userCount: DisplayText.count(status.activeUsers + status.inactiveUsers, "user"),
             groupCount: DisplayText.count(status.groups, "group"),
-            lastRequest: await lastRequestText(directoryID: directory.id),
+            lastRequest: try await lastRequestText(directoryID: directory.id),
             hasWarnings: !warnings.isEmpty,
             warnings: warnings.map { DirectoryPage.Warning(at: DisplayText.time($0.at), message: $0.message) }
         )
@@ -112,7 +112,7 @@ extension SettingsController {
         let directory = try await requireDirectory(context)
         let (token, hash) = BearerToken.generate()
         guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash) else { throw SettingsPageError.notFound("This directory") }
-        await flashes.reveal(token: token, key: directory.id, for: try flashKey(context))
+        try await flashes.reveal(token: token, key: directory.id, for: try flashKey(context))
         let message = FlashMessage(
             .warning,
             "A new token replaced the old one, which no longer works. Paste the new token into \(directory.provider.identityProviderName) now: it is shown only once."
@@ -136,7 +136,7 @@ extension SettingsController {
     /// GET …/directories/{id}/requests: the directory's recent SCIM requests.
     @Sendable func requestLogPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let directory = try await requireDirectory(context)
-        let entries = requestLog.entries(directoryID: directory.id, limit: 200)
+        let entries = try await requestLog.entries(directoryID: directory.id, limit: 200)
         let page = RequestLogPage(
             chrome: try await chrome(context),
             directoryName: directory.name,
@@ -173,8 +173,8 @@ extension SettingsController {
     }
 
     /// `2026-11-29 08:31:02 UTC · GET /Users → 200`, or that there was none.
-    private func lastRequestText(directoryID: String) async -> String {
-        guard let entry = requestLog.lastEntry(directoryID: directoryID) else { return "None since Roster started" }
+    private func lastRequestText(directoryID: String) async throws -> String {
+        guard let entry = try await requestLog.lastEntry(directoryID: directoryID) else { return "None yet" }
         var text = "\(DisplayText.time(entry.at)) · \(entry.method) \(Self.displayPath(entry)) → \(entry.status)"
         if let detail = entry.detail { text += " (\(detail))" }
         return text

@@ -38,7 +38,7 @@ extension SettingsController {
         }
         let secret = WebhookSignature.generateSecret()
         let endpoint = try await store.createWebhookEndpoint(url: url, eventTypes: Self.eventTypes(form), secret: secret)
-        await flashes.reveal(token: secret, key: "webhook:" + endpoint.id, for: try flashKey(context))
+        try await flashes.reveal(token: secret, key: "webhook:" + endpoint.id, for: try flashKey(context))
         let message = FlashMessage(.success, "Endpoint added. Copy its signing secret now: it is shown only once.")
         return try await redirect(to: SettingsPaths.webhook(endpoint.id), message, context: context)
     }
@@ -56,7 +56,7 @@ extension SettingsController {
             status: endpoint.enabled ? "enabled" : "disabled",
             enabled: endpoint.enabled,
             types: WebhookEndpointText.types(endpoint.eventTypes),
-            revealedSecret: await flashes.takeToken(key: "webhook:" + endpoint.id, for: try flashKey(context)),
+            revealedSecret: try await flashes.takeToken(key: "webhook:" + endpoint.id, for: try flashKey(context)),
             overlapUntil: endpoint.signingSecrets(at: now).count > 1 ? endpoint.previousSecretExpiresAt.map(DisplayText.time) : nil,
             eventTypes: EventTypeChoice.all(chosen: endpoint.eventTypes),
             hasDeliveries: !deliveries.isEmpty,
@@ -100,7 +100,7 @@ extension SettingsController {
         let secret = WebhookSignature.generateSecret()
         let until = WallClock.millisecondsSince1970() + Self.secretOverlap
         _ = try await store.rotateWebhookSecret(id: endpoint.id, newSecret: secret, previousValidUntil: until)
-        await flashes.reveal(token: secret, key: "webhook:" + endpoint.id, for: try flashKey(context))
+        try await flashes.reveal(token: secret, key: "webhook:" + endpoint.id, for: try flashKey(context))
         let message = FlashMessage(.warning, "New secret made; the old one also signs until \(DisplayText.time(until)). Copy the new one now.")
         return try await redirect(to: SettingsPaths.webhook(endpoint.id), message, context: context)
     }

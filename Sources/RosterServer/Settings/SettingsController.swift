@@ -63,9 +63,10 @@ struct SettingsController<Store: RosterStorage>: Sendable {
         return session
     }
 
-    /// The key flash messages are kept under for a session.
-    func flashKey(_ context: AppRequestContext) throws -> String {
-        Base64URL.encode(try session(context).tokenHash)
+    /// Whose flash values the request reads and leaves: the signed-in session's.
+    func flashKey(_ context: AppRequestContext) throws -> FlashOwner {
+        guard let owner = context.flashOwner else { throw SettingsPageError(status: 401, heading: "Signed out", message: "Sign in again.") }
+        return owner
     }
 
     /// The layout's part for this request, taking the session's flash message.
@@ -75,13 +76,13 @@ struct SettingsController<Store: RosterStorage>: Sendable {
             signedIn: true,
             email: session.email,
             csrfToken: session.csrfToken,
-            flash: await flashes.takeMessage(for: try flashKey(context))
+            flash: try await flashes.takeMessage(for: try flashKey(context))
         )
     }
 
     /// A 303 to `path` that shows `message` there.
     func redirect(to path: String, _ message: FlashMessage?, context: AppRequestContext) async throws -> Response {
-        if let message { await flashes.leave(message, for: try flashKey(context)) }
+        if let message { try await flashes.leave(message, for: try flashKey(context)) }
         return .redirect(to: path, type: .normal)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RosterCore
 import ServiceLifecycle
@@ -7,6 +8,13 @@ import ServiceLifecycle
 /// order; a failure is retried with ``RetryPolicy`` (the next event waits, keeping the order) until the window
 /// passes, then dead-lettered. All state is in the store, so a restart resumes where it stopped (at least once: an
 /// attempt cut short by shutdown is made again). Ends on graceful shutdown.
+///
+/// Several replicas on one database share the endpoints: a loop runs only while this worker holds the endpoint's
+/// lease (``WebhookStore/claimWebhookLease(endpointID:owner:duration:)``), renewed every
+/// ``WebhookWorkerConfiguration/leaseRenewal`` and before any POST once that much time has passed, and an attempt is
+/// recorded only while the lease is held. When a replica dies, its leases lapse after
+/// ``WebhookWorkerConfiguration/leaseDuration`` and another replica resumes at the lowest pending delivery: the one
+/// delivery that was in flight may be sent again, nothing else. On graceful shutdown the leases are given up at once.
 public struct WebhookWorker<Store: WebhookStore>: Service {
     /// How the worker paces itself.
     public typealias Configuration = WebhookWorkerConfiguration
@@ -23,6 +31,8 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
     let now: @Sendable () -> Int64
     /// Where failures are counted.
     let metrics: RosterMetrics?
+    /// This worker's name in lease rows: `HOST:PID:RANDOM`, so an operator can tell which process holds an endpoint.
+    public let owner: String
 
     /// Makes a worker.
     public init(
@@ -39,6 +49,7 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
         self.logger = logger
         self.metrics = metrics
         self.now = now
+        owner = WebhookWorker.ownerName()
     }
 
     /// Runs until graceful shutdown (or cancellation).
@@ -48,8 +59,8 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
         }
     }
 
-    /// Starts a loop for every enabled endpoint and re-reads the list every poll interval, until cancelled; a loop
-    /// ends by itself when its endpoint is disabled or deleted.
+    /// Starts a loop for every enabled endpoint whose lease this worker can take, and looks again every poll
+    /// interval, until cancelled; a loop ends by itself when its endpoint is disabled or deleted or its lease is lost.
     public func superviseEndpoints() async {
         await withTaskGroup(of: String?.self) { group in
             var running = Set<String>()
@@ -60,16 +71,12 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
                     continue
                 }
                 if Task.isCancelled { break }
-                do {
-                    for endpoint in try await store.webhookEndpoints() where endpoint.enabled && !running.contains(endpoint.id) {
-                        running.insert(endpoint.id)
-                        group.addTask {
-                            await self.deliver(endpointID: endpoint.id)
-                            return endpoint.id
-                        }
+                for endpointID in await claimedEndpoints(besides: running) {
+                    running.insert(endpointID)
+                    group.addTask {
+                        await self.deliver(endpointID: endpointID)
+                        return endpointID
                     }
-                } catch {
-                    logger.error("Webhook worker cannot read the endpoints: \(String(describing: error))")
                 }
                 group.addTask {
                     try? await Task.sleep(for: self.configuration.pollInterval)
@@ -80,11 +87,44 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
         }
     }
 
-    /// The loop of one endpoint: queue new events, send the lowest pending one when it is due, record the outcome.
+    /// The enabled endpoints not in `running` whose lease this worker has just taken.
+    private func claimedEndpoints(besides running: Set<String>) async -> [String] {
+        var claimed: [String] = []
+        do {
+            for endpointID in try await store.claimableWebhookEndpoints(owner: owner) where !running.contains(endpointID) {
+                if try await claimLease(endpointID) { claimed.append(endpointID) }
+            }
+        } catch {
+            logger.error("Webhook worker cannot read the endpoints: \(String(describing: error))")
+        }
+        return claimed
+    }
+
+    /// The loop of one endpoint while this worker holds its lease: queue new events, send the lowest pending one when
+    /// it is due, record the outcome. Gives the lease up when it ends (cancelled, endpoint disabled or deleted).
     func deliver(endpointID: String) async {
+        if await deliverWhileLeased(endpointID: endpointID) {
+            // Outside the cancelled task, so that the store still answers: another replica then need not wait for the
+            // lease to lapse.
+            let store = self.store
+            let owner = self.owner
+            await Task { try? await store.releaseWebhookLease(endpointID: endpointID, owner: owner) }.value
+        }
+    }
+
+    /// The loop itself; returns whether this worker may still hold the lease (false once it was lost).
+    private func deliverWhileLeased(endpointID: String) async -> Bool {
+        var renewedAt: Int64?
         while !Task.isCancelled {
             do {
-                guard let endpoint = try await store.webhookEndpoint(id: endpointID), endpoint.enabled else { return }
+                if renewedAt.map({ now() - $0 >= configuration.leaseRenewal.milliseconds }) ?? true {
+                    guard try await claimLease(endpointID) else {
+                        logger.info("Webhook endpoint is delivered by another replica now", metadata: ["endpoint": "\(endpointID)"])
+                        return false
+                    }
+                    renewedAt = now()
+                }
+                guard let endpoint = try await store.webhookEndpoint(id: endpointID), endpoint.enabled else { return true }
                 _ = try await store.enqueueWebhookDeliveries(endpointID: endpointID, limit: 500, at: now())
                 guard let pending = try await store.nextWebhookDelivery(endpointID: endpointID) else {
                     try await Task.sleep(for: configuration.pollInterval)
@@ -95,18 +135,30 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
                     try await Task.sleep(for: min(.milliseconds(wait), configuration.pollInterval))
                     continue
                 }
-                try await attempt(pending, endpoint: endpoint)
+                guard try await attempt(pending, endpoint: endpoint) else {
+                    logger.warning(
+                        "Webhook lease lost during a delivery; the replica that holds it now sends it again",
+                        metadata: ["endpoint": "\(endpointID)", "event": "\(pending.event.id)"]
+                    )
+                    return false
+                }
             } catch is CancellationError {
-                return
+                return true
             } catch {
                 logger.error("Webhook delivery loop failed", metadata: ["endpoint": "\(endpointID)", "error": "\(String(describing: error))"])
                 try? await Task.sleep(for: configuration.pollInterval)
             }
         }
+        return true
     }
 
-    /// Sends one delivery and records what happened.
-    private func attempt(_ pending: PendingWebhookDelivery, endpoint: WebhookEndpoint) async throws {
+    /// Takes or renews the endpoint's lease for this worker.
+    private func claimLease(_ endpointID: String) async throws -> Bool {
+        try await store.claimWebhookLease(endpointID: endpointID, owner: owner, duration: configuration.leaseDuration.milliseconds)
+    }
+
+    /// Sends one delivery and records what happened; false when the lease was lost meanwhile (nothing recorded).
+    private func attempt(_ pending: PendingWebhookDelivery, endpoint: WebhookEndpoint) async throws -> Bool {
         let started = now()
         let message = WebhookMessage(event: pending.event, endpoint: endpoint, now: started)
         let outcome: WebhookAttemptOutcome
@@ -134,10 +186,25 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
         }
         // Recorded even when shutdown has begun, so that an answered delivery is not sent again after a restart.
         let store = self.store
+        let owner = self.owner
         let finished = now()
-        try await Task {
-            try await store.recordWebhookAttempt(endpointID: endpoint.id, sequence: pending.delivery.sequence, at: finished, outcome: outcome)
+        return try await Task {
+            try await store.recordWebhookAttempt(
+                endpointID: endpoint.id,
+                sequence: pending.delivery.sequence,
+                at: finished,
+                outcome: outcome,
+                owner: owner
+            )
         }.value
+    }
+
+    /// `HOST:PID:RANDOM` for this process.
+    static func ownerName() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        let host =
+            gethostname(&name, name.count - 1) == 0 ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "host"
+        return "\(host):\(ProcessInfo.processInfo.processIdentifier):\(BearerToken.generate().token.prefix(8))"
     }
 
     /// When to retry after this failure, or nil to dead-letter.
@@ -159,11 +226,33 @@ public struct WebhookWorkerConfiguration: Sendable {
     public var requestTimeout: Duration
     /// When to retry and when to give up.
     public var retryPolicy: RetryPolicy
+    /// How long an endpoint's lease lasts unless renewed: how long the endpoint waits for another replica after its
+    /// owner dies. At least the request timeout plus ``leaseRenewal`` plus two seconds, so that a POST started under a
+    /// renewed lease is recorded before it lapses.
+    public var leaseDuration: Duration
+    /// How often a held lease is renewed.
+    public var leaseRenewal: Duration
 
-    /// Makes a configuration: poll every second, 10 s timeout, the default retry policy (3 days).
-    public init(pollInterval: Duration = .seconds(1), requestTimeout: Duration = .seconds(10), retryPolicy: RetryPolicy = RetryPolicy()) {
+    /// Makes a configuration: poll every second, 10 s timeout, the default retry policy (3 days), 15 s leases renewed
+    /// every 3 s.
+    public init(
+        pollInterval: Duration = .seconds(1),
+        requestTimeout: Duration = .seconds(10),
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        leaseDuration: Duration = .seconds(15),
+        leaseRenewal: Duration = .seconds(3)
+    ) {
         self.pollInterval = pollInterval
         self.requestTimeout = requestTimeout
         self.retryPolicy = retryPolicy
+        self.leaseRenewal = leaseRenewal
+        self.leaseDuration = max(leaseDuration, requestTimeout + leaseRenewal + .seconds(2))
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds.
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

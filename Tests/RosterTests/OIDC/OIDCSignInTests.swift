@@ -99,6 +99,22 @@ struct OIDCSignInTests {
         }
     }
 
+    /// Behind a load balancer the provider's callback may reach another replica than the start: the pending sign-in
+    /// is in the shared store, and is still finished only once.
+    @Test func aSignInStartedOnOneReplicaFinishesOnAnother() async throws {
+        try await withApp { first in
+            try await withApp { second in
+                let started = try await start(first)
+                let approved = try fake.approve(started.authorizationURL, as: testAdmin)
+                let response = try await callback(second, approved, cookie: started.cookie)
+                #expect(response.status == .seeOther)
+                let browser = SettingsBrowser(client: first, cookie: try #require(SettingsBrowser.sessionCookie(in: response)))
+                #expect(try await browser.get("/settings/organization/dsync").status == .ok, "the session works on the first replica")
+                expectPage(try await callback(first, approved, cookie: started.cookie), .badRequest, heading: "Sign-in expired")
+            }
+        }
+    }
+
     @Test func someoneNotInSAMLAdminsIsRefused() async throws {
         try await withApp { client in
             let started = try await start(client)

@@ -66,11 +66,15 @@ extension SecurityTests {
                     _ = try await client.createUser(named: "bob@example.com", in: directory)
                     _ = try await store.enqueueWebhookDeliveries(endpointID: webhook.id, limit: 10, at: 0)
                     let pending = try #require(try await store.nextWebhookDelivery(endpointID: webhook.id))
-                    try await store.recordWebhookAttempt(
-                        endpointID: webhook.id,
-                        sequence: pending.delivery.sequence,
-                        at: 1,
-                        outcome: .failed(status: 503, response: "down", nextAttemptAt: nil)
+                    #expect(try await store.claimWebhookLease(endpointID: webhook.id, owner: "test", duration: 60_000))
+                    #expect(
+                        try await store.recordWebhookAttempt(
+                            endpointID: webhook.id,
+                            sequence: pending.delivery.sequence,
+                            at: 1,
+                            outcome: .failed(status: 503, response: "down", nextAttemptAt: nil),
+                            owner: "test"
+                        )
                     )
                     let (key, hash) = APIKey.generate()
                     let apiKey = try await store.createAPIKey(name: "app", prefix: String(key.prefix(10)), tokenHash: hash)

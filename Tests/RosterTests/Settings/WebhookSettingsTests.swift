@@ -77,11 +77,15 @@ import Testing
             _ = try await client.createUser(named: "alice@example.com", in: directory)
             _ = try await store.enqueueWebhookDeliveries(endpointID: endpoint.id, limit: 10, at: 0)
             let pending = try #require(try await store.nextWebhookDelivery(endpointID: endpoint.id))
-            try await store.recordWebhookAttempt(
-                endpointID: endpoint.id,
-                sequence: pending.delivery.sequence,
-                at: 1,
-                outcome: .failed(status: 503, response: "<b>down</b>", nextAttemptAt: nil)
+            #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "test", duration: 60_000))
+            #expect(
+                try await store.recordWebhookAttempt(
+                    endpointID: endpoint.id,
+                    sequence: pending.delivery.sequence,
+                    at: 1,
+                    outcome: .failed(status: 503, response: "<b>down</b>", nextAttemptAt: nil),
+                    owner: "test"
+                )
             )
             let path = "/settings/organization/dsync/webhooks/\(endpoint.id)"
             let page = try await browser.get(path).bodyText

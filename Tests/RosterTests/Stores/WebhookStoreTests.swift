@@ -21,6 +21,72 @@ extension StoreCase {
         )
     }
 
+    /// Records an attempt as the worker does: under the endpoint's lease, held by "test".
+    func recordAttempt(endpointID: String, sequence: Int64, at: Int64, outcome: WebhookAttemptOutcome) async throws {
+        #expect(try await store.claimWebhookLease(endpointID: endpointID, owner: "test", duration: 60_000))
+        #expect(try await store.recordWebhookAttempt(endpointID: endpointID, sequence: sequence, at: at, outcome: outcome, owner: "test"))
+    }
+
+    /// One owner at a time: a held lease is renewed by its owner and refused to another until it lapses or is given
+    /// up; an attempt is recorded only under a held lease; a disabled or deleted endpoint has no lease.
+    func webhookLeaseHasOneOwnerAtATime() async throws {
+        let endpoint = try await store.createWebhookEndpoint(url: "https://a.example", eventTypes: [], secret: "s")
+        try await createUser("a@x.com")
+        #expect(try await store.enqueueWebhookDeliveries(endpointID: endpoint.id, limit: 10, at: 0) == 1)
+        let pending = try #require(try await store.nextWebhookDelivery(endpointID: endpoint.id))
+        let outcome = WebhookAttemptOutcome.failed(status: 500, response: "x", nextAttemptAt: 5)
+        func record(_ owner: String) async throws -> Bool {
+            try await store.recordWebhookAttempt(endpointID: endpoint.id, sequence: pending.delivery.sequence, at: 1, outcome: outcome, owner: owner)
+        }
+        #expect(try await record("a") == false, "no lease: nothing recorded")
+        #expect(try await store.webhookDeliveries(endpointID: endpoint.id, limit: 1).first?.attempts == 0)
+
+        #expect(try await store.claimableWebhookEndpoints(owner: "a") == [endpoint.id], "free")
+        #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "a", duration: 60_000))
+        #expect(try await store.claimableWebhookEndpoints(owner: "a") == [endpoint.id], "its own")
+        #expect(try await store.claimableWebhookEndpoints(owner: "b").isEmpty, "held by a")
+        #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "b", duration: 60_000) == false, "held by a")
+        #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "a", duration: 60_000), "renewed by its owner")
+        #expect(try await record("b") == false)
+        #expect(try await record("a"))
+        #expect(try await store.webhookDeliveries(endpointID: endpoint.id, limit: 1).first?.attempts == 1)
+
+        try await store.releaseWebhookLease(endpointID: endpoint.id, owner: "b")
+        #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "b", duration: 60_000) == false, "b cannot give up a's lease")
+        try await store.releaseWebhookLease(endpointID: endpoint.id, owner: "a")
+        #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "b", duration: 1), "given up: taken at once")
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await record("b") == false, "lapsed: nothing recorded")
+        #expect(try await store.claimableWebhookEndpoints(owner: "a") == [endpoint.id], "lapsed")
+        #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "a", duration: 60_000), "lapsed: taken over")
+        #expect(try await record("b") == false, "taken over: the old owner records nothing")
+
+        _ = try await store.updateWebhookEndpoint(id: endpoint.id, url: endpoint.url, eventTypes: [], enabled: false)
+        #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "a", duration: 60_000) == false, "disabled")
+        #expect(try await store.claimableWebhookEndpoints(owner: "a").isEmpty, "disabled")
+        _ = try await store.updateWebhookEndpoint(id: endpoint.id, url: endpoint.url, eventTypes: [], enabled: true)
+        #expect(try await store.deleteWebhookEndpoint(id: endpoint.id))
+        #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "a", duration: 60_000) == false, "deleted")
+    }
+
+    /// Eight workers claim one free lease at once: exactly one gets it.
+    func concurrentClaimsOfOneLeaseGiveOneOwner() async throws {
+        for round in 0..<5 {
+            let endpoint = try await store.createWebhookEndpoint(url: "https://a.example/\(round)", eventTypes: [], secret: "s")
+            let owners = try await withThrowingTaskGroup(of: String?.self) { tasks in
+                for worker in 0..<8 {
+                    tasks.addTask {
+                        try await store.claimWebhookLease(endpointID: endpoint.id, owner: "w\(worker)", duration: 60_000) ? "w\(worker)" : nil
+                    }
+                }
+                var owners: [String] = []
+                for try await owner in tasks { if let owner { owners.append(owner) } }
+                return owners
+            }
+            #expect(owners.count == 1, "round \(round): \(owners)")
+        }
+    }
+
     /// Endpoints list oldest first; an update changes URL, types and enabled; a rotation keeps the old secret as the previous one; a delete takes the deliveries.
     func webhookEndpointsAreCreatedUpdatedRotatedAndDeleted(clock: TestClock) async throws {
         let first = try await store.createWebhookEndpoint(url: "https://a.example/hook", eventTypes: [], secret: "whsec_1")
@@ -135,7 +201,7 @@ extension StoreCase {
         let first = events[0].sequence
         let retry = policy.nextAttempt(afterFailure: 1, firstAttemptAt: 1_000, now: 1_000, random: 0)
         #expect(retry == 2_000)
-        try await store.recordWebhookAttempt(
+        try await recordAttempt(
             endpointID: endpoint.id,
             sequence: first,
             at: 1_000,
@@ -147,7 +213,7 @@ extension StoreCase {
         expected.lastStatus = 500
         expected.lastResponse = "oops"
         #expect(try await store.nextWebhookDelivery(endpointID: endpoint.id)?.delivery == expected)
-        try await store.recordWebhookAttempt(
+        try await recordAttempt(
             endpointID: endpoint.id,
             sequence: first,
             at: 2_000,
@@ -158,7 +224,7 @@ extension StoreCase {
         expected.lastStatus = nil
         expected.lastResponse = "connection refused"
         #expect(try await store.nextWebhookDelivery(endpointID: endpoint.id)?.delivery == expected, "the first attempt's time stays")
-        try await store.recordWebhookAttempt(endpointID: endpoint.id, sequence: first, at: 4_000, outcome: .delivered(status: 204, response: ""))
+        try await recordAttempt(endpointID: endpoint.id, sequence: first, at: 4_000, outcome: .delivered(status: 204, response: ""))
         expected.state = .delivered
         expected.attempts = 3
         expected.nextAttemptAt = nil
@@ -176,7 +242,7 @@ extension StoreCase {
             failures += 1
             let next = policy.nextAttempt(afterFailure: failures, firstAttemptAt: 1_000, now: now, random: 0)
             schedule.append(next)
-            try await store.recordWebhookAttempt(
+            try await recordAttempt(
                 endpointID: endpoint.id,
                 sequence: events[1].sequence,
                 at: now,
@@ -207,7 +273,7 @@ extension StoreCase {
         let events = try await store.events(after: mark, limit: 10)
         let (created, deleted) = (events[0], events[1])
         #expect(try await store.enqueueWebhookDeliveries(endpointID: endpoint.id, limit: 10, at: 0) == 2)
-        try await store.recordWebhookAttempt(
+        try await recordAttempt(
             endpointID: endpoint.id,
             sequence: deleted.sequence,
             at: 500,
@@ -225,7 +291,7 @@ extension StoreCase {
         #expect(try await store.nextWebhookDelivery(endpointID: endpoint.id)?.event == created)
         #expect(try await store.webhookBacklog() == [endpoint.id: 2])
 
-        try await store.recordWebhookAttempt(
+        try await recordAttempt(
             endpointID: endpoint.id,
             sequence: created.sequence,
             at: 1_000,
@@ -262,5 +328,13 @@ struct WebhookStoreTests {
 
     @Test(arguments: StoreKind.available) func redeliveryQueuesAnEventAgain(_ kind: StoreKind) async throws {
         try await kind.withStore { try await StoreCase(store: $0).redeliveryQueuesAnEventAgain() }
+    }
+
+    @Test(arguments: StoreKind.available) func webhookLeaseHasOneOwnerAtATime(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).webhookLeaseHasOneOwnerAtATime() }
+    }
+
+    @Test(arguments: StoreKind.available) func concurrentClaimsOfOneLeaseGiveOneOwner(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).concurrentClaimsOfOneLeaseGiveOneOwner() }
     }
 }

@@ -1,0 +1,16 @@
+/// What a browser carries from one request to the next, kept in the database so that the next request may land on
+/// another replica: the settings pages' flash values (a message, a secret shown once) and OpenID Connect sign-ins
+/// between their start and their callback. Every value is taken at most once; nothing here outlives its expiry.
+public protocol BrowserStateStore: Sendable {
+    /// Leaves `sealed` under (`sessionHash`, `key`) until `expiresAt`, replacing what was there, and drops every
+    /// value that expired before `at`.
+    func leaveFlash(sessionHash: [UInt8], key: String, sealed: [UInt8], at: Int64, expiresAt: Int64) async throws
+    /// Removes and returns the value under (`sessionHash`, `key`) unless it expired by `at`. Of two concurrent takes,
+    /// one gets the value.
+    func takeFlash(sessionHash: [UInt8], key: String, at: Int64) async throws -> [UInt8]?
+    /// Stores a started sign-in under the hash of its browser's cookie. Sign-ins that started before `expiredBefore`
+    /// are dropped; when `capacity` are still waiting, the oldest are dropped to make room.
+    func savePendingSignIn(cookieHash: [UInt8], _ signIn: PendingSignIn, expiredBefore: Int64, capacity: Int) async throws
+    /// Removes and returns the sign-in stored under `cookieHash`, if any (expired or not: the caller checks).
+    func takePendingSignIn(cookieHash: [UInt8]) async throws -> PendingSignIn?
+}

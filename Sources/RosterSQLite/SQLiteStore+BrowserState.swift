@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import RosterCore
+
+extension SQLiteStore: BrowserStateStore {
+    /// Replaces the value under (session, key), dropping expired values first.
+    public func leaveFlash(sessionHash: [UInt8], key: String, sealed: [UInt8], at: Int64, expiresAt: Int64) async throws {
+        try await commits.write { db in
+            try db.execute(sql: "DELETE FROM admin_flash WHERE expires_at <= ?", arguments: [at])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO admin_flash (session_hash, key, sealed, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [Data(sessionHash), key, Data(sealed), expiresAt]
+            )
+        }
+    }
+
+    /// Looks first without writing (most page views have nothing waiting), then deletes and returns the value.
+    public func takeFlash(sessionHash: [UInt8], key: String, at: Int64) async throws -> [UInt8]? {
+        let waiting = try await writer.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM admin_flash WHERE session_hash = ? AND key = ?)",
+                arguments: [Data(sessionHash), key]
+            ) ?? false
+        }
+        guard waiting else { return nil }
+        let taken = try await commits.write { db in
+            try Row.fetchOne(
+                db,
+                sql: "DELETE FROM admin_flash WHERE session_hash = ? AND key = ? RETURNING sealed, expires_at",
+                arguments: [Data(sessionHash), key]
+            ).map { row -> (Data, Int64) in (row[0], row[1]) }
+        }
+        guard let (sealed, expiresAt) = taken, expiresAt > at else { return nil }
+        return Array(sealed)
+    }
+
+    /// Stores a sign-in after dropping expired ones and, when full, the oldest.
+    public func savePendingSignIn(cookieHash: [UInt8], _ signIn: PendingSignIn, expiredBefore: Int64, capacity: Int) async throws {
+        try await commits.write { db in
+            try db.execute(sql: "DELETE FROM oidc_pending_sign_in WHERE started_at < ?", arguments: [expiredBefore])
+            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM oidc_pending_sign_in") ?? 0
+            if waiting >= capacity {
+                try db.execute(
+                    sql: """
+                        DELETE FROM oidc_pending_sign_in WHERE cookie_hash IN
+                            (SELECT cookie_hash FROM oidc_pending_sign_in ORDER BY started_at LIMIT ?)
+                        """,
+                    arguments: [waiting - capacity + 1]
+                )
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO oidc_pending_sign_in (cookie_hash, state, nonce, verifier, started_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Data(cookieHash), signIn.state, signIn.nonce, signIn.verifier, signIn.startedAt]
+            )
+        }
+    }
+
+    /// Deletes and returns the sign-in in one statement, so that a callback is finished once.
+    public func takePendingSignIn(cookieHash: [UInt8]) async throws -> PendingSignIn? {
+        try await commits.write { db in
+            try Row.fetchOne(
+                db,
+                sql: "DELETE FROM oidc_pending_sign_in WHERE cookie_hash = ? RETURNING state, nonce, verifier, started_at",
+                arguments: [Data(cookieHash)]
+            ).map { row in PendingSignIn(state: row[0], nonce: row[1], verifier: row[2], startedAt: row[3]) }
+        }
+    }
+}
