@@ -102,26 +102,38 @@ public struct RequestLogFlusher: Service {
         self.logger = logger
     }
 
-    /// Flushes every interval; on graceful shutdown, flushes what is left and returns.
+    /// Flushes every interval; on graceful shutdown, flushes what is left and returns. A store that cannot be written
+    /// is reported once, and again when writing works again (not every second of an outage).
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
+        let failing = await cancelWhenGracefulShutdown { () async -> Bool in
+            var failing = false
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: interval)
                 } catch {
                     break
                 }
-                await flushOnce()
+                failing = await flushOnce(failing: failing)
             }
+            return failing
         }
-        await flushOnce()
+        _ = await flushOnce(failing: failing)
     }
 
-    private func flushOnce() async {
+    /// Writes the batch; returns whether it failed.
+    private func flushOnce(failing: Bool) async -> Bool {
         do {
             try await log.flush()
+            if failing { logger.info("The request log is written again") }
+            return false
         } catch {
-            logger.warning("The request log could not be written; it will be tried again", metadata: ["error": "\(String(describing: error))"])
+            if !failing {
+                logger.warning(
+                    "The request log cannot be written; its newest requests wait in memory",
+                    metadata: ["error": "\(String(describing: error))"]
+                )
+            }
+            return true
         }
     }
 }
