@@ -10,8 +10,8 @@ import ServiceLifecycle
 ///
 /// `services` run for the application's whole life, started before the server and the worker and stopped after
 /// them (the store's connection pool, which they use until they have drained). `beforeServing` runs once those
-/// services run and before the server listens (the store's migrations); when it throws, the application stops
-/// with its error.
+/// services run and before the server listens (the store's migrations), and the webhook worker waits for it too;
+/// when it throws, the application stops with its error.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: some RosterStorage,
@@ -33,7 +33,15 @@ public func buildApplication(
         webhookRetryWindow: webhooks.retryPolicy.window,
         metrics: metrics
     )
-    let worker = WebhookWorker(store: store, transport: webhookTransport, configuration: webhooks, logger: logger, metrics: metrics)
+    let started = StartSignal()
+    let worker = WebhookWorker(
+        store: store,
+        transport: webhookTransport,
+        configuration: webhooks,
+        logger: logger,
+        metrics: metrics,
+        startsAfter: started
+    )
     // A service group stops its services in reverse order: the server first, then the worker, then the request
     // log's last batch, then `services` (the store's pool, which the others write through until they end).
     var application = Application(
@@ -42,7 +50,10 @@ public func buildApplication(
         services: services + [RequestLogFlusher(log: requestLog, logger: logger), worker],
         logger: logger
     )
-    if let beforeServing { application.beforeServerStarts(perform: beforeServing) }
+    application.beforeServerStarts {
+        try await beforeServing?()
+        started.give()
+    }
     return application
 }
 

@@ -31,6 +31,8 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
     let now: @Sendable () -> Int64
     /// Where failures are counted.
     let metrics: RosterMetrics?
+    /// Given once start-up work is done; the worker waits for it before it reads the store (nil: starts at once).
+    let startsAfter: StartSignal?
     /// This worker's name in lease rows: `HOST:PID:RANDOM`, so an operator can tell which process holds an endpoint.
     public let owner: String
 
@@ -41,6 +43,7 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
         configuration: Configuration = Configuration(),
         logger: Logger,
         metrics: RosterMetrics? = nil,
+        startsAfter: StartSignal? = nil,
         now: @escaping @Sendable () -> Int64 = { WallClock.millisecondsSince1970() }
     ) {
         self.store = store
@@ -49,12 +52,15 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
         self.logger = logger
         self.metrics = metrics
         self.now = now
+        self.startsAfter = startsAfter
         owner = WebhookWorker.ownerName()
     }
 
-    /// Runs until graceful shutdown (or cancellation).
+    /// Runs until graceful shutdown (or cancellation), from the moment ``startsAfter`` is given.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            await self.startsAfter?.wait()
+            guard !Task.isCancelled else { return }
             await self.superviseEndpoints()
         }
     }
