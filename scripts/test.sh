@@ -7,7 +7,9 @@
 #      (scripts/cli-smoke.sh);
 #   4. SCIM conformance: scim2-tester against a live `roster serve` (scripts/conformance.sh), then the hostile-input
 #      corpus against another (scripts/hostile.sh), crash consistency under `kill -9` (scripts/crash.sh: 3 kills on SQLite; 2 kills
-#      and 2 immediate stops of PostgreSQL on PostgreSQL) and
+#      and 2 immediate stops of PostgreSQL on PostgreSQL), three replicas on one PostgreSQL behind nginx
+#      (scripts/replicas.sh: kills of one and of all replicas and a PostgreSQL stop under 8 clients, the event feed,
+#      webhooks once per endpoint, the settings pages across replicas, X-Forwarded-For) and
 #      the libFuzzer targets' corpus replay and a short run of each (scripts/fuzz.sh); RELIABILITY.md has the long
 #      runs;
 #   5. OIDC sign-in against a real provider process (scripts/oidc.sh), and the settings pages in a real headless
@@ -32,6 +34,7 @@ bash scripts/cli-smoke.sh
 bash scripts/conformance.sh
 bash scripts/hostile.sh
 bash scripts/crash.sh
+bash scripts/replicas.sh
 bash scripts/fuzz.sh
 bash scripts/oidc.sh
 bash scripts/e2e.sh

@@ -2,7 +2,8 @@
 """Crash consistency: `kill -9` a live `roster serve` under load, and stop its PostgreSQL at once, restart them, and
 check that nothing was lost or half-applied (standard library only).
 
-Usage: consistency.py ROSTER_BINARY WORK_DIR KILLS [SEED] [--postgres URL [--postgres-stops N] [--postgres-dir DIR]]
+Usage: consistency.py ROSTER_BINARY WORK_DIR KILLS [SEED] [--postgres URL [--postgres-stops N] [--postgres-dir DIR]
+                      [--replicas N --nginx-config FILE [--nginx BINARY]]]
 
 Sets up one directory and four teams mapped to group names (with the `roster` CLI), starts `roster serve` on a SQLite
 file in WORK_DIR (or, with --postgres, on that PostgreSQL database, which should be empty), and runs 8 concurrent SCIM
@@ -38,6 +39,20 @@ sqlite3, or with `psql` on PostgreSQL (Tests/crash/databases.py).
 
 ROSTER_CRASH_SABOTAGE=rewind rewinds the store after each kill to a copy taken mid-round (losing acknowledged
 commits): the run must then fail.
+
+With --replicas N (PostgreSQL only; scripts/replicas.sh): N `roster serve` processes on the one database, started at
+the same moment, all with nginx's URL as their public URL, behind nginx (FILE is README's nginx block, whose
+placeholder ports Tests/replicas/cluster.py replaces; nginx stays up throughout). The clients send through nginx,
+and a group that no client owns, `shared` (mapped to two teams), is changed by all of them: each adds and removes
+only its own users, so the group must hold the union of what each client knows of its part. The faults, in this
+order: KILLS times one replica gets SIGKILL while the clients go on, and is restarted 2 to 4 s later (the others
+must answer meanwhile); once, every replica gets SIGKILL and all are restarted at once; then, --postgres-stops times,
+PostgreSQL is stopped as above (after which every replica must be ready again within the same 10 s). Any 5xx while a replica and PostgreSQL are up is a failure, except nginx's 502 for a
+request that was in flight on a replica when it was killed (sent before the kill, or in the 0.5 s after it, while
+nginx may still reuse a connection to the dead replica): that request is treated as in flight (and so is a DELETE
+answered 404 then, as nginx may have passed it on to another replica after the dead one committed it). A request
+sent while every replica is dead (nginx's 502) never reached one. The store checks after each fault are the same;
+the summary says how many requests each replica answered (nginx's access log).
 """
 import argparse
 import copy
@@ -64,12 +79,24 @@ arguments.add_argument("--postgres", metavar="URL", help="run on this PostgreSQL
 arguments.add_argument("--postgres-stops", type=int, default=0, metavar="N", help="immediate PostgreSQL stops")
 arguments.add_argument("--postgres-dir", default=os.environ.get("ROSTER_TEST_POSTGRES_DIR"), metavar="DIR",
                        help="the cluster's directory, with data/ (default $ROSTER_TEST_POSTGRES_DIR)")
+arguments.add_argument("--replicas", type=int, default=0, metavar="N",
+                       help="N roster serve processes on the PostgreSQL database behind nginx (needs --nginx-config)")
+arguments.add_argument("--nginx-config", metavar="FILE", help="README's nginx block, with its placeholder ports")
+arguments.add_argument("--nginx", default="nginx", metavar="BINARY", help="the nginx binary (default: nginx on PATH)")
 OPTIONS = arguments.parse_args()
 ROSTER, WORK, KILLS = OPTIONS.roster, OPTIONS.work, OPTIONS.kills
 SEED = OPTIONS.seed if OPTIONS.seed is not None else random.randrange(1 << 30)
 STOPS = OPTIONS.postgres_stops if OPTIONS.postgres else 0
 CLIENTS = 8
 SABOTAGE = os.environ.get("ROSTER_CRASH_SABOTAGE", "")
+REPLICAS = OPTIONS.replicas
+if REPLICAS:
+    if not OPTIONS.postgres or not OPTIONS.nginx_config:
+        raise SystemExit("--replicas needs --postgres and --nginx-config")
+    if SABOTAGE:
+        raise SystemExit("ROSTER_CRASH_SABOTAGE is for one server, not --replicas")
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "replicas"))
+    import cluster  # noqa: E402
 if OPTIONS.postgres:
     DATABASE = PostgresDatabase(OPTIONS.postgres, postgres_bin_dir(), WORK)
     if STOPS and not OPTIONS.postgres_dir:
@@ -84,6 +111,12 @@ GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 # Group names a client gives its groups: g0..g2 are mapped to teams (g0 to two teams), g3..g5 to none.
 MAPPED = {"g0": ["all-mapped", "team-g0"], "g1": ["team-g1"], "g2": ["team-g2"]}
 GROUP_NAMES = ["g0", "g1", "g2", "g3", "g4", "g5"]
+# With --replicas, the group every client changes (its externalId and displayName), and the teams it is mapped to:
+# all-mapped too, so that a user in it and in a client's g0 holds that team through two groups.
+SHARED = "shared" if REPLICAS else None
+SHARED_TEAMS = ["all-mapped", "team-shared"]
+# With --replicas: a 502 for a request sent before a kill, or this long after it, is a request in flight at the kill.
+KILL_GRACE = 0.5
 # How long after PostgreSQL accepts connections again the first SCIM request must succeed.
 RECOVERY_LIMIT = 10.0
 # How long a client waits for an answer; Roster's own deadlines (a 5 s lease, a 3 s readiness probe) are shorter.
@@ -160,6 +193,16 @@ class Unavailable(Exception):
     have committed), but only as a whole."""
 
 
+class InFlight(Exception):
+    """With --replicas: nginx's 502 for a request that was in flight on a replica when it was killed (or a DELETE
+    answered 404 then, which nginx may have passed on after the dead replica committed it): it may have landed or not,
+    but only as a whole."""
+
+
+class Refused(Exception):
+    """With --replicas: nginx's 502 for a request sent while every replica was dead; it reached none."""
+
+
 class Outage:
     """What the clients saw during one PostgreSQL stop. Every answer in [down_from, down_until) must be a 503 with
     `Retry-After`."""
@@ -187,14 +230,15 @@ class Outage:
 
 class Model:
     """What one client knows the store holds: users by userName -> (givenName, active), groups by externalId ->
-    (displayName, frozenset of member userNames)."""
+    (displayName, frozenset of member userNames), and (with --replicas) which of its users are in the shared group."""
 
     def __init__(self):
         self.users = {}
         self.groups = {}
+        self.shared = frozenset()
 
     def snapshot(self):
-        return (dict(self.users), dict(self.groups))
+        return (dict(self.users), dict(self.groups), self.shared)
 
 
 class Client(threading.Thread):
@@ -218,6 +262,7 @@ class Client(threading.Thread):
         self.connection_generation = 0
         self.operations = 0
         self.parked = False
+        self.sent = 0.0  # when the last request was sent
 
     # --- HTTP ---
 
@@ -226,7 +271,7 @@ class Client(threading.Thread):
             self.connection.close()  # opened to a server that has since been killed
             self.connection = None
         if self.connection is None:
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.coordinator.server.port,
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.coordinator.entry_port,
                                                          timeout=REQUEST_TIMEOUT)
             self.connection_generation = self.coordinator.generation
         payload = json.dumps(body).encode() if body is not None else None
@@ -240,9 +285,37 @@ class Client(threading.Thread):
             self.connection.close()
             self.connection = None
             raise
-        answer = json.loads(data) if data else None
+        self.sent = sent
+        if REPLICAS and response.status == 502:
+            self.observe_bad_gateway(method, path, sent)
+        try:
+            answer = json.loads(data) if data else None
+        except ValueError:
+            answer = {"body": data[:200].decode("utf-8", "replace")}
         self.observe_outage(method, path, response, answer, sent, time.time())
+        if REPLICAS:
+            self.coordinator.note_answer(sent, response.status)
         return response.status, answer
+
+    def observe_bad_gateway(self, method, path, sent):
+        """With --replicas, nginx's 502: raises ``InFlight`` for a request sent before a kill (or within KILL_GRACE
+        after it), ``Refused`` for one sent while every replica was dead; any other 502 fails (a replica and
+        PostgreSQL were up), and the request is then treated as in flight."""
+        coordinator = self.coordinator
+        if coordinator.fault in ("kill-one", "kill-all") and sent < coordinator.killed_at + KILL_GRACE:
+            raise InFlight()
+        if coordinator.fault == "kill-all":
+            raise Refused()
+        fail(f"client {self.number}: {method} {path}: 502 from nginx while "
+             f"{'PostgreSQL was stopped but every replica was up' if coordinator.fault == 'postgres' else 'every replica was up'}"
+             f"{' (one had been killed ' + format(sent - coordinator.killed_at, '.1f') + ' s before it was sent)' if coordinator.fault == 'kill-one' else ''}")
+        raise InFlight()
+
+    def maybe_passed_on(self):
+        """With --replicas, whether the last request was sent while a kill could have cut it off (nginx passes a
+        DELETE on to the next replica after an error, even when the dead one had committed it)."""
+        return REPLICAS and self.coordinator.fault in ("kill-one", "kill-all") and \
+            self.sent < self.coordinator.killed_at + KILL_GRACE
 
     def observe_outage(self, method, path, response, answer, sent, received):
         """During a PostgreSQL stop: a 503 must carry `Retry-After` and raises ``Unavailable``; any other answer
@@ -289,7 +362,27 @@ class Client(threading.Thread):
             except Unavailable:
                 self.operations += 1
                 self.become_uncertain(before, answered_503=True)
+            except InFlight:
+                self.operations += 1
+                coordinator.count("in flight at a kill (502 or a DELETE's 404)")
+                if coordinator.fault == "kill-all":
+                    self.pending = (self.pending_description, before, self.pending_after)
+                    self.pending_answered_503 = False
+                    self.park_until_resumed()
+                else:
+                    # One replica was killed: the client goes on through the others, sending only requests that
+                    # change nothing until the check settles whether this one landed.
+                    self.become_uncertain(before)
+            except Refused:
+                self.operations += 1
+                coordinator.refused += 1  # sent while every replica was dead: it reached none
+                self.model = before
+                self.park_until_resumed()
             except (OSError, http.client.HTTPException) as error:
+                if REPLICAS:
+                    fail(f"client {self.number}: connection error to nginx, which stays up: {error!r}")
+                    self.become_uncertain(before)
+                    continue
                 if coordinator.fault is None:
                     fail(f"client {self.number}: connection error while the server was up: {error!r}")
                     self.model = before
@@ -374,6 +467,8 @@ class Client(threading.Thread):
         r = self.random
         users = self.live_users()
         groups = sorted(self.model.groups)
+        if SHARED and len(users) >= 3 and r.random() < 0.15:
+            return self.change_shared_group(users)
         choice = r.random()
         if choice < 0.22 or len(users) < 3:
             self.create_user()
@@ -442,9 +537,12 @@ class Client(threading.Thread):
             del m.users[user_name]
             for key, (name, members) in list(m.groups.items()):
                 m.groups[key] = (name, members - {user_name})
+            m.shared = m.shared - {user_name}
 
         after = self.intend(f"DELETE user {user_name}", change)
         status, answer = self.request("DELETE", f"/Users/{self.user_ids[user_name]}")
+        if status == 404 and self.maybe_passed_on():
+            raise InFlight()
         if self.expect(status, {204}, f"DELETE user {user_name}", answer):
             self.model = after
 
@@ -531,7 +629,34 @@ class Client(threading.Thread):
         name, _ = self.model.groups[group]
         after = self.intend(f"DELETE group {name}", lambda m: m.groups.__delitem__(group))
         status, answer = self.request("DELETE", f"/Groups/{self.group_ids[group]}")
+        if status == 404 and self.maybe_passed_on():
+            raise InFlight()
         if self.expect(status, {204}, f"DELETE group {name}", answer):
+            self.model = after
+
+    def change_shared_group(self, users):
+        """With --replicas: adds some of this client's users to the shared group, or removes one of them (Okta's
+        filter or Entra's value form; never a replace of the member list, which would take the others' users out)."""
+        inside = sorted(self.model.shared)
+        outside = [u for u in users if u not in self.model.shared]
+        group_id = self.coordinator.shared_group_id
+        if inside and (not outside or self.random.random() < 0.45):
+            removed = self.random.choice(inside)
+            member_id = self.user_ids[removed]
+            if self.random.random() < 0.5:
+                operation = {"op": "remove", "path": f'members[value eq "{member_id}"]'}
+            else:
+                operation = {"op": "Remove", "path": "members", "value": [{"value": member_id}]}
+            description = f"PATCH remove {removed} from the shared group"
+            after = self.intend(description, lambda m: setattr(m, "shared", m.shared - {removed}))
+        else:
+            added = self.random.sample(outside, min(len(outside), self.random.randint(1, 2)))
+            operation = {"op": "add", "path": "members", "value": [{"value": self.user_ids[u]} for u in added]}
+            description = f"PATCH add {', '.join(added)} to the shared group"
+            after = self.intend(description, lambda m: setattr(m, "shared", m.shared | frozenset(added)))
+        body = {"schemas": [PATCH], "Operations": [operation]}
+        status, answer = self.request("PATCH", f"/Groups/{group_id}", body)
+        if self.expect(status, {200, 204}, description, answer):
             self.model = after
 
     def failing_group_patch(self, groups, users):
@@ -554,9 +679,26 @@ class Coordinator:
     the store after each."""
 
     def __init__(self):
-        self.server = Server(free_port())
+        if REPLICAS:
+            self.pids = cluster.Pids(os.path.join(WORK, "pids"))
+            ports = [free_port() for _ in range(REPLICAS)]
+            with open(OPTIONS.nginx_config, encoding="utf-8") as template:
+                self.nginx = cluster.Nginx(OPTIONS.nginx, template.read(), ports, os.path.join(WORK, "nginx"), self.pids)
+            self.replicas = [cluster.Replica(ROSTER, number, port, DATABASE.url, self.nginx.url,
+                                             os.path.join(WORK, f"replica-{number}.log"), self.pids)
+                             for number, port in enumerate(ports, 1)]
+            self.server = None
+            self.entry_port = self.nginx.port
+        else:
+            self.server = Server(free_port())
+            self.entry_port = self.server.port
         self.running = threading.Event()
-        self.fault = None  # "kill" or "postgres" while one is under way
+        self.fault = None  # "kill", "kill-one", "kill-all" or "postgres" while one is under way
+        self.killed_at = float("inf")  # with --replicas: when the replicas of the fault under way were dead
+        self.shared_group_id = None
+        self.started_at = self.restarted_at = float("inf")
+        self.lock = threading.Lock()
+        self.counts = {}  # with --replicas: what the clients saw during the kills, for the summary
         self.outage = Outage()
         self.finished = False
         self.checks = 0
@@ -569,7 +711,7 @@ class Coordinator:
     def setup(self):
         DATABASE.prepare()
         created = json.loads(cli("directory", "create", "--name", "crash", "--provider", "okta", "--json",
-                                 "--base-url", f"http://127.0.0.1:{self.server.port}"))
+                                 "--base-url", f"http://127.0.0.1:{self.entry_port}"))
         self.directory, self.token = created["id"], created["token"]
         self.base = f"/api/scim/v2.0/{self.directory}"
         for team in sorted({team for teams in MAPPED.values() for team in teams}):
@@ -578,16 +720,62 @@ class Coordinator:
             for team in teams:
                 for number in range(CLIENTS):
                     cli("team", "map", team, f"c{number}.{group}", "--directory", self.directory)
+        if SHARED:
+            for team in SHARED_TEAMS:
+                if team not in {team for teams in MAPPED.values() for team in teams}:
+                    cli("team", "create", team)
+                cli("team", "map", team, SHARED, "--directory", self.directory)
+
+    def start_replicas(self):
+        """Starts every replica at the same moment and nginx, then makes the shared group through nginx."""
+        ready = cluster.start_all(self.replicas)
+        self.nginx.start()
+        print(f"{REPLICAS} replicas started at once, all ready in {ready:.2f} s, behind nginx on port "
+              f"{self.nginx.port} (replica ports {', '.join(str(r.port) for r in self.replicas)})", flush=True)
+        connection = http.client.HTTPConnection("127.0.0.1", self.entry_port, timeout=30)
+        body = {"schemas": [GROUP_SCHEMA], "displayName": SHARED, "externalId": SHARED, "members": []}
+        connection.request("POST", f"{self.base}/Groups", body=json.dumps(body),
+                           headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/scim+json"})
+        response = connection.getresponse()
+        answer = response.read()
+        connection.close()
+        if response.status != 201:
+            raise SystemExit(f"POST /Groups {SHARED} through nginx: {response.status} {answer[:300]!r}")
+        self.shared_group_id = json.loads(answer)["id"]
+
+    def stop_processes(self):
+        if REPLICAS:
+            self.nginx.stop()
+            for replica in self.replicas:
+                replica.stop()
+        else:
+            self.server.stop()
+
+    def count(self, what):
+        with self.lock:
+            self.counts[what] = self.counts.get(what, 0) + 1
+
+    def note_answer(self, sent, status):
+        """With --replicas: the statuses of requests sent while a replica was dead, for the summary."""
+        if self.fault == "kill-one" and self.killed_at <= sent < self.restarted_at:
+            self.count("2xx" if 200 <= status < 300 else str(status))
 
     def run(self):
         self.setup()
-        self.server.start()
+        if REPLICAS:
+            self.start_replicas()
+        else:
+            self.server.start()
         self.clients = [Client(number, self) for number in range(CLIENTS)]
         for client in self.clients:
             client.start()
         rng = random.Random(SEED)
-        faults = ["kill"] * KILLS + ["postgres"] * STOPS
-        random.Random(SEED + 1).shuffle(faults)
+        if REPLICAS:
+            faults = ["kill-one"] * KILLS + ["kill-all"] + ["postgres"] * STOPS
+        else:
+            faults = ["kill"] * KILLS + ["postgres"] * STOPS
+            random.Random(SEED + 1).shuffle(faults)
+        self.started_at = time.time()
         for number, fault in enumerate(faults, 1):
             self.fault = None
             self.running.set()
@@ -600,6 +788,10 @@ class Coordinator:
                 time.sleep(run_for)
             if fault == "kill":
                 summary = self.kill_server()
+            elif fault == "kill-one":
+                summary = self.kill_one_replica(rng)
+            elif fault == "kill-all":
+                summary = self.kill_all_replicas()
             else:
                 summary = self.stop_postgres(rng)
             self.verify(f"{number}/{len(faults)}", summary)
@@ -607,7 +799,63 @@ class Coordinator:
                 client.probing = False
         self.finished = True
         self.running.set()
-        self.server.stop()
+        if REPLICAS:
+            self.check_balanced()
+        self.stop_processes()
+
+    def kill_one_replica(self, rng):
+        """`kill -9` of one replica while the clients go on through nginx; restarted 2 to 4 s later, then the clients
+        go on one more second with every replica up."""
+        victim = self.replicas[rng.randrange(len(self.replicas))]
+        with self.lock:
+            self.counts = {}
+        self.restarted_at = self.killed_at = float("inf")  # until it is dead, every 502 is a request in flight
+        self.fault = "kill-one"
+        victim.kill()
+        self.killed_at = time.time()
+        time.sleep(rng.uniform(2.0, 4.0))
+        self.restarted_at = time.time()
+        down = self.restarted_at - self.killed_at
+        victim.start()
+        ready = time.time() - self.restarted_at
+        self.recoveries["kill"].append(ready)
+        time.sleep(1.0)
+        self.running.clear()
+        self.wait_for_parked_clients()
+        with self.lock:
+            counts = dict(self.counts)
+        in_flight = counts.pop("in flight at a kill (502 or a DELETE's 404)", 0)
+        answers = ", ".join(f"{count}x {status}" for status, count in sorted(counts.items()))
+        return (f"{victim.name} (port {victim.port}) killed (kill -9) while the clients went on, restarted {down:.1f} s "
+                f"later, /readyz 200 {ready:.2f} s after that; requests sent through nginx while it was down answered "
+                f"{answers or 'none'}; {in_flight} in flight at the kill")
+
+    def kill_all_replicas(self):
+        """`kill -9` of every replica at once; all restarted at once once the clients have stopped."""
+        self.restarted_at = self.killed_at = float("inf")  # until all are dead, every 502 is a request in flight
+        self.fault = "kill-all"
+        for replica in self.replicas:
+            os.kill(replica.pid, signal.SIGKILL)
+        for replica in self.replicas:
+            replica.kill()
+        self.killed_at = time.time()
+        self.running.clear()
+        self.wait_for_parked_clients()
+        self.generation += 1
+        ready = cluster.start_all(self.replicas)
+        self.recoveries["kill"].append(ready)
+        return (f"all {REPLICAS} replicas killed (kill -9) at once and restarted at once; every /readyz 200 {ready:.2f} s "
+                f"after the restart; {self.refused} requests so far got nginx's 502 while no replica ran")
+
+    def check_balanced(self):
+        """nginx sent the clients' SCIM requests to every replica (round-robin)."""
+        self.checks += 1
+        counts = self.nginx.upstream_counts(self.started_at, "/api/scim/")
+        total = sum(counts.values())
+        spread = ", ".join(f"{replica.name} {counts[replica.port]}" for replica in self.replicas)
+        print(f"SCIM requests each replica answered through nginx: {spread}", flush=True)
+        if total == 0 or min(counts.values()) < total / (len(counts) * 4):
+            fail(f"nginx did not spread the clients' requests over the replicas: {spread}")
 
     def kill_server(self):
         """`kill -9` of roster serve, then a restart on the same store; the restart's time until /readyz is 200."""
@@ -644,6 +892,17 @@ class Coordinator:
         with outage.lock:
             outage.accepting_at = accepting
         recovered, ready = self.wait_for_recovery(outage)
+        every_replica = ""
+        if REPLICAS:
+            # Each replica recovers by itself: its own /readyz, not just the one nginx happened to ask.
+            self.checks += 1
+            for replica in self.replicas:
+                replica.wait_ready()
+            all_ready = time.time() - outage.accepting_at
+            every_replica = f", every replica's own /readyz 200 after {all_ready:.2f} s"
+            if all_ready > RECOVERY_LIMIT:
+                fail(f"not every replica was ready within {RECOVERY_LIMIT:.0f} s of PostgreSQL accepting connections "
+                     f"({all_ready:.2f} s)")
         self.running.clear()
         self.wait_for_parked_clients()
         self.recoveries["postgres"].append(recovered)
@@ -653,7 +912,7 @@ class Coordinator:
                  f"{RECOVERY_LIMIT:.0f} s")
         sent_while_down = ", ".join(f"{count}x {status}" for status, count in sorted(outage.sent_while_down.items()))
         return (f"PostgreSQL stopped (-m immediate), down {down:.1f} s; first SCIM 2xx {recovered:.2f} s after it "
-                f"accepted connections again (limit {RECOVERY_LIMIT:.0f} s), /readyz 200 after {ready:.2f} s\n"
+                f"accepted connections again (limit {RECOVERY_LIMIT:.0f} s), /readyz 200 after {ready:.2f} s{every_replica}\n"
                 f"  meanwhile: /readyz 503 \"{readiness}\"; {outage.unavailable} SCIM answers 503 with Retry-After "
                 f"({outage.unavailable_while_down} while it was down, no other status then); requests sent from the "
                 f"stop to the start answered {sent_while_down or 'none'} (longest wait {outage.longest_wait:.1f} s); "
@@ -663,7 +922,7 @@ class Coordinator:
         """/readyz while PostgreSQL is down: 503, `"status": "unavailable"` and the reason; returns the reason."""
         self.checks += 1
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+            connection = http.client.HTTPConnection("127.0.0.1", self.entry_port, timeout=30)
             connection.request("GET", "/readyz")
             response = connection.getresponse()
             data = response.read()
@@ -688,7 +947,7 @@ class Coordinator:
 
         def probe():
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+                connection = http.client.HTTPConnection("127.0.0.1", self.entry_port, timeout=30)
                 connection.request("GET", f"{self.base}/Users?count=1", headers=headers)
                 response = connection.getresponse()
                 response.read()
@@ -715,7 +974,7 @@ class Coordinator:
         for thread in probes:
             thread.join()
         while True:
-            connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+            connection = http.client.HTTPConnection("127.0.0.1", self.entry_port, timeout=30)
             connection.request("GET", "/readyz")
             status = connection.getresponse().status
             connection.close()
@@ -747,9 +1006,13 @@ class Coordinator:
         status = "ok" if len(failures) == before else "FAILED"
         print(f"fault {label}: {summary}", flush=True)
         answered_503 = f" ({self.landed_after_503} of them answered 503)" if STOPS else ""
+        shared = ""
+        if SHARED:
+            parts = [len(client.model.shared) for client in self.clients]
+            shared = f"; the shared group holds {sum(parts)} users of {sum(1 for part in parts if part)} clients"
         print(f"  checks {status}; {operations} answered requests so far; in flight at the faults: {self.landed} "
               f"landed whole{answered_503}, {self.lost} not at all ({self.refused} more refused); "
-              f"{snapshot['total_users']} users, {snapshot['total_events']} events", flush=True)
+              f"{snapshot['total_users']} users, {snapshot['total_events']} events{shared}", flush=True)
 
     def check_soundness(self):
         problems, checks = DATABASE.soundness_problems()
@@ -772,12 +1035,15 @@ class Coordinator:
         for group_row, user_row in snapshot["members"]:
             members_by_group.setdefault(group_row, set()).add(names_by_row.get(user_row))
         groups = {}
+        shared = frozenset()
         for row, group_id, external_id, name in snapshot["groups"]:
+            if SHARED and external_id == SHARED:
+                shared = frozenset(n for n in members_by_group.get(row, ()) if n and n.startswith(prefix))
             if not (external_id or "").startswith(prefix):
                 continue
             groups[external_id] = (name, frozenset(members_by_group.get(row, ())))
             client.group_ids.setdefault(external_id, group_id)
-        return users, groups
+        return users, groups, shared
 
     def check_clients(self, snapshot):
         for client in self.clients:
@@ -839,7 +1105,7 @@ class Coordinator:
             for group_row, _, _, name in snapshot["groups"]:
                 members = members_by_group.get(group_row, set())
                 sourced = {user_row for user_row, source in rows if source == group_row}
-                mapped = slug in MAPPED.get(name.split(".", 1)[-1], [])
+                mapped = slug in (SHARED_TEAMS if SHARED and name == SHARED else MAPPED.get(name.split(".", 1)[-1], []))
                 wanted = members if mapped else set()
                 if sourced != wanted:
                     fail(f"team {slug}: rows sourced by group {name} are {len(sourced)}, the group has "
@@ -862,7 +1128,7 @@ class Coordinator:
 
     def check_served(self):
         """The restarted server answers for the clients' resources over SCIM."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", self.entry_port, timeout=30)
         headers = {"Authorization": f"Bearer {self.token}"}
         for client in self.clients:
             for user_name in list(client.model.users)[-3:]:
@@ -882,12 +1148,22 @@ class Coordinator:
                 served = {member.get("value") for member in body.get("members", [])} if response.status == 200 else None
                 if response.status != 200 or body["displayName"] != name or served != {client.user_ids[u] for u in members}:
                     fail(f"GET group {name} after restart: {response.status} {json.dumps(body)[:200]}")
+        if SHARED:
+            self.checks += 1
+            connection.request("GET", f"{self.base}/Groups/{self.shared_group_id}", headers=headers)
+            response = connection.getresponse()
+            body = json.loads(response.read() or b"null")
+            wanted = {client.user_ids[u] for client in self.clients for u in client.model.shared}
+            served = {member.get("value") for member in body.get("members", [])} if response.status == 200 else None
+            if served != wanted:
+                fail(f"GET the shared group: {response.status}, {len(served or ())} members, wanted the union of the "
+                     f"clients' parts ({len(wanted)}): {len((served or set()) ^ wanted)} differ")
         connection.close()
 
 
 def model_from(state):
     model = Model()
-    model.users, model.groups = dict(state[0]), dict(state[1])
+    model.users, model.groups, model.shared = dict(state[0]), dict(state[1]), state[2]
     return model
 
 
@@ -897,24 +1173,31 @@ def difference(actual, wanted):
         for key in sorted(set(a) | set(w)):
             if a.get(key) != w.get(key):
                 lines.append(f"{label} {key}: stored {a.get(key)}, wanted {w.get(key)}")
+    if actual[2] != wanted[2]:
+        lines.append(f"shared group: stored {sorted(actual[2])}, wanted {sorted(wanted[2])}")
     return "; ".join(lines[:4]) + (f" (and {len(lines) - 4} more)" if len(lines) > 4 else "")
 
 
 def main():
     stops = f", {STOPS} immediate PostgreSQL stops" if STOPS else ""
-    print(f"crash consistency on {DATABASE.describe()}: {KILLS} kills{stops}, {CLIENTS} clients, seed {SEED}",
-          flush=True)
+    if REPLICAS:
+        print(f"crash consistency on {DATABASE.describe()} with {REPLICAS} replicas behind nginx: {KILLS} "
+              f"kill{'s' if KILLS != 1 else ''} of one replica, 1 kill of all{stops}, {CLIENTS} clients and a shared group, seed {SEED}", flush=True)
+    else:
+        print(f"crash consistency on {DATABASE.describe()}: {KILLS} kills{stops}, {CLIENTS} clients, seed {SEED}",
+              flush=True)
     coordinator = Coordinator()
     started = time.time()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))  # so that `finally` runs
     try:
         coordinator.run()
     finally:
-        coordinator.server.stop()
+        coordinator.stop_processes()
         if CLUSTER:
             CLUSTER.ensure_running()
     operations = sum(client.operations for client in coordinator.clients)
-    for fault, label in (("kill", "after the kills, restarted roster serve ready in"),
+    for fault, label in (("kill", "after the kills, the restarted " + ("replicas" if REPLICAS else "roster serve") +
+                          " ready in"),
                          ("postgres", "after the PostgreSQL stops, first SCIM 2xx after PostgreSQL accepted connections in")):
         if coordinator.recoveries[fault]:
             times = ", ".join(f"{seconds:.2f}" for seconds in coordinator.recoveries[fault])

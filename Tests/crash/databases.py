@@ -8,6 +8,10 @@ data in sequence order; and the total user and event counts);
 `soundness_problems()`, what is wrong with the store as a whole (SQLite's integrity and foreign-key checks;
 PostgreSQL's B-tree checks and foreign-key and consistency queries); and `save()` / `rewind()` for the suite's
 self-check, which rewinds the store to a moment before a kill.
+
+The PostgreSQL database also answers what Tests/replicas/replicas.py reads: `event_sequences()` (the event table's
+sequence numbers in order), `last_sequence()`, `webhook_leases()` (the `webhook_lease` table: endpoint -> owner and
+whether the lease is unexpired by PostgreSQL's clock) and `migrations()`.
 """
 import os
 import pwd
@@ -165,6 +169,25 @@ class PostgresDatabase:
             "SELECT count(*) FROM scim_user_email e JOIN scim_user u ON u.row_id = e.user_row "
             "WHERE strpos(lower(u.document), e.value_key) = 0",
     }
+
+    def event_sequences(self):
+        """Every event's sequence number, in order."""
+        return [int(sequence) for (sequence,) in self.query("SELECT sequence FROM event ORDER BY sequence")]
+
+    def last_sequence(self):
+        """The highest event sequence number, 0 without events."""
+        return int(self.query("SELECT COALESCE(MAX(sequence), 0) FROM event")[0][0])
+
+    def webhook_leases(self):
+        """The `webhook_lease` table: endpoint id -> (owner, whether the lease is unexpired now by PostgreSQL's
+        clock, in milliseconds since 1970 as `expires_at` is). Raises RuntimeError when there is no such table."""
+        rows = self.query("SELECT endpoint_id, owner, expires_at > (extract(epoch FROM clock_timestamp()) * 1000)::bigint "
+                          "FROM webhook_lease")
+        return {endpoint: (owner, live == "t") for endpoint, owner, live in rows}
+
+    def migrations(self):
+        """The identifiers in `roster_migration`, in the order they were applied."""
+        return [identifier for (identifier,) in self.query("SELECT identifier FROM roster_migration ORDER BY applied_at, identifier")]
 
     def soundness_problems(self):
         """Every consistency query counts 0; with amcheck, every B-tree index of the schema checks out against its
