@@ -8,7 +8,8 @@
 
 # --- build: the release binary, Swift runtime linked statically ---
 FROM swift:6.3-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev libxmlsec1-dev libxml2-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
@@ -18,10 +19,11 @@ RUN swift build -c release --product roster --static-swift-stdlib \
     && install -D "$(swift build -c release --show-bin-path)/roster" /out/roster \
     && strip /out/roster
 
-# --- run: libsqlite3 and CA certificates (webhooks over https), a non-root user, the data volume ---
+# --- run: libsqlite3, libxmlsec1 with libxml2 (SAML sign-in), CA certificates (webhooks over https), a non-root
+# user, the data volume ---
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsqlite3-0 ca-certificates curl tzdata \
+    && apt-get install -y --no-install-recommends libsqlite3-0 libxmlsec1 libxmlsec1-openssl libxml2 ca-certificates curl tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin roster \
     && mkdir -p /data && chown roster /data

@@ -29,6 +29,12 @@ let package = Package(
     targets: [
         // The SCIM 2.0 protocol: resources, schemas, filters, PATCH, projection, messages. No I/O.
         .target(name: "SCIM"),
+        // libxmlsec1 (OpenSSL) and libxml2 from Debian, for SAML signature checks: no hand-written canonicalization.
+        .systemLibrary(
+            name: "CXMLSec",
+            pkgConfig: "xmlsec1-openssl",
+            providers: [.apt(["libxmlsec1-dev", "libxml2-dev"])]
+        ),
         // The domain: directories, users, groups, memberships, the event outbox and the storage protocol.
         .target(
             name: "RosterCore",
@@ -37,6 +43,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // SAML 2.0 for admin sign-in, as a Service Provider: responses checked with libxmlsec1, metadata, requests.
+        // No I/O, so that the fuzz package can build it too.
+        .target(name: "RosterSAML", dependencies: ["CXMLSec"]),
         // The SQLite store (GRDB on the system libsqlite3): migrations, records, filter-to-SQL.
         .target(
             name: "RosterSQLite",
@@ -104,6 +113,8 @@ let package = Package(
                 "RosterSQLite",
                 "RosterPostgres",
                 "RosterServer",
+                "RosterSAML",
+                "CXMLSec",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -26,6 +26,10 @@ if grep -rhE '^\s*(@testable\s+)?import\s' Sources/SCIM | grep -vE '^\s*import\s
     exit 1
 fi
 python3 scripts/embed-static.py --check
+# SAML sign-in links libxmlsec1 and libxml2 (Debian packages): a clean machine gets their headers first.
+if ! pkg-config --exists xmlsec1-openssl libxml-2.0; then
+    apt-get update -qq && apt-get install -y -qq libxmlsec1-dev libxml2-dev pkg-config >/dev/null
+fi
 swift build --build-tests
 eval "$(bash scripts/postgres.sh start)"
 trap 'bash scripts/postgres.sh stop "$ROSTER_TEST_POSTGRES_DIR"' EXIT
