@@ -7,9 +7,10 @@ public enum XMLSecLibrary {
     static let failure: String? = {
         xmlInitParser()
         if xmlSecInit() < 0 { return "xmlSecInit failed" }
-        cxmlsec_silence_errors()  // after xmlSecInit, which sets xmlsec's default (printing) callback
         if xmlSecOpenSSLAppInit(nil) < 0 { return "xmlSecOpenSSLAppInit failed" }
         if xmlSecOpenSSLInit() < 0 { return "xmlSecOpenSSLInit failed" }
+        // Last: xmlSecInit and xmlSecOpenSSLInit each install a callback that prints to stderr.
+        cxmlsec_silence_errors()
         return nil
     }()
 
