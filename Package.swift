@@ -77,6 +77,7 @@ let package = Package(
         .target(
             name: "RosterServer",
             dependencies: [
+                "RosterSAML",
                 "SCIM",
                 "RosterCore",
                 .product(name: "Hummingbird", package: "hummingbird"),

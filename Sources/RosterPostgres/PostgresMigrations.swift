@@ -12,11 +12,12 @@ enum PostgresMigrations {
         ("v5: webhook endpoints and deliveries, API keys", v5),
         ("v6: the person each user is, so that teams are counted by person", v6),
         ("v7: state shared by replicas: flash values, pending sign-ins, request log, webhook leases", v7),
+        ("v8: SAML sign-ins under way and assertions used", v8),
     ]
 
     /// Every table Roster creates, children first (for `--replace`).
     static let tablesChildrenFirst = [
-        "roster_migration", "webhook_lease", "scim_request_log", "oidc_pending_sign_in", "admin_flash", "admin_sign_in", "admin_session",
+        "roster_migration", "saml_used_assertion", "saml_pending_request", "webhook_lease", "scim_request_log", "oidc_pending_sign_in", "admin_flash", "admin_sign_in", "admin_session",
         "admin_login_link", "api_key", "webhook_delivery", "webhook_endpoint",
         "team_membership", "team_mapping", "team", "directory_warning", "event", "group_member", "scim_group", "scim_user_email",
         "scim_user", "directory",
@@ -175,5 +176,13 @@ enum PostgresMigrations {
             endpoint_id TEXT PRIMARY KEY NOT NULL REFERENCES webhook_endpoint(id) ON DELETE CASCADE, owner TEXT NOT NULL,
             expires_at BIGINT NOT NULL)
         """,
+    ]
+
+    /// SAML sign-ins between start and ACS, and the assertions already used (against replay).
+    static let v8 = [
+        "CREATE TABLE saml_pending_request (relay_state_hash BYTEA PRIMARY KEY NOT NULL, request_id TEXT NOT NULL, started_at BIGINT NOT NULL)",
+        "CREATE INDEX saml_pending_request_started ON saml_pending_request(started_at)",
+        "CREATE TABLE saml_used_assertion (assertion_id TEXT PRIMARY KEY NOT NULL, remembered_until BIGINT NOT NULL)",
+        "CREATE INDEX saml_used_assertion_until ON saml_used_assertion(remembered_until)",
     ]
 }

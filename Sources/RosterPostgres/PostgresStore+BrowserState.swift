@@ -68,4 +68,54 @@ extension PostgresStore {
             }
         }
     }
+
+    /// Stores a SAML request after dropping expired ones and, when full, the oldest.
+    public func saveSAMLRequest(relayStateHash: [UInt8], _ request: PendingSAMLRequest, expiredBefore: Int64, capacity: Int) async throws {
+        let relayState = Data(relayStateHash)
+        try await write { transaction in
+            try await transaction.execute("DELETE FROM saml_pending_request WHERE started_at < \(expiredBefore)")
+            let waiting = try await transaction.first("SELECT count(*) FROM saml_pending_request").map { try $0.decode(Int.self) } ?? 0
+            if waiting >= capacity {
+                try await transaction.execute(
+                    """
+                    DELETE FROM saml_pending_request WHERE relay_state_hash IN
+                        (SELECT relay_state_hash FROM saml_pending_request ORDER BY started_at LIMIT \(waiting - capacity + 1))
+                    """
+                )
+            }
+            try await transaction.execute(
+                """
+                INSERT INTO saml_pending_request (relay_state_hash, request_id, started_at)
+                VALUES (\(relayState), \(request.requestID), \(request.startedAt))
+                ON CONFLICT (relay_state_hash) DO NOTHING
+                """
+            )
+        }
+    }
+
+    /// Deletes and returns the request in one statement, so that it is answered once.
+    public func takeSAMLRequest(relayStateHash: [UInt8]) async throws -> PendingSAMLRequest? {
+        let relayState = Data(relayStateHash)
+        return try await read(onConnectionLoop: true) { reader in
+            try await reader.first(
+                "DELETE FROM saml_pending_request WHERE relay_state_hash = \(relayState) RETURNING request_id, started_at"
+            ).map { row in
+                let (requestID, startedAt) = try row.decode((String, Int64).self)
+                return PendingSAMLRequest(requestID: requestID, startedAt: startedAt)
+            }
+        }
+    }
+
+    /// Inserts the assertion ID unless present; the primary key decides between concurrent uses.
+    public func rememberSAMLAssertion(id: String, until: Int64, at: Int64) async throws -> Bool {
+        try await write { transaction in
+            try await transaction.execute("DELETE FROM saml_used_assertion WHERE remembered_until < \(at)")
+            return try await transaction.first(
+                """
+                INSERT INTO saml_used_assertion (assertion_id, remembered_until) VALUES (\(id), \(until))
+                ON CONFLICT (assertion_id) DO NOTHING RETURNING 1
+                """
+            ) != nil
+        }
+    }
 }

@@ -60,7 +60,8 @@ extension SAMLResponse {
 
     /// Reads and verifies a Response, as posted (`SAMLResponse`, base64).
     public init(base64 text: String, certificates: [[UInt8]]) throws(SAMLRejection) {
-        let compact = text.filter { !$0.isWhitespace }
+        // Line breaks some IdPs wrap base64 with are dropped; a space is a '+' whose form encoding was lost.
+        let compact = String(text.filter { $0 != "\r" && $0 != "\n" && $0 != "\t" }.map { $0 == " " ? "+" : $0 })
         guard compact.utf8.count <= (SAMLResponse.maximumBytes / 3 + 1) * 4 else {
             throw SAMLRejection(.bodyTooLarge, "the response is larger than \(SAMLResponse.maximumBytes) bytes")
         }

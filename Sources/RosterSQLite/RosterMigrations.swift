@@ -30,6 +30,9 @@ enum RosterMigrations {
         migrator.registerMigration("v7: state shared by replicas: flash values, pending sign-ins, request log, webhook leases") { db in
             try db.execute(sql: v7)
         }
+        migrator.registerMigration("v8: SAML sign-ins under way and assertions used") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
 
@@ -282,5 +285,20 @@ enum RosterMigrations {
             owner TEXT NOT NULL,
             expires_at INTEGER NOT NULL
         );
+        """
+
+    /// SAML sign-ins between start and ACS, and the assertions already used (against replay).
+    static let v8 = """
+        CREATE TABLE saml_pending_request (
+            relay_state_hash BLOB PRIMARY KEY NOT NULL,
+            request_id TEXT NOT NULL,
+            started_at INTEGER NOT NULL
+        );
+        CREATE INDEX saml_pending_request_started ON saml_pending_request(started_at);
+        CREATE TABLE saml_used_assertion (
+            assertion_id TEXT PRIMARY KEY NOT NULL,
+            remembered_until INTEGER NOT NULL
+        );
+        CREATE INDEX saml_used_assertion_until ON saml_used_assertion(remembered_until);
         """
 }

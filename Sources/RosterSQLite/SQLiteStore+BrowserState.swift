@@ -66,4 +66,48 @@ extension SQLiteStore: BrowserStateStore {
             ).map { row in PendingSignIn(state: row[0], nonce: row[1], verifier: row[2], startedAt: row[3]) }
         }
     }
+
+    /// Stores a SAML request after dropping expired ones and, when full, the oldest.
+    public func saveSAMLRequest(relayStateHash: [UInt8], _ request: PendingSAMLRequest, expiredBefore: Int64, capacity: Int) async throws {
+        try await commits.write { db in
+            try db.execute(sql: "DELETE FROM saml_pending_request WHERE started_at < ?", arguments: [expiredBefore])
+            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM saml_pending_request") ?? 0
+            if waiting >= capacity {
+                try db.execute(
+                    sql: """
+                        DELETE FROM saml_pending_request WHERE relay_state_hash IN
+                            (SELECT relay_state_hash FROM saml_pending_request ORDER BY started_at LIMIT ?)
+                        """,
+                    arguments: [waiting - capacity + 1]
+                )
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO saml_pending_request (relay_state_hash, request_id, started_at) VALUES (?, ?, ?)",
+                arguments: [Data(relayStateHash), request.requestID, request.startedAt]
+            )
+        }
+    }
+
+    /// Deletes and returns the request in one statement, so that it is answered once.
+    public func takeSAMLRequest(relayStateHash: [UInt8]) async throws -> PendingSAMLRequest? {
+        try await commits.write { db in
+            try Row.fetchOne(
+                db,
+                sql: "DELETE FROM saml_pending_request WHERE relay_state_hash = ? RETURNING request_id, started_at",
+                arguments: [Data(relayStateHash)]
+            ).map { row in PendingSAMLRequest(requestID: row[0], startedAt: row[1]) }
+        }
+    }
+
+    /// Inserts the assertion ID unless present; the primary key decides between concurrent uses.
+    public func rememberSAMLAssertion(id: String, until: Int64, at: Int64) async throws -> Bool {
+        try await commits.write { db in
+            try db.execute(sql: "DELETE FROM saml_used_assertion WHERE remembered_until < ?", arguments: [at])
+            try db.execute(
+                sql: "INSERT INTO saml_used_assertion (assertion_id, remembered_until) VALUES (?, ?) ON CONFLICT (assertion_id) DO NOTHING",
+                arguments: [id, until]
+            )
+            return db.changesCount > 0
+        }
+    }
 }

@@ -58,8 +58,8 @@ public func buildApplication(
 }
 
 /// Builds the whole router: the SCIM endpoints (see ``addSCIMRoutes(to:configuration:store:requestLog:)``), the
-/// settings pages under `/settings/organization/dsync`, admin sign-in under `/auth` (sign-in links, and OIDC through
-/// `oidcTransport` when `configuration.oidc` is set), the read API under `/api/v1`, and the embedded assets under
+/// settings pages under `/settings/organization/dsync`, admin sign-in under `/auth` (sign-in links, OIDC through
+/// `oidcTransport` when `configuration.oidc` is set, SAML when `configuration.saml` is), the read API under `/api/v1`, and the embedded assets under
 /// `/static`.
 public func buildRouter(
     configuration: ServerConfiguration,
@@ -105,7 +105,34 @@ public func buildRouter(
             redirectURI: settings.redirectURI(baseURL: configuration.baseURL)
         )
     }
-    AuthController(access: access, pages: pages, cookies: cookies, failedAttempts: failedAuthentications, oidc: oidcSignIn).addRoutes(to: router)
+    let samlSignIn = configuration.saml.map { settings in
+        SAMLSignInPage(
+            providerName: settings.providerName,
+            startPath: SAMLSettings.startPath,
+            acsURL: settings.acsURL(baseURL: configuration.baseURL),
+            entityID: settings.entityID(baseURL: configuration.baseURL),
+            metadataURL: settings.metadataURL(baseURL: configuration.baseURL)
+        )
+    }
+    AuthController(
+        access: access,
+        pages: pages,
+        cookies: cookies,
+        failedAttempts: failedAuthentications,
+        oidc: oidcSignIn,
+        saml: samlSignIn
+    ).addRoutes(to: router)
+    if let settings = configuration.saml {
+        SAMLController(
+            access: access,
+            store: store,
+            settings: settings,
+            baseURL: configuration.baseURL,
+            pages: pages,
+            cookies: cookies,
+            failedAttempts: failedAuthentications
+        ).addRoutes(to: router)
+    }
     if let settings = configuration.oidc {
         OIDCController(
             access: access,

@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var debugDirectoryID: String?
     /// Admin sign-in with the identity provider over OpenID Connect; nil when not configured (sign-in links only).
     public var oidc: OIDCSettings?
+    /// Admin sign-in with the identity provider over SAML 2.0; nil when not configured.
+    public var saml: SAMLSettings?
     /// The bearer token a scrape of `/metrics` must present (`METRICS_TOKEN`); nil turns `/metrics` off (404).
     public var metricsToken: String?
     /// The load balancers and proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`); none by default,
@@ -57,6 +59,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         failedAuthenticationsPerMinute: Double = 20,
         debugDirectoryID: String? = nil,
         oidc: OIDCSettings? = nil,
+        saml: SAMLSettings? = nil,
         metricsToken: String? = nil,
         trustedProxies: TrustedProxies = .none
     ) {
@@ -76,6 +79,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
         self.debugDirectoryID = debugDirectoryID
         self.oidc = oidc
+        self.saml = saml
         self.metricsToken = metricsToken
         self.trustedProxies = trustedProxies
     }

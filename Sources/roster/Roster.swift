@@ -11,7 +11,7 @@ struct Roster: AsyncParsableCommand {
         abstract: "A self-hosted SCIM 2.0 directory-sync server.",
         discussion: """
             Every option that has an environment variable reads it when the flag is not given: SAML_DATABASE_URL, \
-            BASE_URL, HOST, PORT, SAML_ADMINS, MAX_BODY_BYTES, WEBHOOK_RETRY_HOURS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST, RATE_LIMIT_CONCURRENT_REQUESTS, METRICS_TOKEN, TRUSTED_PROXIES. roster serve also reads LOG_FORMAT (text or json), LOG_LEVEL and LOG_DEBUG_DIRECTORY (the one directory whose request queries are logged at debug level). Invalid configuration exits with status 2.
+            BASE_URL, HOST, PORT, SAML_ADMINS, MAX_BODY_BYTES, WEBHOOK_RETRY_HOURS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST, RATE_LIMIT_CONCURRENT_REQUESTS, METRICS_TOKEN, TRUSTED_PROXIES, the OIDC_* and SAML_* sign-in settings. roster serve also reads LOG_FORMAT (text or json), LOG_LEVEL and LOG_DEBUG_DIRECTORY (the one directory whose request queries are logged at debug level). Invalid configuration exits with status 2.
             """,
         subcommands: [Serve.self, LoginLink.self, DirectoryCommands.self, TeamCommands.self, Events.self, Backup.self, ExportPostgres.self]
     )

@@ -18,6 +18,8 @@ extension Roster {
         @OptionGroup var adminOptions: AdminOptions
         /// Sign-in with the identity provider.
         @OptionGroup var oidcOptions: OIDCOptions
+        /// SAML sign-in.
+        @OptionGroup var samlOptions: SAMLOptions
 
         /// `--max-body-bytes`, else `MAX_BODY_BYTES`.
         @Option(
@@ -137,6 +139,7 @@ extension Roster {
                 let database = try global.openStore(environment: environment, logger: logger)
                 let admins = adminOptions.allowList(environment: environment)
                 let oidc = try oidcOptions.resolve(environment: environment)
+                let saml = try await samlOptions.resolve(environment: environment)
                 let configuration = ServerConfiguration(
                     host: address.host,
                     port: address.port,
@@ -148,6 +151,7 @@ extension Roster {
                     scimConcurrentRequests: concurrent,
                     debugDirectoryID: environment["LOG_DEBUG_DIRECTORY"].flatMap { $0.trimmed().isEmpty ? nil : $0.trimmed() },
                     oidc: oidc,
+                    saml: saml,
                     metricsToken: Setting.metricsToken.value(flag: metricsToken, environment: environment)?.trimmed(),
                     trustedProxies: proxies
                 )
@@ -169,6 +173,11 @@ extension Roster {
                 Console.out("Settings: \(address.baseURL)/settings/organization/dsync")
                 Console.out("SCIM Base URLs: \(SCIMPaths.base(baseURL: address.baseURL, directoryID: "{directoryId}"))")
                 Console.out("Database: \(database.summary)")
+                if let saml {
+                    Console.out(
+                        "Sign in with \(saml.providerName) (SAML): IdP \(saml.identityProvider.entityID); ACS URL \(saml.acsURL(baseURL: address.baseURL)); SP entity ID \(saml.entityID(baseURL: address.baseURL))"
+                    )
+                }
                 if !proxies.isEmpty {
                     Console.out("Client addresses from X-Forwarded-For when the connection comes from: \(proxies)")
                 }

@@ -57,6 +57,20 @@ extension Setting {
     static let oidcProviderName = Setting(flag: "--oidc-provider-name", variable: "OIDC_PROVIDER_NAME")
     /// `METRICS_TOKEN`.
     static let metricsToken = Setting(flag: "--metrics-token", variable: "METRICS_TOKEN")
+    /// `SAML_IDP_METADATA`.
+    static let samlIdPMetadata = Setting(flag: "--saml-idp-metadata", variable: "SAML_IDP_METADATA")
+    /// `SAML_IDP_ENTITY_ID`.
+    static let samlIdPEntityID = Setting(flag: "--saml-idp-entity-id", variable: "SAML_IDP_ENTITY_ID")
+    /// `SAML_IDP_SSO_URL`.
+    static let samlIdPSSOURL = Setting(flag: "--saml-idp-sso-url", variable: "SAML_IDP_SSO_URL")
+    /// `SAML_IDP_CERTIFICATE`.
+    static let samlIdPCertificate = Setting(flag: "--saml-idp-certificate", variable: "SAML_IDP_CERTIFICATE")
+    /// `SAML_SP_ENTITY_ID`.
+    static let samlSPEntityID = Setting(flag: "--saml-sp-entity-id", variable: "SAML_SP_ENTITY_ID")
+    /// `SAML_ALLOW_IDP_INITIATED`.
+    static let samlAllowIdPInitiated = Setting(flag: "--saml-allow-idp-initiated", variable: "SAML_ALLOW_IDP_INITIATED")
+    /// `SAML_PROVIDER_NAME`.
+    static let samlProviderName = Setting(flag: "--saml-provider-name", variable: "SAML_PROVIDER_NAME")
     /// `TRUSTED_PROXIES`.
     static let trustedProxies = Setting(flag: "--trusted-proxies", variable: "TRUSTED_PROXIES")
 }

@@ -12,6 +12,8 @@ public struct SignInMethod: RawRepresentable, Sendable, Hashable, Codable {
     public static let loginLink = SignInMethod(rawValue: "login-link")
     /// Signed in with the identity provider over OpenID Connect.
     public static let oidc = SignInMethod(rawValue: "oidc")
+    /// Signed in with the identity provider over SAML 2.0.
+    public static let saml = SignInMethod(rawValue: "saml")
 }
 
 /// A signed-in browser session, kept server-side. The browser holds only the session token; the store keeps its

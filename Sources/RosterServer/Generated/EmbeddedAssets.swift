@@ -390,10 +390,15 @@ enum EmbeddedAssets {
           <p>At start-up Roster then prints a one-time sign-in link for the first admin listed.</p>
           {{/noAdmins}}
           {{^noAdmins}}
+          {{#saml}}
+          <p><a id="saml-sign-in" class="button" href="{{startPath}}">Sign in with {{providerName}}</a></p>
+          {{/saml}}
           {{#oidc}}
           <p><a id="oidc-sign-in" class="button" href="{{startPath}}">Sign in with {{providerName}}</a></p>
-          <h2>Or with a one-time link</h2>
           {{/oidc}}
+          {{#hasProvider}}
+          <h2>Or with a one-time link</h2>
+          {{/hasProvider}}
           <p>Only admins listed in <code>SAML_ADMINS</code> may configure directory sync. Sign in with a one-time link: on the machine that runs Roster, run</p>
           <pre><code>roster login-link you@example.com</code></pre>
           <p>and open the link it prints. A link works once, for 15 minutes. (In Docker: <code>docker exec CONTAINER roster login-link you@example.com</code>.)</p>
@@ -405,6 +410,18 @@ enum EmbeddedAssets {
             <p><code id="oidc-redirect-uri" class="wrap">{{redirectURI}}</code></p>
           </details>
           {{/oidc}}
+          {{#saml}}
+          <details>
+            <summary>Setting up SAML sign-in with {{providerName}}</summary>
+            <p>In the identity provider's SAML app (in Okta: <strong>Applications</strong>, <strong>Create App Integration</strong>, <strong>SAML 2.0</strong>), enter:</p>
+            <dl>
+              <dt>Single sign-on URL (Assertion Consumer Service, HTTP-POST)</dt><dd><code id="saml-acs-url" class="wrap">{{acsURL}}</code></dd>
+              <dt>Audience URI (SP Entity ID)</dt><dd><code id="saml-entity-id" class="wrap">{{entityID}}</code></dd>
+              <dt>Name ID format</dt><dd><code>EmailAddress</code></dd>
+            </dl>
+            <p>Or import Roster's metadata: <code id="saml-metadata-url" class="wrap">{{metadataURL}}</code>. Sign the assertion (Okta does by default); do not encrypt it.</p>
+          </details>
+          {{/saml}}
         </section>
         {{/body}}
         {{/layout}}

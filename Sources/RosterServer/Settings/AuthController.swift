@@ -15,6 +15,8 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
     let failedAttempts: RateLimiter?
     /// The OIDC sign-in button and setup help; nil when OIDC is not configured.
     let oidc: OIDCSignInPage?
+    /// The SAML button and setup values, when SAML is configured.
+    let saml: SAMLSignInPage?
 
     /// Adds the routes.
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -31,6 +33,10 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
         var noAdmins: Bool
         /// The OIDC sign-in, when configured.
         var oidc: OIDCSignInPage?
+        /// The SAML sign-in, when configured.
+        var saml: SAMLSignInPage?
+        /// Whether any identity provider sign-in is configured (the link then comes second).
+        var hasProvider: Bool { oidc != nil || saml != nil }
     }
 
     /// GET /auth/sign-in: how to sign in; a signed-in admin goes straight to the settings.
@@ -38,7 +44,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
         if let token = cookies.token(in: request), let session = try await access.session(forToken: token), access.isAdmin(session.email) {
             return .redirect(to: SettingsPaths.root, type: .normal)
         }
-        return pages.page("sign-in", SignInPage(noAdmins: access.admins.isEmpty, oidc: oidc))
+        return pages.page("sign-in", SignInPage(noAdmins: access.admins.isEmpty, oidc: oidc, saml: saml))
     }
 
     /// GET /auth/login?token=…: uses up a sign-in link and starts a session.

@@ -153,7 +153,7 @@ struct PostgresExportTests {
             )
             for try await rowID in next.decode(Int64.self) { #expect(rowID == 31) }
             let migrations = try await connection.query("SELECT COUNT(*) FROM roster_migration", logger: testLogger())
-            for try await count in migrations.decode(Int64.self) { #expect(count == 7) }
+            for try await count in migrations.decode(Int64.self) { #expect(count == 8) }
         }
     }
 

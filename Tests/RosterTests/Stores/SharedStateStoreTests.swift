@@ -93,6 +93,46 @@ extension StoreCase {
     }
 }
 
+extension StoreCase {
+    /// A SAML request is taken once by its RelayState; expired ones go when another starts; when full, the oldest.
+    func samlRequestIsTakenOnceAndBounded() async throws {
+        func save(_ name: String, at: Int64, expiredBefore: Int64 = 0) async throws {
+            try await store.saveSAMLRequest(
+                relayStateHash: BearerToken.hash(name),
+                PendingSAMLRequest(requestID: "_\(name)", startedAt: at),
+                expiredBefore: expiredBefore,
+                capacity: 2
+            )
+        }
+        try await save("a", at: 1_000)
+        #expect(try await store.takeSAMLRequest(relayStateHash: BearerToken.hash("x")) == nil)
+        #expect(try await store.takeSAMLRequest(relayStateHash: BearerToken.hash("a")) == PendingSAMLRequest(requestID: "_a", startedAt: 1_000))
+        #expect(try await store.takeSAMLRequest(relayStateHash: BearerToken.hash("a")) == nil, "answered once")
+        try await save("old", at: 100)
+        try await save("b", at: 2_000, expiredBefore: 500)
+        #expect(try await store.takeSAMLRequest(relayStateHash: BearerToken.hash("old")) == nil, "expired, dropped")
+        try await save("c", at: 3_000, expiredBefore: 500)
+        try await save("d", at: 3_001, expiredBefore: 500)
+        #expect(try await store.takeSAMLRequest(relayStateHash: BearerToken.hash("b")) == nil, "the oldest made room")
+        #expect(try await store.takeSAMLRequest(relayStateHash: BearerToken.hash("d"))?.requestID == "_d")
+    }
+
+    /// An assertion is accepted once while remembered, by exactly one of eight concurrent uses; once forgotten
+    /// (past its time) it could be recorded again.
+    func samlAssertionIsRememberedAgainstReplay() async throws {
+        let firsts = try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            for _ in 0..<8 { tasks.addTask { try await store.rememberSAMLAssertion(id: "_assertion", until: 5_000, at: 1_000) } }
+            var firsts = 0
+            for try await first in tasks where first { firsts += 1 }
+            return firsts
+        }
+        #expect(firsts == 1)
+        #expect(try await store.rememberSAMLAssertion(id: "_assertion", until: 9_000, at: 4_999) == false, "a replay while remembered")
+        #expect(try await store.rememberSAMLAssertion(id: "_other", until: 9_000, at: 5_001), "another assertion")
+        #expect(try await store.rememberSAMLAssertion(id: "_assertion", until: 9_000, at: 5_002), "forgotten after its time")
+    }
+}
+
 /// The store suite's shared-state cases on each store.
 @Suite("Store suite: state shared by replicas")
 struct SharedStateStoreTests {
@@ -106,6 +146,14 @@ struct SharedStateStoreTests {
 
     @Test(arguments: StoreKind.available) func pendingSignInIsTakenOnceAndBounded(_ kind: StoreKind) async throws {
         try await kind.withStore { try await StoreCase(store: $0).pendingSignInIsTakenOnceAndBounded() }
+    }
+
+    @Test(arguments: StoreKind.available) func samlRequestIsTakenOnceAndBounded(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).samlRequestIsTakenOnceAndBounded() }
+    }
+
+    @Test(arguments: StoreKind.available) func samlAssertionIsRememberedAgainstReplay(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).samlAssertionIsRememberedAgainstReplay() }
     }
 
     @Test(arguments: StoreKind.available) func requestLogKeepsTheNewestOfEveryWriter(_ kind: StoreKind) async throws {
