@@ -106,7 +106,7 @@ struct SAMLController<Store: AdminSessionStore & BrowserStateStore>: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: Self.maximumBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw SAMLRejection(.bodyTooLarge, "the posted form is larger than \(Self.maximumBodyBytes) bytes")
         }
         let form = QueryString(String(buffer: body))

@@ -178,6 +178,10 @@ struct SAMLSignInTests {
                 heading: "Start the sign-in from Roster"
             )
             expectRefused(try await post(client, response: "garbage", relayState: nil), .badRequest, heading: "Sign-in could not be verified")
+            for size in [300_000, 2_097_152] {
+                let large = try await post(client, response: String(repeating: "A", count: size), relayState: nil)
+                expectRefused(large, .contentTooLarge, heading: "Sign-in could not be verified")
+            }
         }
         try await withApp(configuration(allowsUnsolicited: true)) { client in
             let response = try await post(client, response: try idp.response(parts(for: nil)), relayState: "whatever the IdP sends")
