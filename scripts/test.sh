@@ -12,7 +12,8 @@
 #      webhooks once per endpoint, the settings pages across replicas, X-Forwarded-For) and
 #      the libFuzzer targets' corpus replay and a short run of each (scripts/fuzz.sh); RELIABILITY.md has the long
 #      runs;
-#   5. OIDC sign-in against a real provider process (scripts/oidc.sh), and the settings pages in a real headless
+#   5. OIDC sign-in against a real provider process (scripts/oidc.sh), SAML sign-in against a real IdP process with
+#      the attack suite against the ACS (scripts/saml.sh), and the settings pages in a real headless
 #      Chromium against a live `roster serve`, signing in with a link and through OIDC (scripts/e2e.sh; screenshots
 #      in test-artifacts/e2e/);
 #   6. the release binary as the Dockerfile builds it, alone in an empty directory as an unprivileged user: health,
@@ -41,5 +42,6 @@ bash scripts/crash.sh
 bash scripts/replicas.sh
 bash scripts/fuzz.sh
 bash scripts/oidc.sh
+bash scripts/saml.sh
 bash scripts/e2e.sh
 bash scripts/release-smoke.sh
