@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# libFuzzer over the SCIM protocol core. fuzz/ is a package of its own that builds the real Sources/SCIM (through the
-# symlink fuzz/Sources/SCIM) with -sanitize=fuzzer,address, so the main package's build never changes. Three
+# libFuzzer over the SCIM protocol core and the SAML response reader. fuzz/ is a package of its own that builds the real Sources/SCIM (through the
+# symlink fuzz/Sources/SCIM) with -sanitize=fuzzer,address, so the main package's build never changes. Four
 # fuzzers, each starting from its seed corpus in fuzz/corpus/ (the request shapes of idp-notes.md and RFC 7644):
 #   filter  filter text: parsed, validated and evaluated against a fixed User and Group; also read as a PATCH path
 #           and as `attributes`/`sortBy`
 #   patch   PATCH bodies: parsed and applied to a fixed User, a bare User and a Group with members
 #   json    request bodies: JSON parsing, POST and PUT of Users and Groups, POST /.search, PatchOp parsing
+#   saml    SAML responses (documents and their base64 form): read, verified with libxmlsec1 against a fixed IdP
+#           certificate (the seeds are signed for it), checked by the SP's rules; the same bytes as IdP metadata
 # Thrown SCIM errors are expected. A crash or trap (a stored or rendered resource that does not read back as the
 # same JSON traps too), an AddressSanitizer or LeakSanitizer report, an input that takes over 10 s, or more than
 # 2 GB of memory fails the run.
@@ -38,7 +40,7 @@ die() {
 }
 
 MODE=${1:-replay}
-TARGETS=${FUZZ_TARGETS:-filter patch json}
+TARGETS=${FUZZ_TARGETS:-filter patch json saml}
 FUZZ_SECONDS=${FUZZ_SECONDS:-40}
 BIN=$ROOT/fuzz/.build/release
 ARTIFACTS=$ROOT/fuzz/.build/artifacts
@@ -52,9 +54,21 @@ long)
 esac
 
 # max_len TARGET: the longest input libFuzzer makes. Filters arrive in a query string; bodies are larger.
-max_len() { if [[ $1 == filter ]]; then echo 1024; else echo 4096; fi; }
+max_len() {
+    case $1 in
+    filter) echo 1024 ;;
+    saml) echo 16384 ;;
+    *) echo 4096 ;;
+    esac
+}
 # dictionary TARGET: the tokens libFuzzer splices into inputs.
-dictionary() { if [[ $1 == filter ]]; then echo "$ROOT/fuzz/dictionaries/filter.dict"; else echo "$ROOT/fuzz/dictionaries/scim-json.dict"; fi; }
+dictionary() {
+    case $1 in
+    filter) echo "$ROOT/fuzz/dictionaries/filter.dict" ;;
+    saml) echo "$ROOT/fuzz/dictionaries/saml.dict" ;;
+    *) echo "$ROOT/fuzz/dictionaries/scim-json.dict" ;;
+    esac
+}
 # run_fuzzer TARGET LOG ARGS…: runs one fuzzer with the common options, its output in LOG; fails with the report.
 run_fuzzer() {
     local target=$1 log=$2
