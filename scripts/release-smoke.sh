@@ -8,7 +8,9 @@
 # 1. builds `roster` in release mode with the Swift runtime linked statically (scratch path .build-release);
 # 2. copies the binary alone into an empty directory owned by `nobody` (as root; else the current user);
 # 3. serves from there: /healthz, /readyz, the embedded stylesheet and script, the sign-in page, a login link that
-#    opens the settings page (its templates are compiled in), a SCIM request with a directory's token;
+#    opens the settings page (its templates are compiled in), a SCIM request with a directory's token, and a SAML
+#    sign-in (libxmlsec1 from the system, as the image ships it): a response signed with a key made for the run
+#    (the `xmlsec1` tool, installed with apt-get when missing) for the request /auth/saml/start made;
 # 4. SIGTERM in the middle of a request: the request whose body arrives after the signal is still answered 201,
 #    the process prints "Roster stopped." and exits 0, and the WAL has been checkpointed into the file;
 # 5. with LOG_FORMAT=json the log lines are JSON objects.
@@ -75,6 +77,13 @@ check() {
 }
 
 check "the binary needs no Swift runtime libraries" "! ldd '$APP/roster' | grep -q 'libswift'"
+check "the binary finds libxmlsec1 and libxml2" "ldd '$APP/roster' | grep -q 'libxmlsec1-openssl' && ! ldd '$APP/roster' | grep -q 'not found'"
+# A SAML IdP for the run: its key signs one response below; the server knows only its certificate.
+command -v xmlsec1 >/dev/null || { apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null; }
+IDP=$WORK/idp
+mkdir "$IDP"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$IDP/key.pem" -out "$IDP/cert.pem" -days 1 -subj /CN=smoke-idp 2>/dev/null
+chmod 755 "$IDP" && chmod 644 "$IDP/cert.pem"
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
 DIRECTORY_JSON=$(run directory create --name Smoke --provider okta --json --base-url "$BASE")
@@ -83,7 +92,8 @@ SCIM_BASE=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["base_ur
 
 cd "$APP"
 "${AS[@]}" env -i PATH=/usr/bin:/bin HOME="$APP" SAML_ADMINS=admin@example.com PORT="$PORT" BASE_URL="$BASE" LOG_FORMAT=json \
-    "$APP/roster" serve >"$WORK/server.log" 2>&1 &
+    SAML_IDP_ENTITY_ID=http://idp.smoke.test/metadata SAML_IDP_SSO_URL=http://127.0.0.1:9/sso \
+    SAML_IDP_CERTIFICATE="$IDP/cert.pem" "$APP/roster" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 cd "$ROOT"
 for _ in $(seq 300); do
@@ -93,9 +103,9 @@ done
 # SERVER_PID may be runuser's; signals go to the roster process itself.
 ROSTER_PID=$(pgrep -n -f "$APP/roster serve")
 
-python3 - "$BASE" "$SCIM_BASE" "$TOKEN" "$WORK/server.log" >"$WORK/checks.out" 2>&1 <<'PY'
-import http.client, http.cookiejar, json, re, sys, urllib.request
-base, scim, token, log = sys.argv[1:5]
+python3 - "$BASE" "$SCIM_BASE" "$TOKEN" "$WORK/server.log" "$IDP" >"$WORK/checks.out" 2>&1 <<'PY'
+import base64, datetime, http.client, http.cookiejar, json, os, re, subprocess, sys, urllib.parse, urllib.request, zlib
+base, scim, token, log, idp = sys.argv[1:6]
 failures = 0
 def check(name, ok):
     global failures
@@ -123,6 +133,60 @@ if link:
     check("the link opens the settings page from the compiled-in templates", status == 200 and "<h1>Directory sync</h1>" in page)
 request = urllib.request.Request(scim + "/Users?count=1", headers={"Authorization": "Bearer " + token})
 check("SCIM answers with the directory's token", urllib.request.urlopen(request, timeout=10).status == 200)
+
+# SAML: start, sign a response for that request with the run's IdP key, post it to the ACS.
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *arguments):
+        return None
+saml_jar = http.cookiejar.CookieJar()
+saml = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(saml_jar))
+try:
+    saml.open(base + "/auth/saml/start", timeout=10)
+    location = None
+except urllib.error.HTTPError as error:
+    location = error.headers.get("Location") if error.code == 302 else None
+check("/auth/saml/start redirects to the IdP", bool(location) and location.startswith("http://127.0.0.1:9/sso?SAMLRequest="))
+if location:
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+    request_xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15).decode()
+    request_id = re.search(r' ID="([^"]+)"', request_xml).group(1)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    at = lambda seconds: (now + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    acs, sp, issuer = base + "/auth/saml/acs", base + "/auth/saml/metadata", "http://idp.smoke.test/metadata"
+    signature = ('<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>'
+                 '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'
+                 '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>'
+                 '<ds:Reference URI="#_smokeassertion"><ds:Transforms>'
+                 '<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>'
+                 '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>'
+                 '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>'
+                 '</ds:SignedInfo><ds:SignatureValue/></ds:Signature>')
+    response = (f'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
+                f'ID="_smokeresponse" Version="2.0" IssueInstant="{at(0)}" Destination="{acs}" InResponseTo="{request_id}">'
+                f'<saml:Issuer>{issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>'
+                f'<saml:Assertion ID="_smokeassertion" Version="2.0" IssueInstant="{at(0)}"><saml:Issuer>{issuer}</saml:Issuer>{signature}'
+                f'<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">admin@example.com</saml:NameID>'
+                f'<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData '
+                f'NotOnOrAfter="{at(300)}" Recipient="{acs}" InResponseTo="{request_id}"/></saml:SubjectConfirmation></saml:Subject>'
+                f'<saml:Conditions NotBefore="{at(-60)}" NotOnOrAfter="{at(300)}"><saml:AudienceRestriction><saml:Audience>{sp}</saml:Audience>'
+                f'</saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{at(0)}"><saml:AuthnContext>'
+                f'<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef>'
+                f'</saml:AuthnContext></saml:AuthnStatement></saml:Assertion></samlp:Response>')
+    template = os.path.join(idp, "response.xml")
+    open(template, "w").write(response)
+    signed = subprocess.run(["xmlsec1", "--sign", "--privkey-pem", os.path.join(idp, "key.pem"),
+                             "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion", template],
+                            capture_output=True, check=True).stdout
+    form = urllib.parse.urlencode({"SAMLResponse": base64.b64encode(signed).decode(), "RelayState": query["RelayState"][0]}).encode()
+    try:
+        saml.open(urllib.request.Request(base + "/auth/saml/acs", data=form), timeout=10)
+        status, headers = 200, {}
+    except urllib.error.HTTPError as error:
+        status, headers = error.code, error.headers
+    check("a signed SAML response for that request signs the admin in (303 to the settings)",
+          status == 303 and headers.get("Location") == "/settings/organization/dsync" and any(c.name == "roster_session" for c in saml_jar))
+    status, page, _ = get("/settings/organization/dsync", urllib.request.build_opener(urllib.request.HTTPCookieProcessor(saml_jar)))
+    check("... and its session opens the settings page", status == 200 and "admin@example.com" in page)
 sys.exit(1 if failures else 0)
 PY
 CHECKS=$?
