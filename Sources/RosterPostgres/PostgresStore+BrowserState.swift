@@ -36,16 +36,7 @@ extension PostgresStore {
     public func savePendingSignIn(cookieHash: [UInt8], _ signIn: PendingSignIn, expiredBefore: Int64, capacity: Int) async throws {
         let cookie = Data(cookieHash)
         try await write { transaction in
-            try await transaction.execute("DELETE FROM oidc_pending_sign_in WHERE started_at < \(expiredBefore)")
-            let waiting = try await transaction.first("SELECT count(*) FROM oidc_pending_sign_in").map { try $0.decode(Int.self) } ?? 0
-            if waiting >= capacity {
-                try await transaction.execute(
-                    """
-                    DELETE FROM oidc_pending_sign_in WHERE cookie_hash IN
-                        (SELECT cookie_hash FROM oidc_pending_sign_in ORDER BY started_at LIMIT \(waiting - capacity + 1))
-                    """
-                )
-            }
+            try await PostgresStore.makeRoom(transaction, in: .oidcSignIns, expiredBefore: expiredBefore, capacity: capacity)
             try await transaction.execute(
                 """
                 INSERT INTO oidc_pending_sign_in (cookie_hash, state, nonce, verifier, started_at)
@@ -73,16 +64,7 @@ extension PostgresStore {
     public func saveSAMLRequest(relayStateHash: [UInt8], _ request: PendingSAMLRequest, expiredBefore: Int64, capacity: Int) async throws {
         let relayState = Data(relayStateHash)
         try await write { transaction in
-            try await transaction.execute("DELETE FROM saml_pending_request WHERE started_at < \(expiredBefore)")
-            let waiting = try await transaction.first("SELECT count(*) FROM saml_pending_request").map { try $0.decode(Int.self) } ?? 0
-            if waiting >= capacity {
-                try await transaction.execute(
-                    """
-                    DELETE FROM saml_pending_request WHERE relay_state_hash IN
-                        (SELECT relay_state_hash FROM saml_pending_request ORDER BY started_at LIMIT \(waiting - capacity + 1))
-                    """
-                )
-            }
+            try await PostgresStore.makeRoom(transaction, in: .samlRequests, expiredBefore: expiredBefore, capacity: capacity)
             try await transaction.execute(
                 """
                 INSERT INTO saml_pending_request (relay_state_hash, request_id, started_at)
@@ -117,5 +99,19 @@ extension PostgresStore {
                 """
             ) != nil
         }
+    }
+
+    /// Drops the sign-ins in `table` that started before `expiredBefore` and, when `capacity` still wait, the oldest,
+    /// so that one more fits.
+    static func makeRoom(_ transaction: PostgresTransaction, in table: PendingSignInTable, expiredBefore: Int64, capacity: Int) async throws {
+        try await transaction.execute("DELETE FROM \(unescaped: table.rawValue) WHERE started_at < \(expiredBefore)")
+        let waiting = try await transaction.first("SELECT count(*) FROM \(unescaped: table.rawValue)").map { try $0.decode(Int.self) } ?? 0
+        guard waiting >= capacity else { return }
+        try await transaction.execute(
+            """
+            DELETE FROM \(unescaped: table.rawValue) WHERE ctid IN
+                (SELECT ctid FROM \(unescaped: table.rawValue) ORDER BY started_at LIMIT \(waiting - capacity + 1))
+            """
+        )
     }
 }

@@ -38,17 +38,7 @@ extension SQLiteStore: BrowserStateStore {
     /// Stores a sign-in after dropping expired ones and, when full, the oldest.
     public func savePendingSignIn(cookieHash: [UInt8], _ signIn: PendingSignIn, expiredBefore: Int64, capacity: Int) async throws {
         try await commits.write { db in
-            try db.execute(sql: "DELETE FROM oidc_pending_sign_in WHERE started_at < ?", arguments: [expiredBefore])
-            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM oidc_pending_sign_in") ?? 0
-            if waiting >= capacity {
-                try db.execute(
-                    sql: """
-                        DELETE FROM oidc_pending_sign_in WHERE cookie_hash IN
-                            (SELECT cookie_hash FROM oidc_pending_sign_in ORDER BY started_at LIMIT ?)
-                        """,
-                    arguments: [waiting - capacity + 1]
-                )
-            }
+            try SQLiteStore.makeRoom(db, in: .oidcSignIns, expiredBefore: expiredBefore, capacity: capacity)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO oidc_pending_sign_in (cookie_hash, state, nonce, verifier, started_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [Data(cookieHash), signIn.state, signIn.nonce, signIn.verifier, signIn.startedAt]
@@ -70,17 +60,7 @@ extension SQLiteStore: BrowserStateStore {
     /// Stores a SAML request after dropping expired ones and, when full, the oldest.
     public func saveSAMLRequest(relayStateHash: [UInt8], _ request: PendingSAMLRequest, expiredBefore: Int64, capacity: Int) async throws {
         try await commits.write { db in
-            try db.execute(sql: "DELETE FROM saml_pending_request WHERE started_at < ?", arguments: [expiredBefore])
-            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM saml_pending_request") ?? 0
-            if waiting >= capacity {
-                try db.execute(
-                    sql: """
-                        DELETE FROM saml_pending_request WHERE relay_state_hash IN
-                            (SELECT relay_state_hash FROM saml_pending_request ORDER BY started_at LIMIT ?)
-                        """,
-                    arguments: [waiting - capacity + 1]
-                )
-            }
+            try SQLiteStore.makeRoom(db, in: .samlRequests, expiredBefore: expiredBefore, capacity: capacity)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO saml_pending_request (relay_state_hash, request_id, started_at) VALUES (?, ?, ?)",
                 arguments: [Data(relayStateHash), request.requestID, request.startedAt]
@@ -109,5 +89,17 @@ extension SQLiteStore: BrowserStateStore {
             )
             return db.changesCount > 0
         }
+    }
+
+    /// Drops the sign-ins in `table` that started before `expiredBefore` and, when `capacity` still wait, the oldest,
+    /// so that one more fits.
+    static func makeRoom(_ db: Database, in table: PendingSignInTable, expiredBefore: Int64, capacity: Int) throws {
+        try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE started_at < ?", arguments: [expiredBefore])
+        let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.rawValue)") ?? 0
+        guard waiting >= capacity else { return }
+        try db.execute(
+            sql: "DELETE FROM \(table.rawValue) WHERE rowid IN (SELECT rowid FROM \(table.rawValue) ORDER BY started_at LIMIT ?)",
+            arguments: [waiting - capacity + 1]
+        )
     }
 }
