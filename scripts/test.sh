@@ -13,9 +13,9 @@
 #      the libFuzzer targets' corpus replay and a short run of each (scripts/fuzz.sh); RELIABILITY.md has the long
 #      runs;
 #   5. OIDC sign-in against a real provider process (scripts/oidc.sh), SAML sign-in against a real IdP process with
-#      the attack suite against the ACS (scripts/saml.sh), and the settings pages in a real headless
-#      Chromium against a live `roster serve`, signing in with a link and through OIDC (scripts/e2e.sh; screenshots
-#      in test-artifacts/e2e/);
+#      the attack suite against the ACS (scripts/saml.sh), and the settings pages in a real headless Chromium
+#      against a live `roster serve`, signing in with a link, through OIDC and over SAML with the IdP on another site
+#      (scripts/e2e.sh; screenshots in test-artifacts/e2e/);
 #   6. the release binary as the Dockerfile builds it, alone in an empty directory as an unprivileged user: health,
 #      pages, SCIM, SIGTERM mid-request, JSON logs (scripts/release-smoke.sh).
 set -euo pipefail

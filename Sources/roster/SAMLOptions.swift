@@ -96,6 +96,13 @@ struct SAMLOptions: ParsableArguments {
                 throw .configuration("\(Setting.samlIdPCertificate.name): \(error.description)")
             }
         } else {
+            let others = [
+                (Setting.samlSPEntityID, serviceProviderEntityID), (Setting.samlAllowIdPInitiated, allowIdentityProviderInitiated),
+                (Setting.samlProviderName, providerName),
+            ]
+            if let orphan = others.first(where: { $0.0.value(flag: $0.1, environment: environment) != nil }) {
+                throw .configuration("\(orphan.0.name) is set, but no SAML IdP is: set SAML_IDP_METADATA")
+            }
             return nil
         }
         var allows = false

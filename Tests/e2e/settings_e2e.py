@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """End-to-end browser test of the admin settings pages (/settings/organization/dsync) against a live `roster serve`.
 
-    settings_e2e.py ROSTER_BIN BASE_URL DATABASE_URL [--artifacts DIR] [--oidc-issuer URL]
+    settings_e2e.py ROSTER_BIN BASE_URL DATABASE_URL [--artifacts DIR] [--oidc-issuer URL] [--saml-idp URL]
+                    [--saml-provider-name NAME]
 
-scripts/e2e.sh starts an OpenID Connect provider (oidc-provider-mock) and the server (SAML_ADMINS=admin@example.com,
-OIDC_ISSUER=that provider) and runs this. The test drives headless Chromium
+scripts/e2e.sh starts an OpenID Connect provider (oidc-provider-mock), a SAML IdP (Tests/saml/idp.py, pysaml2) on
+http://localhost:PORT and the server on http://127.0.0.1:PORT (SAML_ADMINS=admin@example.com,
+OIDC_ISSUER=that provider, SAML_IDP_METADATA=the IdP's metadata) and runs this. The test drives headless Chromium
 through selenium, and it pushes Okta-shaped SCIM requests with urllib. The steps:
   a. signed out, the settings page sends the browser to the sign-in page;
   b. a `roster login-link` signs the browser in, and the link then works only once;
@@ -15,7 +17,10 @@ through selenium, and it pushes Okta-shaped SCIM requests with urllib. The steps
   g. the directory status panel and the request log;
   h. a group named <script>alert(1)</script> is shown as text, not run;
   i. with the cookies deleted, "Sign in with single sign-on" on the sign-in page leads to the provider's form; the
-     admin's email typed there as the subject signs the browser in (needs --oidc-issuer).
+     admin's email typed there as the subject signs the browser in (needs --oidc-issuer);
+  j. signed out with the top bar's Sign out button, "Sign in with NAME" (SAML) on the sign-in page leads to the
+     IdP's page on another site (localhost, Roster being 127.0.0.1), whose form posts the response to the ACS
+     cross-site by itself; the browser ends signed in as the admin (needs --saml-idp).
 Prints one line per check and `N passed, N failed`. Exit status 1 when a check failed or a step could not run. Saves
 numbered screenshots after each step and on each failure, with the page's HTML on a failed step.
 """
@@ -76,6 +81,8 @@ class Context:
         self.base_url = arguments.base_url.rstrip("/")
         self.database_url = arguments.database_url
         self.oidc_issuer = (arguments.oidc_issuer or "").rstrip("/")
+        self.saml_idp = (arguments.saml_idp or "").rstrip("/")
+        self.saml_provider_name = arguments.saml_provider_name
         self.artifacts = Path(arguments.artifacts)
         self.driver = driver
         self.passed = 0
@@ -757,6 +764,236 @@ def step_i_oidc_sign_in(ctx):
     ctx.shot("signed-in-with-oidc")
 
 
+# Installed on every new document while step j runs; acts only on the IdP's host. It holds the form submission that
+# the IdP's page starts by itself (pysaml2's <body onload="document.forms[0].submit()">), so that the test can look at
+# and photograph that page, and lets it go when the test calls window.__rosterE2E.release(): the same form, submitted
+# by the page's own call, only later.
+HOLD_SUBMIT_SCRIPT = """
+if (location.hostname === %s) {
+    const submit = HTMLFormElement.prototype.submit;
+    const held = [];
+    window.__rosterE2E = {
+        held: held,
+        release: function () { if (held.length) submit.call(held[0]); return held.length; },
+    };
+    HTMLFormElement.prototype.submit = function () { held.push(this); };
+}
+"""
+
+
+def browser_network_events(ctx):
+    """The Network.* events Chromium logged since the last call (goog:loggingPrefs performance), as (method, params)."""
+    try:
+        entries = ctx.driver.get_log("performance")
+    except WebDriverException:
+        return []
+    events = []
+    for entry in entries:
+        try:
+            message = json.loads(entry["message"])["message"]
+        except (KeyError, TypeError, ValueError):
+            continue
+        if message.get("method", "").startswith("Network."):
+            events.append((message["method"], message.get("params", {})))
+    return events
+
+
+def posted_request(events, url):
+    """The browser's POST to url among events: (request headers as sent, lower-case names; cookies blocked with why)."""
+    request_ids = [
+        params.get("requestId")
+        for method, params in events
+        if method == "Network.requestWillBeSent"
+        and params.get("request", {}).get("url") == url
+        and params.get("request", {}).get("method") == "POST"
+    ]
+    if not request_ids:
+        return None, []
+    headers, blocked = {}, []
+    for method, params in events:
+        if method == "Network.requestWillBeSentExtraInfo" and params.get("requestId") == request_ids[-1]:
+            headers.update({name.lower(): value for name, value in params.get("headers", {}).items()})
+            for associated in params.get("associatedCookies", []):
+                if associated.get("blockedReasons"):
+                    blocked.append((associated.get("cookie", {}).get("name"), associated["blockedReasons"]))
+    return headers, blocked
+
+
+def step_j_saml_sign_in(ctx):
+    """j. Signed out, sign in through the SAML IdP's page on another site (a cross-site POST to the ACS)."""
+    if not ctx.saml_idp:
+        raise StepError("no --saml-idp: e2e.sh starts the IdP and passes it")
+    idp_host = urllib.parse.urlsplit(ctx.saml_idp).hostname
+    roster_host = urllib.parse.urlsplit(ctx.base_url).hostname
+
+    # Signed in (by step i), sign out as an admin would; otherwise start from no cookies at all.
+    ctx.open(DSYNC_PATH, "h1")
+    sign_out = ctx.driver.find_elements(By.CSS_SELECTOR, "form#sign-out-form button[type=submit]")
+    if sign_out:
+        ctx.click_and_wait(sign_out[0], "h1")
+        ctx.wait_for_h1("Sign in")
+        path = urllib.parse.urlsplit(ctx.driver.current_url).path
+        ctx.check('j. the top bar\'s "Sign out" leads to the sign-in page', path == "/auth/sign-in",
+                  f"the browser is at {ctx.driver.current_url}")
+        ctx.open(DSYNC_PATH, "h1")
+        ctx.wait_for_h1("Sign in")
+        ctx.check("j. ... and the settings page then shows the sign-in page again (the session ended)", True)
+    else:
+        ctx.driver.delete_all_cookies()
+        ctx.open(DSYNC_PATH, "h1")
+        ctx.wait_for_h1("Sign in")
+        ctx.check("j. not signed in (step i did not sign in): with the cookies deleted, the sign-in page", True)
+
+    link = ctx.wait_for("a#saml-sign-in")
+    href = link.get_attribute("href") or ""
+    expected_text = f"Sign in with {ctx.saml_provider_name}"
+    ctx.check(
+        f'j. a#saml-sign-in reads "{expected_text}" (SAML_PROVIDER_NAME)',
+        link.text.strip() == expected_text,
+        f"a#saml-sign-in reads {link.text.strip()!r}",
+    )
+    ctx.check("j. ... and links to /auth/saml/start", href == ctx.url("/auth/saml/start"), f"href {href!r}")
+    oidc = texts(ctx.driver, "a#oidc-sign-in")
+    ctx.check(
+        "j. ... beside the OIDC button a#oidc-sign-in (both are configured)", len(oidc) == 1, f"a#oidc-sign-in: {oidc}"
+    )
+    values = {}
+    for css, path in (
+        ("#saml-acs-url", "/auth/saml/acs"),
+        ("#saml-entity-id", "/auth/saml/metadata"),
+        ("#saml-metadata-url", "/auth/saml/metadata"),
+    ):
+        found = ctx.driver.find_elements(By.CSS_SELECTOR, css)
+        shown = (found[0].get_attribute("textContent") or "").strip() if found else None
+        values[css] = shown
+        ctx.check(
+            f"j. the page gives {{BASE_URL}}{path} in {css}",
+            shown == ctx.url(path),
+            f"{css}: {shown!r}",
+            screenshot=False,
+        )
+    ctx.shot("sign-in-with-saml")
+
+    # What the metadata URL shown serves is what the IdP imported: Roster's entityID and ACS as the page shows them.
+    if values["#saml-metadata-url"]:
+        status, metadata = http_request(urllib.request.Request(values["#saml-metadata-url"]))
+        entity_ids = re.findall(r'<(?:\w+:)?EntityDescriptor\b[^>]*\bentityID="([^"]*)"', metadata)
+        acs = re.findall(r'<(?:\w+:)?AssertionConsumerService\b[^>]*\bLocation="([^"]*)"', metadata)
+        ctx.check(
+            "j. GET #saml-metadata-url → 200 with the entityID of #saml-entity-id and the ACS of #saml-acs-url",
+            status == 200 and entity_ids == [values["#saml-entity-id"]] and acs == [values["#saml-acs-url"]],
+            f"status {status}, entityID {entity_ids}, AssertionConsumerService Location {acs}: {short(metadata, 300)}",
+            screenshot=False,
+        )
+
+    acs_url = ctx.url("/auth/saml/acs")
+    hold = ctx.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": HOLD_SUBMIT_SCRIPT % json.dumps(idp_host)}
+    )
+    try:
+        browser_network_events(ctx)  # drops what was logged before
+        link.click()
+        # The start redirect (302) leads to the IdP's /sso; its page holds its own submission (HOLD_SUBMIT_SCRIPT).
+        try:
+            ctx.wait().until(
+                lambda driver: urllib.parse.urlsplit(driver.current_url).hostname == idp_host
+                and driver.execute_script("return document.readyState") == "complete"
+            )
+        except WebDriverException:
+            raise StepError(
+                f"clicking a#saml-sign-in did not lead to the IdP's page ({ctx.driver.current_url})"
+            ) from None
+        at_idp = ctx.driver.current_url
+        page_host = urllib.parse.urlsplit(at_idp).hostname
+        ctx.check(
+            "j. the button leads (through /auth/saml/start) to the IdP's page {IDP}/sso?SAMLRequest=…",
+            at_idp.startswith(ctx.saml_idp + "/sso?SAMLRequest="),
+            f"the browser is at {at_idp}",
+        )
+        ctx.check(
+            f"j. ... on another site: the IdP's page is on host {page_host}, Roster on {roster_host}",
+            page_host == "localhost" and roster_host == "127.0.0.1",
+            f"IdP page host {page_host!r} (expected 'localhost'), Roster host {roster_host!r} (expected '127.0.0.1')",
+        )
+        forms = ctx.driver.execute_script(
+            "return Array.from(document.forms, f => ({action: f.action, method: f.method,"
+            " fields: Array.from(f.elements, e => e.name).filter(n => n)}))"
+        )
+        ctx.check(
+            "j. ... whose one form posts SAMLResponse and RelayState to #saml-acs-url",
+            len(forms) == 1
+            and forms[0]["action"] == acs_url
+            and forms[0]["method"] == "post"
+            and {"SAMLResponse", "RelayState"} <= set(forms[0]["fields"]),
+            f"forms: {forms}",
+        )
+        try:
+            WebDriverWait(ctx.driver, 5).until(
+                lambda driver: driver.execute_script("return window.__rosterE2E ? window.__rosterE2E.held.length : 0")
+            )
+            submits_itself = True
+        except WebDriverException:
+            submits_itself = False
+        ctx.shot("saml-idp-page")
+        old_page = ctx.driver.find_element(By.TAG_NAME, "html")
+        if submits_itself:
+            ctx.check(
+                "j. the IdP's page submits its form by itself"
+                " (onload form.submit(); held for the screenshot, then let go)",
+                True,
+            )
+            ctx.driver.execute_script("window.__rosterE2E.release()")
+        else:
+            buttons = ctx.driver.find_elements(By.CSS_SELECTOR, "form input[type=submit], form button")
+            ctx.check(
+                "j. the IdP's page did not submit its form by itself within 5 s: clicking its submit button",
+                bool(buttons),
+                "no submit button in the form either",
+            )
+            if not buttons:
+                raise StepError("the IdP's page neither submits its form nor has a submit button")
+            buttons[0].click()
+        try:
+            ctx.wait().until(expected_conditions.staleness_of(old_page))
+        except WebDriverException:
+            raise StepError(f"the IdP's form did not leave its page within {WAIT_SECONDS} s") from None
+        ctx.wait_for("h1")
+    finally:
+        ctx.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": hold["identifier"]})
+
+    headers, blocked = posted_request(browser_network_events(ctx), acs_url)
+    ctx.check(
+        f"j. Chromium sent the POST to the ACS as cross-site (Sec-Fetch-Site: cross-site, Origin: {ctx.saml_idp})",
+        headers is not None and headers.get("sec-fetch-site") == "cross-site" and headers.get("origin") == ctx.saml_idp,
+        "no POST to the ACS in the performance log" if headers is None
+        else f"sec-fetch-site {headers.get('sec-fetch-site')!r}, origin {headers.get('origin')!r}; "
+        f"cookies not sent: {blocked}",
+        screenshot=False,
+    )
+    try:
+        ctx.wait_for_h1("Directory sync")
+    except StepError:
+        page = first_text(ctx.driver, "main")
+        raise StepError(
+            f'after the IdP\'s POST the browser is at {ctx.driver.current_url} with h1 {h1_text(ctx.driver)!r}, '
+            f"not \"Directory sync\": {short(page, 400)}; cookies not sent with the POST: {blocked}"
+        ) from None
+    ctx.check('j. the POST to the ACS lands on h1 "Directory sync"', True)
+    path = urllib.parse.urlsplit(ctx.driver.current_url).path
+    ctx.check("j. ... at /settings/organization/dsync", path == DSYNC_PATH, f"at {ctx.driver.current_url}")
+    ctx.check(
+        "j. ... back on Roster's host 127.0.0.1",
+        urllib.parse.urlsplit(ctx.driver.current_url).hostname == roster_host,
+        f"at {ctx.driver.current_url}",
+    )
+    who = first_text(ctx.driver, "header nav.account span.who")
+    ctx.check(f"j. ... signed in as {ADMIN_EMAIL} (the top bar)", who == ADMIN_EMAIL, f"span.who reads {who!r}")
+    if ctx.directory_url:
+        names = texts(ctx.driver, "table#directories tr.directory-row a.directory-link")
+        ctx.check('j. ... and the directory "Okta" of step c is listed', "Okta" in names, f"directories: {names}")
+    ctx.shot("signed-in-with-saml")
+
+
 # Each step with the steps it needs: a step that could not finish makes those that need it skip.
 STEPS = [
     ("a", step_a_signed_out, ()),
@@ -768,6 +1005,7 @@ STEPS = [
     ("g", step_g_status_and_request_log, ("d",)),
     ("h", step_h_html_escaping, ("c",)),
     ("i", step_i_oidc_sign_in, ()),
+    ("j", step_j_saml_sign_in, ()),
 ]
 
 
@@ -808,6 +1046,8 @@ def start_browser(arguments):
         options.add_argument(argument)
     options.binary_location = arguments.chromium
     options.unhandled_prompt_behavior = "dismiss and notify"
+    # Chromium's network events (step j reads the headers of the IdP's POST to the ACS from them).
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     # A driver path given to Service keeps Selenium Manager from trying to download one.
     driver = webdriver.Chrome(service=Service(executable_path=arguments.chromedriver), options=options)
     driver.set_page_load_timeout(PAGE_LOAD_SECONDS)
@@ -822,6 +1062,12 @@ def parse_arguments():
     default_artifacts = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
     parser.add_argument("--artifacts", default=str(default_artifacts), help="where screenshots go")
     parser.add_argument("--oidc-issuer", help="the OpenID Connect provider roster serve signs admins in with")
+    parser.add_argument(
+        "--saml-idp", help="the SAML IdP's base URL, on another host than BASE_URL (e.g. http://localhost:9500)"
+    )
+    parser.add_argument(
+        "--saml-provider-name", default="Test IdP", help="SAML_PROVIDER_NAME of roster serve (default: Test IdP)"
+    )
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     return parser.parse_args()

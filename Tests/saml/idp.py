@@ -189,11 +189,14 @@ def main():
     parser.add_argument("--sp-metadata", action="append", default=[], help="an SP metadata URL (repeatable)")
     parser.add_argument("--sign", choices=("both", "assertion", "response"), default="both")
     parser.add_argument("--email", default="admin@example.com")
+    parser.add_argument("--public-host", default="127.0.0.1",
+                        help="the host the IdP names itself by (it listens on 127.0.0.1): localhost makes it another "
+                             "site than a Roster on 127.0.0.1")
     arguments = parser.parse_args()
     directory = Path(arguments.dir)
     directory.mkdir(parents=True, exist_ok=True)
     key, cert = make_key(directory)
-    idp = IdP(f"http://127.0.0.1:{arguments.port}", key, cert, arguments.sp_metadata, arguments.sign,
+    idp = IdP(f"http://{arguments.public_host}:{arguments.port}", key, cert, arguments.sp_metadata, arguments.sign,
               arguments.email)
     try:
         serve(idp, arguments.port)
