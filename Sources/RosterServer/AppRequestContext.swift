@@ -13,9 +13,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Cl
     var flashOwner: FlashOwner?
     /// The address the connection came from.
     public let remoteAddress: SocketAddress?
-    /// The client's address: the connection's, or behind a trusted proxy the one it forwarded
-    /// (``ClientAddressMiddleware``).
-    public var clientAddress: String
+    /// The address a trusted proxy forwarded for the client (``ClientAddressMiddleware``), if any.
+    public var forwardedClientAddress: String?
 
     /// Makes a context for a new request.
     public init(source: ApplicationRequestContextSource) {
@@ -23,6 +22,14 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Cl
         adminSession = nil
         flashOwner = nil
         remoteAddress = source.channel.remoteAddress
-        clientAddress = TrustedProxies.none.clientAddress(peer: remoteAddress?.ipAddress, forwardedFor: []) ?? "unknown"
+        forwardedClientAddress = nil
+    }
+}
+
+extension AppRequestContext {
+    /// The client's address: the one a trusted proxy forwarded, else the connection's (read only where a limit
+    /// needs it, not on every request).
+    public var clientAddress: String {
+        forwardedClientAddress ?? remoteAddress?.ipAddress ?? "unknown"
     }
 }
