@@ -220,6 +220,21 @@ extension PostgresStore {
         }
     }
 
+    /// The lease row, live by PostgreSQL's clock.
+    public func webhookLeaseHolder(endpointID: String) async throws -> WebhookLeaseHolder? {
+        try await read { reader in
+            try await reader.first(
+                """
+                SELECT owner, expires_at, expires_at > \(unescaped: PostgresStore.databaseMilliseconds)
+                FROM webhook_lease WHERE endpoint_id = \(endpointID)
+                """
+            ).map { row in
+                let (owner, expiresAt, isLive) = try row.decode((String, Int64, Bool).self)
+                return WebhookLeaseHolder(owner: owner, expiresAt: expiresAt, isLive: isLive)
+            }
+        }
+    }
+
     /// Deletes the lease row when `owner` holds it.
     public func releaseWebhookLease(endpointID: String, owner: String) async throws {
         try await write { transaction in

@@ -188,6 +188,17 @@ extension SQLiteStore: WebhookStore {
         }
     }
 
+    /// The lease row, live by this process's clock.
+    public func webhookLeaseHolder(endpointID: String) async throws -> WebhookLeaseHolder? {
+        let now = WallClock.millisecondsSince1970()
+        return try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT owner, expires_at FROM webhook_lease WHERE endpoint_id = ?", arguments: [endpointID]).map { row in
+                let expiresAt: Int64 = row[1]
+                return WebhookLeaseHolder(owner: row[0], expiresAt: expiresAt, isLive: expiresAt > now)
+            }
+        }
+    }
+
     /// Deletes the lease row when `owner` holds it.
     public func releaseWebhookLease(endpointID: String, owner: String) async throws {
         try await commits.write { db in

@@ -31,6 +31,9 @@ public protocol WebhookStore: Sendable {
     /// The enabled endpoints `owner` could take now (no lease, a lapsed one, or its own), oldest first: a read, so
     /// that a replica looking for work every poll does not write while another replica holds the leases.
     func claimableWebhookEndpoints(owner: String) async throws -> [String]
+    /// Who holds the endpoint's lease and whether it is still live (by the database's clock); nil when nobody ever
+    /// took it or it was given up. For the settings page: which replica sends this endpoint's deliveries.
+    func webhookLeaseHolder(endpointID: String) async throws -> WebhookLeaseHolder?
     /// Gives the lease up when `owner` holds it, so that another replica can take the endpoint at once.
     func releaseWebhookLease(endpointID: String, owner: String) async throws
     /// The endpoint's deliveries, newest event first, at most `limit`.
@@ -53,5 +56,22 @@ public struct PendingWebhookDelivery: Sendable, Hashable {
     public init(delivery: WebhookDelivery, event: OutboxEvent) {
         self.delivery = delivery
         self.event = event
+    }
+}
+
+/// Who holds an endpoint's lease.
+public struct WebhookLeaseHolder: Sendable, Hashable {
+    /// The worker's name: `HOST:PID:RANDOM`.
+    public var owner: String
+    /// When the lease lapses unless renewed, in milliseconds since 1970.
+    public var expiresAt: Int64
+    /// Whether it had not lapsed when read.
+    public var isLive: Bool
+
+    /// Makes one.
+    public init(owner: String, expiresAt: Int64, isLive: Bool) {
+        self.owner = owner
+        self.expiresAt = expiresAt
+        self.isLive = isLive
     }
 }

@@ -559,6 +559,7 @@ enum EmbeddedAssets {
         <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a> › <a href="/settings/organization/dsync/webhooks">Webhooks</a></p>
         <h1 class="wrap">{{url}}</h1>
         <p class="muted">{{status}} · events: {{types}}</p>
+        <p class="muted" id="webhook-delivered-by">{{deliveredBy}}</p>
 
         <section class="card" id="webhook-secret">
           <h2>Signing secret</h2>

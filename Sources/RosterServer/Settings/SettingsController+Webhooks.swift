@@ -56,6 +56,7 @@ extension SettingsController {
             status: endpoint.enabled ? "enabled" : "disabled",
             enabled: endpoint.enabled,
             types: WebhookEndpointText.types(endpoint.eventTypes),
+            deliveredBy: WebhookEndpointText.deliveredBy(try await store.webhookLeaseHolder(endpointID: endpoint.id), enabled: endpoint.enabled),
             revealedSecret: try await flashes.takeToken(key: "webhook:" + endpoint.id, for: try flashKey(context)),
             overlapUntil: endpoint.signingSecrets(at: now).count > 1 ? endpoint.previousSecretExpiresAt.map(DisplayText.time) : nil,
             eventTypes: EventTypeChoice.all(chosen: endpoint.eventTypes),

@@ -77,7 +77,10 @@ import Testing
             _ = try await client.createUser(named: "alice@example.com", in: directory)
             _ = try await store.enqueueWebhookDeliveries(endpointID: endpoint.id, limit: 10, at: 0)
             let pending = try #require(try await store.nextWebhookDelivery(endpointID: endpoint.id))
+            let path = "/settings/organization/dsync/webhooks/\(endpoint.id)"
+            #expect(try await browser.get(path).bodyText.contains(#"id="webhook-delivered-by">waiting for a replica to take it"#))
             #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "test", duration: 60_000))
+            #expect(try await browser.get(path).bodyText.contains(#"id="webhook-delivered-by">delivered by test, lease until"#))
             #expect(
                 try await store.recordWebhookAttempt(
                     endpointID: endpoint.id,
@@ -87,7 +90,6 @@ import Testing
                     owner: "test"
                 )
             )
-            let path = "/settings/organization/dsync/webhooks/\(endpoint.id)"
             let page = try await browser.get(path).bodyText
             #expect(page.contains(#"<td class="delivery-state">dead</td>"#))
             #expect(page.contains("HTTP 503: &lt;b&gt;down&lt;/b&gt;"))

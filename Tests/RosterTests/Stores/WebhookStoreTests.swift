@@ -42,7 +42,10 @@ extension StoreCase {
         #expect(try await store.webhookDeliveries(endpointID: endpoint.id, limit: 1).first?.attempts == 0)
 
         #expect(try await store.claimableWebhookEndpoints(owner: "a") == [endpoint.id], "free")
+        #expect(try await store.webhookLeaseHolder(endpointID: endpoint.id) == nil, "nobody took it yet")
         #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "a", duration: 60_000))
+        let holder = try #require(try await store.webhookLeaseHolder(endpointID: endpoint.id))
+        #expect(holder.owner == "a" && holder.isLive)
         #expect(try await store.claimableWebhookEndpoints(owner: "a") == [endpoint.id], "its own")
         #expect(try await store.claimableWebhookEndpoints(owner: "b").isEmpty, "held by a")
         #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "b", duration: 60_000) == false, "held by a")
@@ -57,6 +60,7 @@ extension StoreCase {
         #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "b", duration: 1), "given up: taken at once")
         try await Task.sleep(for: .milliseconds(20))
         #expect(try await record("b") == false, "lapsed: nothing recorded")
+        #expect(try await store.webhookLeaseHolder(endpointID: endpoint.id)?.isLive == false, "lapsed")
         #expect(try await store.claimableWebhookEndpoints(owner: "a") == [endpoint.id], "lapsed")
         #expect(try await store.claimWebhookLease(endpointID: endpoint.id, owner: "a", duration: 60_000), "lapsed: taken over")
         #expect(try await record("b") == false, "taken over: the old owner records nothing")

@@ -22,6 +22,13 @@ enum WebhookEndpointText {
     static func types(_ types: [String]) -> String {
         types.isEmpty ? "all events" : types.joined(separator: ", ")
     }
+
+    /// Which replica sends the endpoint's deliveries: its worker's `HOST:PID:RANDOM` name while its lease is live.
+    static func deliveredBy(_ holder: WebhookLeaseHolder?, enabled: Bool) -> String {
+        guard enabled else { return "not delivered while disabled" }
+        guard let holder, holder.isLive else { return "waiting for a replica to take it (within a few seconds)" }
+        return "delivered by \(holder.owner), lease until \(DisplayText.time(holder.expiresAt))"
+    }
 }
 
 /// The model of the `webhooks` template.
@@ -82,6 +89,8 @@ struct WebhookPage {
     var enabled: Bool
     /// Its event types in words.
     var types: String
+    /// Which replica sends its deliveries, in words.
+    var deliveredBy: String
     /// A secret made just now.
     var revealedSecret: String?
     /// Until when the previous secret signs.
