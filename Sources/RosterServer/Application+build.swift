@@ -169,10 +169,10 @@ public func buildSCIMRouter(configuration: ServerConfiguration, store: some Rost
     return router
 }
 
-/// Adds the SCIM endpoints under `/api/scim/v2.0/{directoryId}`, behind the middlewares that give every answer
-/// under that prefix SCIM form (``SCIMErrorMiddleware``), record it in the request log, and require the directory's
-/// bearer token (``BearerAuthenticationMiddleware``). They are router-wide so that they also cover paths no route
-/// matches; each passes other paths through untouched. Each directory may have `configuration.scimConcurrentRequests`
+/// Adds the SCIM endpoints under `/api/scim/v2.0/{directoryId}`, behind ``SCIMRequestMiddleware``, which reads each
+/// request under that prefix once, requires the directory's bearer token, gives every answer SCIM form and records
+/// it in the request log and the metrics. It is router-wide so that it also covers paths no route matches, and
+/// passes other paths through untouched. Each directory may have `configuration.scimConcurrentRequests`
 /// requests in flight (and, when set, `configuration.scimRequestsPerSecond`), and a client address that presents too
 /// many wrong tokens is held off.
 public func addSCIMRoutes(
@@ -183,20 +183,21 @@ public func addSCIMRoutes(
     failedAuthentications: RateLimiter? = nil,
     metrics: RosterMetrics? = nil
 ) {
-    router.add(middleware: SCIMErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
-    if let requestLog {
-        router.add(middleware: SCIMRequestLogMiddleware(log: requestLog, maxBodyBytes: configuration.maxBodyBytes, metrics: metrics))
-    }
     let perDirectory =
         configuration.scimRequestsPerSecond > 0
         ? RateLimiter(capacity: configuration.scimBurst, ratePerSecond: configuration.scimRequestsPerSecond) : nil
     let concurrent = configuration.scimConcurrentRequests > 0 ? ConcurrencyLimiter(limit: configuration.scimConcurrentRequests) : nil
     router.add(
-        middleware: BearerAuthenticationMiddleware(
-            store: store,
-            failedAttempts: failedAuthentications,
-            requestsPerDirectory: perDirectory,
-            concurrentPerDirectory: concurrent
+        middleware: SCIMRequestMiddleware(
+            admission: SCIMAdmission(
+                store: store,
+                failedAttempts: failedAuthentications,
+                requestsPerDirectory: perDirectory,
+                concurrentPerDirectory: concurrent
+            ),
+            requestLog: requestLog,
+            metrics: metrics,
+            maxBodyBytes: configuration.maxBodyBytes
         )
     )
     let controller = SCIMController(store: store, configuration: configuration)

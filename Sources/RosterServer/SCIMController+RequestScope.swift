@@ -13,12 +13,15 @@ extension SCIMController {
         /// The query parameters.
         var query: QueryString
 
-        /// Reads the scope of a routed request.
-        init(request: Request, context: some RequestContext) throws {
-            guard let directory = context.parameters.get("directoryId") else {
+        /// Reads the scope of a routed request; the directory as ``SCIMRequestMiddleware`` read it.
+        init(request: Request, context: AppRequestContext) throws {
+            if let scimRequest = context.scimRequest {
+                directoryID = scimRequest.directoryID
+            } else if let directory = context.parameters.get("directoryId") {
+                directoryID = QueryString.decodePathSegment(directory)
+            } else {
                 throw SCIMError.notFound("No directory in the request path.")
             }
-            directoryID = QueryString.decodePathSegment(directory)
             resourceID = context.parameters.get("id").map { QueryString.decodePathSegment($0) }
             query = QueryString(request.uri.query)
         }

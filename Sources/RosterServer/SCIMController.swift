@@ -5,7 +5,7 @@ import SCIM
 
 /// The SCIM 2.0 endpoints of every directory, under `/api/scim/v2.0/{directoryId}`: Users, Groups, `.search`,
 /// the discovery documents, and `/Bulk` (501). Authentication and the SCIM form of errors are the middlewares'
-/// job (``BearerAuthenticationMiddleware``, ``SCIMErrorMiddleware``); the handlers assume an authenticated
+/// job (``SCIMRequestMiddleware``); the handlers assume an authenticated
 /// directory and throw ``SCIMError``.
 public struct SCIMController<Store: RosterStore>: Sendable {
     /// Where resources live.
@@ -24,7 +24,7 @@ public struct SCIMController<Store: RosterStore>: Sendable {
 
     /// Adds the SCIM routes to `group`, which must be the `/api/scim/v2.0/{directoryId}` group. On every route,
     /// the methods it does not support answer 405 without reading the body.
-    public func addRoutes<Context: RequestContext>(to group: RouterGroup<Context>) {
+    public func addRoutes(to group: RouterGroup<AppRequestContext>) {
         for kind in ResourceKind.allCases {
             let endpoint = RouterPath(kind.endpoint)
             route(

@@ -14,7 +14,7 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
         guard context.logger.logLevel <= .debug else { return try await next(request, context) }
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = ["hb.request.method": "\(request.method)", "hb.request.path": "\(request.uri.path)"]
-        if let debugDirectoryID, SCIMRequestPath(path: request.uri.path)?.directoryID == debugDirectoryID, let query = request.uri.query {
+        if let debugDirectoryID, SCIMRequestPath(method: request.method.rawValue, path: request.uri.path)?.directoryID == debugDirectoryID, let query = request.uri.query {
             metadata["hb.request.query"] = "\(query)"
         }
         do {

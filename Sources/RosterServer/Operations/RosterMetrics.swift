@@ -68,32 +68,6 @@ public final class RosterMetrics: Sendable {
             Gauge(label: "roster_webhook_backlog", dimensions: [("endpoint", endpoint)], factory: factory).record(backlog)
         }
     }
-
-    /// The SCIM operation of a request: `list_users`, `get_group`, `patch_user`, `search`, `discovery`, …
-    static func scimOperation(method: String, path: String) -> String {
-        let segments = path.split(separator: "/").map(String.init)
-        // /api/scim/v2.0/{directory}/{endpoint}/{id}
-        let rest = Array(segments.dropFirst(4))
-        guard let endpoint = rest.first else { return "root" }
-        let kind: String
-        switch endpoint.lowercased() {
-        case "users": kind = "user"
-        case "groups": kind = "group"
-        case ".search": return "search"
-        case "serviceproviderconfig", "resourcetypes", "schemas": return "discovery"
-        default: return "other"
-        }
-        if rest.count >= 2, rest[1] == ".search" { return "search_\(kind)s" }
-        let withID = rest.count >= 2
-        switch method.uppercased() {
-        case "GET": return withID ? "get_\(kind)" : "list_\(kind)s"
-        case "POST": return "create_\(kind)"
-        case "PUT": return "replace_\(kind)"
-        case "PATCH": return "patch_\(kind)"
-        case "DELETE": return "delete_\(kind)"
-        default: return "other"
-        }
-    }
 }
 
 /// What a SCIM request's metric handles are told apart by.

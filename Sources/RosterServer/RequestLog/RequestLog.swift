@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// replica answered it. Requests are recorded in memory and written to the store in batches (``flush()``, every
 /// second by ``RequestLogFlusher``, never a commit per request); the store keeps the newest ``capacity`` requests of
 /// all directories together. Reading a directory's requests flushes this process's batch first, so a page always
-/// shows the requests this replica answered. Nothing secret is ever put in it (see ``SCIMRequestLogMiddleware``).
+/// shows the requests this replica answered. Nothing secret is ever put in it (see ``SCIMRequestMiddleware``).
 public final class RequestLog: Sendable {
     /// One logged request.
     public typealias Entry = RequestLogEntry

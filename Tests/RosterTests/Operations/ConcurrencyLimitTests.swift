@@ -39,8 +39,19 @@ import Testing
         let limit = ServerConfiguration().scimConcurrentRequests
         let gate = RequestGate()
         let router = Router(context: AppRequestContext.self)
-        router.add(middleware: SCIMErrorMiddleware(maxBodyBytes: 1024))
-        router.add(middleware: BearerAuthenticationMiddleware(store: store, concurrentPerDirectory: ConcurrencyLimiter(limit: limit)))
+        router.add(
+            middleware: SCIMRequestMiddleware(
+                admission: SCIMAdmission(
+                    store: store,
+                    failedAttempts: nil,
+                    requestsPerDirectory: nil,
+                    concurrentPerDirectory: ConcurrencyLimiter(limit: limit)
+                ),
+                requestLog: nil,
+                metrics: nil,
+                maxBodyBytes: 1024
+            )
+        )
         router.get("/api/scim/v2.0/{directoryId}/Users") { _, _ in
             try await gate.pass()
             return Response(status: .ok)

@@ -148,13 +148,33 @@ import Testing
         }
     }
 
+    /// A client held off for wrong tokens gets 429 without any token being checked: its path's directory id (real
+    /// or made up) never becomes a label either.
+    @Test func aHeldOffClientNeverCreatesALabelFromItsPath() async throws {
+        var configuration = ServerConfiguration(port: 0, baseURL: testBaseURL, failedAuthenticationsPerMinute: 2)
+        configuration.metricsToken = "scrape-secret"
+        try await withRouterApp(store: try makeStore(), configuration: configuration) { client, directory in
+            let guessed = TestDirectory(id: "guessed-\(UUID().uuidString)", token: "nope")
+            for _ in 0..<2 { #expect(try await client.scim(.get, "/Users", in: guessed).status == .unauthorized) }
+            #expect(try await client.scim(.get, "/Users", in: guessed).status == .tooManyRequests)
+            #expect(try await client.scim(.get, "/Users", in: directory).status == .tooManyRequests, "even with the right token")
+            let text = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secret"]).bodyText
+            #expect(!text.contains(guessed.id))
+            #expect(!text.contains(#"roster_scim_requests_total{directory="\#(directory.id)""#), "not checked, so not the directory's")
+            #expect(text.contains(#"roster_scim_requests_total{directory="unauthenticated",operation="list_users",status="429"} 2"#), "\(text)")
+        }
+    }
+
     @Test func operationsAreNamedFromMethodAndPath() {
         let base = "/api/scim/v2.0/d"
-        #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/Users") == "list_users")
-        #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/Groups/g1") == "get_group")
-        #expect(RosterMetrics.scimOperation(method: "PATCH", path: base + "/Groups/g1") == "patch_group")
-        #expect(RosterMetrics.scimOperation(method: "POST", path: base + "/Users/.search") == "search_users")
-        #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/ServiceProviderConfig") == "discovery")
-        #expect(RosterMetrics.scimOperation(method: "GET", path: base + "/Nope") == "other")
+        #expect(SCIMRequestPath(method: "GET", path: base + "/Users")?.operation == "list_users")
+        #expect(SCIMRequestPath(method: "GET", path: base + "/Groups/g1")?.operation == "get_group")
+        #expect(SCIMRequestPath(method: "PATCH", path: base + "/Groups/g1")?.operation == "patch_group")
+        #expect(SCIMRequestPath(method: "POST", path: base + "/Users/.search")?.operation == "search_users")
+        #expect(SCIMRequestPath(method: "GET", path: base + "/ServiceProviderConfig")?.operation == "discovery")
+        #expect(SCIMRequestPath(method: "GET", path: base + "/Nope")?.operation == "other")
+        #expect(SCIMRequestPath(method: "GET", path: base)?.operation == "root")
+        #expect(SCIMRequestPath(method: "GET", path: "/api/scim/v2.0x/d/Users") == nil, "not under the prefix")
+        #expect(SCIMRequestPath(method: "GET", path: "/api/scim/v2.0/d%2Fe/Users")?.directoryID == "d/e", "percent-decoded")
     }
 }
