@@ -56,32 +56,43 @@ public final class RequestLog: Sendable {
 }
 
 /// The requests recorded since the last flush, behind a lock held for a few instructions (an actor hop on every
-/// SCIM request would cost more).
+/// SCIM request would cost more). A ring: when it holds its limit, a new request replaces the oldest in place, so
+/// a busy second costs no more per request than a quiet one.
 final class RequestLogBatch: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [RequestLogEntry] = []
+    private var slots: [RequestLogEntry] = []
+    /// Where the oldest entry is, once the ring is full.
+    private var oldest = 0
 
-    /// Appends `entry`, dropping the oldest beyond `limit`.
+    /// Appends `entry`, replacing the oldest when `limit` are held.
     func append(_ entry: RequestLogEntry, keepingAtMost limit: Int) {
         lock.withLock {
-            entries.append(entry)
-            if entries.count > limit { entries.removeFirst(entries.count - limit) }
+            if slots.count < limit {
+                slots.append(entry)
+            } else {
+                slots[oldest] = entry
+                oldest = (oldest + 1) % slots.count
+            }
         }
     }
 
-    /// Takes every entry, leaving the batch empty.
+    /// Takes every entry, oldest first, leaving the batch empty.
     func takeAll() -> [RequestLogEntry] {
         lock.withLock {
-            defer { entries = [] }
-            return entries
+            defer {
+                slots = []
+                oldest = 0
+            }
+            return oldest == 0 ? slots : Array(slots[oldest...] + slots[..<oldest])
         }
     }
 
     /// Puts entries whose write failed back before the newer ones, dropping the oldest beyond `limit`.
     func putBack(_ failed: [RequestLogEntry], keepingAtMost limit: Int) {
         lock.withLock {
-            entries = failed + entries
-            if entries.count > limit { entries.removeFirst(entries.count - limit) }
+            let newer = oldest == 0 ? slots : Array(slots[oldest...] + slots[..<oldest])
+            slots = Array((failed + newer).suffix(limit))
+            oldest = 0
         }
     }
 }

@@ -50,4 +50,14 @@ import Testing
         log.record(Self.entry(6))
         #expect(try await log.entries(directoryID: "d", limit: 10) == [6, 5, 4].map(Self.entry), "the newest three, newest first")
     }
+
+    @Test func aFullBatchKeepsTheNewestInOrder() async throws {
+        let store = FlakyStore(failures: 0)
+        let log = RequestLog(store: store, capacity: 3)
+        for index in 1...7 { log.record(Self.entry(index)) }
+        try await log.flush()
+        log.record(Self.entry(8))
+        try await log.flush()
+        #expect(await store.appended == [[5, 6, 7].map(Self.entry), [Self.entry(8)]], "oldest first, the newest three, then a fresh batch")
+    }
 }
