@@ -102,7 +102,7 @@ struct SCIMRequestMiddleware<Store: RosterStore>: RouterMiddleware {
                 method: request.method.rawValue,
                 path: Self.redactedPath(request.uri.path, query: request.uri.query),
                 status: status,
-                durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+                durationMilliseconds: elapsed.fractionalMilliseconds,
                 detail: detail
             )
         )

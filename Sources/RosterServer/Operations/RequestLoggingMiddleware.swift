@@ -14,15 +14,16 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
         guard context.logger.logLevel <= .debug else { return try await next(request, context) }
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = ["hb.request.method": "\(request.method)", "hb.request.path": "\(request.uri.path)"]
-        if let debugDirectoryID, SCIMRequestPath(method: request.method.rawValue, path: request.uri.path)?.directoryID == debugDirectoryID, let query = request.uri.query {
+        if let debugDirectoryID, SCIMRequestPath(method: request.method.rawValue, path: request.uri.path)?.directoryID == debugDirectoryID,
+            let query = request.uri.query
+        {
             metadata["hb.request.query"] = "\(query)"
         }
         do {
             let response = try await next(request, context)
             metadata["hb.response.status"] = "\(response.status.code)"
             let elapsed = ContinuousClock.now - started
-            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            metadata["hb.request.duration_ms"] = "\((milliseconds * 10).rounded() / 10)"
+            metadata["hb.request.duration_ms"] = "\((elapsed.fractionalMilliseconds * 10).rounded() / 10)"
             context.logger.debug("Request", metadata: metadata)
             return response
         } catch {

@@ -77,10 +77,11 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
                     continue
                 }
                 if Task.isCancelled { break }
+                let claimedAt = now()
                 for endpointID in await claimedEndpoints(besides: running) {
                     running.insert(endpointID)
                     group.addTask {
-                        await self.deliver(endpointID: endpointID)
+                        await self.deliver(endpointID: endpointID, claimedAt: claimedAt)
                         return endpointID
                     }
                 }
@@ -108,8 +109,9 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
 
     /// The loop of one endpoint while this worker holds its lease: queue new events, send the lowest pending one when
     /// it is due, record the outcome. Gives the lease up when it ends (cancelled, endpoint disabled or deleted).
-    func deliver(endpointID: String) async {
-        if await deliverWhileLeased(endpointID: endpointID) {
+    /// `claimedAt` is when the caller took the lease (nil: the loop takes it first).
+    func deliver(endpointID: String, claimedAt: Int64? = nil) async {
+        if await deliverWhileLeased(endpointID: endpointID, claimedAt: claimedAt) {
             // Outside the cancelled task, so that the store still answers: another replica then need not wait for the
             // lease to lapse.
             let store = self.store
@@ -119,8 +121,8 @@ public struct WebhookWorker<Store: WebhookStore>: Service {
     }
 
     /// The loop itself; returns whether this worker may still hold the lease (false once it was lost).
-    private func deliverWhileLeased(endpointID: String) async -> Bool {
-        var renewedAt: Int64?
+    private func deliverWhileLeased(endpointID: String, claimedAt: Int64?) async -> Bool {
+        var renewedAt = claimedAt
         while !Task.isCancelled {
             do {
                 if renewedAt.map({ now() - $0 >= configuration.leaseRenewal.milliseconds }) ?? true {
@@ -253,12 +255,5 @@ public struct WebhookWorkerConfiguration: Sendable {
         self.retryPolicy = retryPolicy
         self.leaseRenewal = leaseRenewal
         self.leaseDuration = max(leaseDuration, requestTimeout + leaseRenewal + .seconds(2))
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds.
-    var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }
