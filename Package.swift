@@ -46,6 +46,8 @@ let package = Package(
         // SAML 2.0 for admin sign-in, as a Service Provider: responses checked with libxmlsec1, metadata, requests.
         // No I/O, so that the fuzz package can build it too.
         .target(name: "RosterSAML", dependencies: ["CXMLSec"]),
+        // One NIO event loop as a Swift task executor (the server's connections, PostgreSQL's write transactions).
+        .target(name: "RosterEventLoops", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // The SQLite store (GRDB on the system libsqlite3): migrations, records, filter-to-SQL.
         .target(
             name: "RosterSQLite",
@@ -61,6 +63,7 @@ let package = Package(
             name: "RosterPostgres",
             dependencies: [
                 "RosterCore",
+                "RosterEventLoops",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -80,6 +83,8 @@ let package = Package(
                 "RosterSAML",
                 "SCIM",
                 "RosterCore",
+                "RosterEventLoops",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),

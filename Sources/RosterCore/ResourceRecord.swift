@@ -14,11 +14,22 @@ public struct ResourceRecord: Sendable {
     public var modifiedAt: Int64
     /// The version counter.
     public var version: Int64
-    /// The stored attributes.
+    /// The stored attributes (empty when the record was read for the wire only, see ``init(rowID:id:directoryID:createdAt:modifiedAt:version:wireDocument:)``).
     public var attributes: JSONObject
+    /// The stored document when it is in wire form (``WireDocument``): a representation is spliced from it.
+    public var wireDocument: String?
 
     /// Makes a record (a row as just written, or decoded by a store).
-    public init(rowID: Int64, id: String, directoryID: String, createdAt: Int64, modifiedAt: Int64, version: Int64, attributes: JSONObject) {
+    public init(
+        rowID: Int64,
+        id: String,
+        directoryID: String,
+        createdAt: Int64,
+        modifiedAt: Int64,
+        version: Int64,
+        attributes: JSONObject,
+        wireDocument: String? = nil
+    ) {
         self.rowID = rowID
         self.id = id
         self.directoryID = directoryID
@@ -26,11 +37,19 @@ public struct ResourceRecord: Sendable {
         self.modifiedAt = modifiedAt
         self.version = version
         self.attributes = attributes
+        self.wireDocument = wireDocument
     }
 
-    /// The record of a row just inserted at `timestamp`: version 1, created and modified then (reading it back would
-    /// only parse the document again).
-    public static func inserted(rowID: Int64, id: String, directoryID: String, at timestamp: Int64, attributes: JSONObject) -> ResourceRecord {
+    /// The record of a row just inserted at `timestamp` with `document` (``ResourceDocument/serialize(_:kind:)`` of
+    /// `attributes`): version 1, created and modified then (reading it back would only parse the document again).
+    public static func inserted(
+        rowID: Int64,
+        id: String,
+        directoryID: String,
+        at timestamp: Int64,
+        attributes: JSONObject,
+        document: String
+    ) -> ResourceRecord {
         ResourceRecord(
             rowID: rowID,
             id: id,
@@ -38,16 +57,66 @@ public struct ResourceRecord: Sendable {
             createdAt: timestamp,
             modifiedAt: timestamp,
             version: 1,
-            attributes: attributes
+            attributes: attributes,
+            wireDocument: document
         )
     }
 
     /// Makes a record from a stored document, which must be a JSON object.
     public init(rowID: Int64, id: String, directoryID: String, createdAt: Int64, modifiedAt: Int64, version: Int64, document: String) throws {
-        guard let object = try JSONParser().parse(document).objectValue else {
-            throw StoreCorruption(detail: "the document of \(id) is not a JSON object")
+        self.init(
+            rowID: rowID,
+            id: id,
+            directoryID: directoryID,
+            createdAt: createdAt,
+            modifiedAt: modifiedAt,
+            version: version,
+            attributes: try ResourceDocument.attributes(of: document, id: id),
+            wireDocument: WireDocument.isWireForm(document) ? document : nil
+        )
+    }
+
+    /// Makes a record for a response only: a document in wire form is kept as it is, unparsed (``attributes`` stays
+    /// empty); one in an older form is parsed, to be rendered the long way.
+    public init(
+        rowID: Int64,
+        id: String,
+        directoryID: String,
+        createdAt: Int64,
+        modifiedAt: Int64,
+        version: Int64,
+        wireDocument document: String
+    )
+        throws
+    {
+        guard WireDocument.isWireForm(document) else {
+            try self.init(
+                rowID: rowID,
+                id: id,
+                directoryID: directoryID,
+                createdAt: createdAt,
+                modifiedAt: modifiedAt,
+                version: version,
+                document: document
+            )
+            return
         }
-        self.init(rowID: rowID, id: id, directoryID: directoryID, createdAt: createdAt, modifiedAt: modifiedAt, version: version, attributes: object)
+        self.init(
+            rowID: rowID,
+            id: id,
+            directoryID: directoryID,
+            createdAt: createdAt,
+            modifiedAt: modifiedAt,
+            version: version,
+            attributes: JSONObject(),
+            wireDocument: document
+        )
+    }
+
+    /// Replaces the attributes with `attributes`, stored as `document`.
+    public mutating func store(_ attributes: JSONObject, document: String) {
+        self.attributes = attributes
+        wireDocument = document
     }
 
     /// The stored resource, with `derived` attributes.
@@ -60,7 +129,8 @@ public struct ResourceRecord: Sendable {
             derived: derived,
             createdAt: createdAt,
             modifiedAt: modifiedAt,
-            version: version
+            version: version,
+            wireDocument: wireDocument
         )
     }
 

@@ -105,6 +105,27 @@ public protocol RosterStore: Sendable {
     func count(_ kind: ResourceKind, directoryID: String, query: ListQuery) async throws -> Int
     /// Warnings recorded for a directory (skipped member ids, …), newest first.
     func warnings(directoryID: String, limit: Int) async throws -> [DirectoryWarning]
+
+    // MARK: SCIM resources for a response
+
+    /// ``resource(_:directoryID:id:includeDerived:)`` for a response: a document in wire form may be left unparsed
+    /// in ``StoredResource/wireDocument`` (``StoredResource/attributes`` then empty), to be spliced.
+    func resourceForResponse(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource
+    /// ``list(_:directoryID:query:includeDerived:)`` for a response, its resources read as
+    /// ``resourceForResponse(_:directoryID:id:includeDerived:)`` reads one.
+    func listForResponse(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage
+}
+
+extension RosterStore {
+    /// Reads the resource with its attributes parsed (a store that keeps no documents).
+    public func resourceForResponse(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
+        try await resource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived)
+    }
+
+    /// Lists the resources with their attributes parsed (a store that keeps no documents).
+    public func listForResponse(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
+        try await list(kind, directoryID: directoryID, query: query, includeDerived: includeDerived)
+    }
 }
 
 /// Something Roster accepted but did not apply in full, kept for the admin to see (idp-notes §7: a member id that

@@ -19,6 +19,9 @@ public struct StoredResource: Sendable, Hashable {
     public var modifiedAt: Int64
     /// A counter that moves on every real change; the weak ETag is `W/"version"`.
     public var version: Int64
+    /// The stored document when it is in wire form (``WireDocument``) and holds exactly ``attributes`` (when set by
+    /// a read for the wire, ``attributes`` may be empty): the default representation is spliced from it.
+    public var wireDocument: String?
 
     /// Makes a stored resource.
     public init(
@@ -29,7 +32,8 @@ public struct StoredResource: Sendable, Hashable {
         derived: JSONObject = JSONObject(),
         createdAt: Int64,
         modifiedAt: Int64,
-        version: Int64
+        version: Int64,
+        wireDocument: String? = nil
     ) {
         self.kind = kind
         self.id = id
@@ -39,6 +43,7 @@ public struct StoredResource: Sendable, Hashable {
         self.createdAt = createdAt
         self.modifiedAt = modifiedAt
         self.version = version
+        self.wireDocument = wireDocument
     }
 
     /// The weak ETag of this version.
@@ -49,15 +54,49 @@ public struct StoredResource: Sendable, Hashable {
         SCIMPaths.base(baseURL: baseURL, directoryID: directoryID) + "/" + kind.endpoint + "/" + id
     }
 
-    /// The full SCIM representation.
-    public func representation(baseURL: String) -> JSONObject {
-        let meta = ResourceMeta(
+    /// The `meta` of the representation.
+    public func meta(baseURL: String) -> ResourceMeta {
+        ResourceMeta(
             created: SCIMDateTime.format(millisecondsSince1970: createdAt),
             lastModified: SCIMDateTime.format(millisecondsSince1970: modifiedAt),
             location: location(baseURL: baseURL),
             version: etag
         )
-        return ResourceRenderer.render(schema: kind.schema, id: id, attributes: attributes, derived: referenced(baseURL: baseURL), meta: meta)
+    }
+
+    /// The full SCIM representation.
+    public func representation(baseURL: String) -> JSONObject {
+        guard let wireDocument, attributes.isEmpty else {
+            return ResourceRenderer.render(
+                schema: kind.schema,
+                id: id,
+                attributes: attributes,
+                derived: referenced(baseURL: baseURL),
+                meta: meta(baseURL: baseURL)
+            )
+        }
+        // Read for the wire only: the attributes are in the document.
+        var parsed = self
+        parsed.attributes = (try? ResourceDocument.attributes(of: wireDocument, id: id)) ?? JSONObject()
+        parsed.wireDocument = nil
+        return parsed.representation(baseURL: baseURL)
+    }
+
+    /// Appends the default representation (``representation(baseURL:)`` with the default projection) to `output`,
+    /// spliced from ``wireDocument`` when there is one.
+    public func writeDefaultRepresentation(baseURL: String, to output: inout [UInt8]) {
+        guard let wireDocument else {
+            JSONValue.object(AttributeProjection().apply(to: representation(baseURL: baseURL), schema: kind.schema)).write(to: &output)
+            return
+        }
+        WireDocument.write(
+            document: wireDocument,
+            id: id,
+            derived: referenced(baseURL: baseURL),
+            meta: meta(baseURL: baseURL),
+            resourceType: kind.schema.name,
+            to: &output
+        )
     }
 
     /// The derived attributes with each reference's `$ref` (a member's or a group's URI) filled in.

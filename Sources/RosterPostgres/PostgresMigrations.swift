@@ -17,7 +17,8 @@ enum PostgresMigrations {
 
     /// Every table Roster creates, children first (for `--replace`).
     static let tablesChildrenFirst = [
-        "roster_migration", "saml_used_assertion", "saml_pending_request", "webhook_lease", "scim_request_log", "oidc_pending_sign_in", "admin_flash", "admin_sign_in", "admin_session",
+        "roster_migration", "saml_used_assertion", "saml_pending_request", "webhook_lease", "scim_request_log", "oidc_pending_sign_in", "admin_flash",
+        "admin_sign_in", "admin_session",
         "admin_login_link", "api_key", "webhook_delivery", "webhook_endpoint",
         "team_membership", "team_mapping", "team", "directory_warning", "event", "group_member", "scim_group", "scim_user_email",
         "scim_user", "directory",

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 import RosterCore
+import RosterEventLoops
 
 /// Runs postgres-nio's connection pool and keeps it usable through PostgreSQL outages.
 ///

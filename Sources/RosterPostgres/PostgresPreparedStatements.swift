@@ -27,6 +27,8 @@ enum PostgresPreparedStatements {
         static let sql = ResourceByIDSQL.select(.user, lock: false)
         var id: String
         var directoryID: String
+        /// Whether the row is read for a response only (its document left unparsed when it can be).
+        var forResponse = false
     }
 
     /// A user by id in a directory, locked for the transaction.
@@ -41,6 +43,8 @@ enum PostgresPreparedStatements {
         static let sql = ResourceByIDSQL.select(.group, lock: false)
         var id: String
         var directoryID: String
+        /// Whether the row is read for a response only (its document left unparsed when it can be).
+        var forResponse = false
     }
 
     /// A group by id in a directory, locked for the transaction.
@@ -57,6 +61,8 @@ protocol ResourceByID: PostgresPreparedStatement where Row == ResourceRecord {
     var id: String { get }
     /// Its directory.
     var directoryID: String { get }
+    /// Whether the row is read for a response only (``ResourceRecord/init(row:forResponse:)``).
+    var forResponse: Bool { get }
 }
 
 extension ResourceByID {
@@ -67,7 +73,10 @@ extension ResourceByID {
         return binds
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> ResourceRecord { try ResourceRecord(row: row) }
+    /// Rows read to be changed are parsed.
+    var forResponse: Bool { false }
+
+    func decodeRow(_ row: PostgresRow) throws -> ResourceRecord { try ResourceRecord(row: row, forResponse: forResponse) }
 }
 
 /// The text of the ``ResourceByID`` statements.

@@ -7,20 +7,33 @@ import SCIM
 typealias PostgresResourceRow = ResourceRecord
 
 extension ResourceRecord {
-    /// Decodes the columns of ``ResourceTable/selectColumns``.
-    init(row: PostgresRow) throws {
+    /// Decodes the columns of ``ResourceTable/selectColumns``; for a response, the document stays unparsed when it
+    /// is in wire form.
+    init(row: PostgresRow, forResponse: Bool = false) throws {
         let (rowID, id, directoryID, createdAt, modifiedAt, version, document) = try row.decode(
             (Int64, String, String, Int64, Int64, Int64, String).self
         )
-        try self.init(
-            rowID: rowID,
-            id: id,
-            directoryID: directoryID,
-            createdAt: createdAt,
-            modifiedAt: modifiedAt,
-            version: version,
-            document: document
-        )
+        if forResponse {
+            try self.init(
+                rowID: rowID,
+                id: id,
+                directoryID: directoryID,
+                createdAt: createdAt,
+                modifiedAt: modifiedAt,
+                version: version,
+                wireDocument: document
+            )
+        } else {
+            try self.init(
+                rowID: rowID,
+                id: id,
+                directoryID: directoryID,
+                createdAt: createdAt,
+                modifiedAt: modifiedAt,
+                version: version,
+                document: document
+            )
+        }
     }
 }
 

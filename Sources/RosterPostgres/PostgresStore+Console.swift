@@ -231,7 +231,7 @@ private struct ConsoleUserRow {
 
     /// The summary, with the user's team names.
     func summary(teams: [String]) throws -> UserSummary {
-        let attributes = try JSONParser().parse(document).objectValue ?? JSONObject()
+        let attributes = try ResourceDocument.attributes(of: document, id: id)
         return UserSummary(
             id: id,
             userName: userName,

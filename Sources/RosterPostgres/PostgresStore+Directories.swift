@@ -36,7 +36,7 @@ extension PostgresStore {
         }
     }
 
-    /// The token hash of an enabled directory (``PostgresTokenHashCache``: read at most once a second per
+    /// The token hash of an enabled directory (``TokenHashCache``: read at most once a second per
     /// directory).
     public func tokenHash(directoryID: String) async throws -> [UInt8]? {
         if let hash = tokenHashes.hash(for: directoryID) { return hash }

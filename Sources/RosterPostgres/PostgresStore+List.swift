@@ -8,6 +8,23 @@ extension PostgresStore {
     /// rows (narrowed by whatever part of the filter does translate). Ties are broken by creation order, so pages
     /// are stable. Count, rows and memberships come from one snapshot, so they agree.
     public func list(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
+        try await readPage(kind, directoryID: directoryID, query: query, includeDerived: includeDerived, forResponse: false)
+    }
+
+    /// One page for a response: documents in wire form stay unparsed when SQL alone answers the query.
+    public func listForResponse(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
+        try await readPage(kind, directoryID: directoryID, query: query, includeDerived: includeDerived, forResponse: true)
+    }
+
+    private func readPage(
+        _ kind: ResourceKind,
+        directoryID: String,
+        query: ListQuery,
+        includeDerived: Bool,
+        forResponse: Bool
+    ) async throws
+        -> ResourcePage
+    {
         try query.filter?.validate(for: kind.schema)
         let plan = PostgresListPlan(kind: kind, directoryID: directoryID, query: query)
         return try await snapshot { transaction in
@@ -19,7 +36,7 @@ extension PostgresStore {
                         "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.order) LIMIT ? OFFSET ?",
                     values: plan.condition.values + [.integer(Int64(query.count)), .integer(Int64(query.startIndex - 1))]
                 )
-                let rows = try await transaction.rows(page.query).map { try PostgresResourceRow(row: $0) }
+                let rows = try await transaction.rows(page.query).map { try PostgresResourceRow(row: $0, forResponse: forResponse) }
                 let derived = includeDerived ? try await transaction.derived(kind, rowIDs: rows.map(\.rowID)) : [:]
                 let resources = rows.map { $0.stored(kind, derived: derived[$0.rowID] ?? JSONObject()) }
                 return ResourcePage(totalResults: total, resources: resources)

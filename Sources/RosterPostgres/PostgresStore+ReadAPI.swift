@@ -154,7 +154,7 @@ extension PostgresStore {
                 userName: row.userName,
                 active: row.active,
                 teams: teamsByRow[row.rowID] ?? [],
-                attributes: try JSONParser().parse(row.document).objectValue ?? JSONObject(),
+                attributes: try ResourceDocument.attributes(of: row.document, id: row.id),
                 createdAt: row.createdAt,
                 modifiedAt: row.modifiedAt
             )

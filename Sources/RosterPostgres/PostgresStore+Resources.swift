@@ -26,7 +26,7 @@ extension PostgresStore {
         at timestamp: Int64
     ) async throws -> StoredResource {
         try await write { transaction in
-            let document = JSONValue.object(attributes).serialized()
+            let document = ResourceDocument.serialize(attributes, kind: .group)
             let columns = IndexedColumns.group(attributes)
             // Decided together with mappings of the name: see ``lockGroupName(_:_:)``.
             try await PostgresStore.lockGroupName(transaction, columns.displayName)
@@ -41,7 +41,14 @@ extension PostgresStore {
                 )
             }
             guard let rowID = try inserted?.decode(Int64.self) else { throw StoreCorruption(detail: "an insert returned no row id") }
-            let row = PostgresResourceRow.inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: attributes)
+            let row = PostgresResourceRow.inserted(
+                rowID: rowID,
+                id: id,
+                directoryID: directoryID,
+                at: timestamp,
+                attributes: attributes,
+                document: document
+            )
             transaction.append(.created(.group, directoryID: directoryID, id: id, document: document), at: timestamp)
             if let members, !members.isEmpty {
                 let writer = PostgresMembershipWriter(transaction: transaction, group: row, groupName: columns.displayName, at: timestamp)
@@ -57,7 +64,7 @@ extension PostgresStore {
     /// event insert takes the feed lock as in ``PostgresTransaction/commit()``, and the statement is prepared
     /// (``PostgresWriteStatements/CreateUser``).
     private func createUser(id: String, directoryID: String, attributes: JSONObject, at timestamp: Int64) async throws -> StoredResource {
-        let document = JSONValue.object(attributes).serialized()
+        let document = ResourceDocument.serialize(attributes, kind: .user)
         let statement = PostgresWriteStatements.CreateUser(
             id: id,
             directoryID: directoryID,
@@ -71,14 +78,43 @@ extension PostgresStore {
             try await PostgresStore.uniquely(.of(.user), attributes) { try await reader.rows(statement).first }
         }
         guard let rowID else { throw StoreCorruption(detail: "an insert returned no row id") }
-        let row = PostgresResourceRow.inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: attributes)
+        let row = PostgresResourceRow.inserted(
+            rowID: rowID,
+            id: id,
+            directoryID: directoryID,
+            at: timestamp,
+            attributes: attributes,
+            document: document
+        )
         return row.stored(.user)
     }
 
     /// The resource with `id`, or a 404.
     public func resource(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
+        try await readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: false)
+    }
+
+    /// The resource with `id` for a response (its document unparsed), or a 404.
+    public func resourceForResponse(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
+        try await readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: true)
+    }
+
+    private func readResource(
+        _ kind: ResourceKind,
+        directoryID: String,
+        id: String,
+        includeDerived: Bool,
+        forResponse: Bool
+    ) async throws -> StoredResource {
         try await read { reader in
-            let row = try await PostgresStore.fetchRow(reader, .of(kind), directoryID: directoryID, id: id, forUpdate: false)
+            let row = try await PostgresStore.fetchRow(
+                reader,
+                .of(kind),
+                directoryID: directoryID,
+                id: id,
+                forUpdate: false,
+                forResponse: forResponse
+            )
             return row.stored(kind, derived: includeDerived ? try await reader.derived(kind, rowID: row.rowID) : JSONObject())
         }
     }
@@ -173,8 +209,9 @@ extension PostgresStore {
                 let writer = PostgresMembershipWriter(transaction: transaction, group: row, groupName: name, at: timestamp)
                 membersChanged = try await writer.apply(result.membershipChanges)
             }
+            var document: String?
             if result.attributesChanged {
-                try await PostgresStore.writeAttributes(transaction, kind, row: row, attributes: result.attributes, at: timestamp)
+                document = try await PostgresStore.writeAttributes(transaction, kind, row: row, attributes: result.attributes, at: timestamp)
                 try await PostgresStore.recordUpdate(transaction, kind, row: row, result: result, at: timestamp)
             } else if membersChanged {
                 transaction.touchAtCommit(table: table.name, rowID: row.rowID, at: timestamp)
@@ -182,7 +219,7 @@ extension PostgresStore {
             if result.attributesChanged || membersChanged {
                 row.version += 1
                 row.modifiedAt = timestamp
-                if result.attributesChanged { row.attributes = result.attributes }
+                if let document { row.store(result.attributes, document: document) }
             }
             return row.stored(kind, derived: includeDerived ? try await transaction.derived(kind, rowID: row.rowID) : JSONObject())
         }
@@ -223,13 +260,16 @@ extension PostgresStore {
         _ table: ResourceTable,
         directoryID: String,
         id: String,
-        forUpdate: Bool
+        forUpdate: Bool,
+        forResponse: Bool = false
     ) async throws -> PostgresResourceRow {
         let rows: [ResourceRecord]
         switch (table.kind, forUpdate) {
-        case (.user, false): rows = try await querying.rows(PostgresPreparedStatements.User(id: id, directoryID: directoryID))
+        case (.user, false):
+            rows = try await querying.rows(PostgresPreparedStatements.User(id: id, directoryID: directoryID, forResponse: forResponse))
         case (.user, true): rows = try await querying.rows(PostgresPreparedStatements.LockedUser(id: id, directoryID: directoryID))
-        case (.group, false): rows = try await querying.rows(PostgresPreparedStatements.Group(id: id, directoryID: directoryID))
+        case (.group, false):
+            rows = try await querying.rows(PostgresPreparedStatements.Group(id: id, directoryID: directoryID, forResponse: forResponse))
         case (.group, true): rows = try await querying.rows(PostgresPreparedStatements.LockedGroup(id: id, directoryID: directoryID))
         }
         guard let row = rows.first else { throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found") }
@@ -252,15 +292,16 @@ extension PostgresStore {
         }
     }
 
-    /// Writes new attributes and their indexed columns, moving `modified_at` and the version.
+    /// Writes new attributes and their indexed columns, moving `modified_at` and the version; returns the document
+    /// stored.
     static func writeAttributes(
         _ transaction: PostgresTransaction,
         _ kind: ResourceKind,
         row: PostgresResourceRow,
         attributes: JSONObject,
         at timestamp: Int64
-    ) async throws {
-        let document = JSONValue.object(attributes).serialized()
+    ) async throws -> String {
+        let document = ResourceDocument.serialize(attributes, kind: kind)
         switch kind {
         case .user:
             let columns = IndexedColumns.user(attributes)
@@ -291,6 +332,7 @@ extension PostgresStore {
                 )
             }
         }
+        return document
     }
 
     /// Inserts a user's email index rows, in one statement.

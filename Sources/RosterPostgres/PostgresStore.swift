@@ -27,7 +27,7 @@ public final class PostgresStore: Sendable, Service {
     /// The server, without its password, for messages.
     let targetDescription: String
     /// Token hashes read in the last second.
-    let tokenHashes = PostgresTokenHashCache()
+    let tokenHashes = TokenHashCache()
 
     /// The advisory lock key migrations run under (`pg_advisory_xact_lock`): "Roster" and 1.
     static let migrationLockKey: Int64 = 0x526F_7374_6572_0001

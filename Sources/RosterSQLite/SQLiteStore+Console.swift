@@ -188,7 +188,7 @@ extension SQLiteStore: ConsoleStore {
     /// A user summary from `row_id, id, user_name, active, document`.
     private static func userSummary(row: Row, teams: [String]) throws -> UserSummary {
         let document: String = row[4]
-        let attributes = try JSONParser().parse(document).objectValue ?? JSONObject()
+        let attributes = try ResourceDocument.attributes(of: document, id: row[1])
         return UserSummary(
             id: row[1],
             userName: row[2],

@@ -7,6 +7,16 @@ extension SQLiteStore {
     /// anything else is evaluated by the protocol core over the directory's rows (narrowed by whatever part of the
     /// filter does translate). Ties are broken by creation order, so pages are stable.
     public func list(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
+        try readPage(kind, directoryID: directoryID, query: query, includeDerived: includeDerived, forResponse: false)
+    }
+
+    /// One page for a response: documents in wire form stay unparsed when SQL alone answers the query.
+    public func listForResponse(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
+        try readPage(kind, directoryID: directoryID, query: query, includeDerived: includeDerived, forResponse: true)
+    }
+
+    private func readPage(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool, forResponse: Bool) throws -> ResourcePage
+    {
         try query.filter?.validate(for: kind.schema)
         return try readNow { db in
             let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
@@ -25,10 +35,9 @@ extension SQLiteStore {
                     ),
                     arguments: plan.arguments + StatementArguments([query.count, query.startIndex - 1])
                 )
-                let resources = try rows.map { row -> StoredResource in
-                    let resource = try ResourceRow(row: row)
-                    return resource.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: resource) : JSONObject())
-                }
+                let records = try rows.map { try ResourceRow(row: $0, forResponse: forResponse) }
+                let derived = includeDerived ? try SQLiteStore.derived(db, kind, rows: records.map(\.rowID)) : [:]
+                let resources = records.map { $0.stored(kind, derived: derived[$0.rowID] ?? JSONObject()) }
                 return ResourcePage(totalResults: total, resources: resources)
             }
             let matches = try SQLiteStore.evaluateInMemory(db, plan: plan, query: query)
@@ -130,6 +139,7 @@ struct ListPlan {
             }
         }
         self.condition = condition
+        arguments = StatementArguments(condition.arguments.map { $0?.databaseValue ?? .null })
         self.isExact = exact
         self.order = order
     }
@@ -141,6 +151,6 @@ struct ListPlan {
         condition.arguments.count <= 2 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
     }
 
-    /// The condition's arguments.
-    var arguments: StatementArguments { StatementArguments(condition.arguments.map { $0?.databaseValue ?? .null }) }
+    /// The condition's arguments, as bound (made once: a page binds them twice, for its count and its rows).
+    let arguments: StatementArguments
 }

@@ -149,7 +149,7 @@ extension SQLiteStore: ReadAPIStore {
                 userName: row[3],
                 active: active,
                 teams: teamsByRow[row[0] as Int64] ?? [],
-                attributes: try JSONParser().parse(document).objectValue ?? JSONObject(),
+                attributes: try ResourceDocument.attributes(of: document, id: row[1]),
                 createdAt: row[6],
                 modifiedAt: row[7]
             )

@@ -13,7 +13,7 @@ extension SQLiteStore {
         return try await commits.write { db in
             let table = ResourceTable.of(kind)
             try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: created, excludingRow: nil)
-            let document = JSONValue.object(created).serialized()
+            let document = ResourceDocument.serialize(created, kind: kind)
             let rowID: Int64
             switch kind {
             case .user:
@@ -44,7 +44,7 @@ extension SQLiteStore {
                 rowID = db.lastInsertedRowID
             }
             // The row is exactly what was just written; reading it back would only parse the document again.
-            let row = ResourceRow.inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: created)
+            let row = ResourceRow.inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: created, document: document)
             var resource = row.stored(kind)
             try EventOutbox.append(db, .created(kind, directoryID: directoryID, id: id, document: document), at: timestamp)
             if kind == .group, let members = input.members, !members.isEmpty {
@@ -59,8 +59,18 @@ extension SQLiteStore {
 
     /// The resource with `id`, or a 404.
     public func resource(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
+        try readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: false)
+    }
+
+    /// The resource with `id` for a response (its document unparsed), or a 404.
+    public func resourceForResponse(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
+        try readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: true)
+    }
+
+    private func readResource(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool, forResponse: Bool) throws -> StoredResource
+    {
         try readNow { db in
-            let row = try SQLiteStore.fetchRow(db, .of(kind), directoryID: directoryID, id: id)
+            let row = try SQLiteStore.fetchRow(db, .of(kind), directoryID: directoryID, id: id, forResponse: forResponse)
             return row.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: row) : JSONObject())
         }
     }
@@ -149,9 +159,10 @@ extension SQLiteStore {
                 let writer = MembershipWriter(db: db, group: row, groupName: name, at: timestamp)
                 membersChanged = try writer.apply(result.membershipChanges)
             }
+            var document: String?
             if result.attributesChanged {
                 try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: result.attributes, excludingRow: row.rowID)
-                try SQLiteStore.writeAttributes(db, kind, row: row, attributes: result.attributes, at: timestamp)
+                document = try SQLiteStore.writeAttributes(db, kind, row: row, attributes: result.attributes, at: timestamp)
                 try SQLiteStore.recordUpdate(db, kind, row: row, result: result, at: timestamp)
             } else if membersChanged {
                 try db.executeCached(
@@ -163,7 +174,7 @@ extension SQLiteStore {
                 // What the statements above stored: one version step and the new attributes.
                 row.version += 1
                 row.modifiedAt = timestamp
-                if result.attributesChanged { row.attributes = result.attributes }
+                if let document { row.store(result.attributes, document: document) }
             }
             return row.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: row) : JSONObject())
         }
@@ -191,14 +202,14 @@ extension SQLiteStore {
         }
     }
 
-    /// The row of a resource in a directory, or a 404.
-    static func fetchRow(_ db: Database, _ table: ResourceTable, directoryID: String, id: String) throws -> ResourceRow {
+    /// The row of a resource in a directory, or a 404; for a response, its document is left unparsed when it can be.
+    static func fetchRow(_ db: Database, _ table: ResourceTable, directoryID: String, id: String, forResponse: Bool = false) throws -> ResourceRow {
         let sql = "SELECT \(table.selectColumns) FROM \(table.name) \(table.alias) WHERE \(table.alias).id = ? AND \(table.alias).directory_id = ?"
         // The same few statements run on every request: keep them prepared.
         guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id, directoryID]) else {
             throw SCIMError.notFound("\(table.kind == .user ? "User" : "Group") \"\(id)\" not found")
         }
-        return try ResourceRow(row: row)
+        return try ResourceRow(row: row, forResponse: forResponse)
     }
 
     /// Throws 409 `uniqueness` when another resource of the directory has the same `userName` (users) or
@@ -220,9 +231,11 @@ extension SQLiteStore {
         if taken == true { throw SCIMError.uniqueness("\(label) is already in use in this directory") }
     }
 
-    /// Writes new attributes and their indexed columns, moving `modified_at` and the version.
-    static func writeAttributes(_ db: Database, _ kind: ResourceKind, row: ResourceRow, attributes: JSONObject, at timestamp: Int64) throws {
-        let document = JSONValue.object(attributes).serialized()
+    /// Writes new attributes and their indexed columns, moving `modified_at` and the version; returns the document
+    /// stored.
+    static func writeAttributes(_ db: Database, _ kind: ResourceKind, row: ResourceRow, attributes: JSONObject, at timestamp: Int64) throws -> String
+    {
+        let document = ResourceDocument.serialize(attributes, kind: kind)
         switch kind {
         case .user:
             let columns = IndexedColumns.user(attributes)
@@ -250,6 +263,7 @@ extension SQLiteStore {
                 arguments: [columns.displayName, columns.displayNameKey, columns.externalID, timestamp, document, row.rowID]
             )
         }
+        return document
     }
 
     /// Inserts a user's email index rows.
@@ -262,8 +276,52 @@ extension SQLiteStore {
         }
     }
 
+    /// The derived attributes of many resources by row id, one statement for all (a list page): what
+    /// ``derived(_:_:row:)`` gives for each.
+    static func derived(_ db: Database, _ kind: ResourceKind, rows rowIDs: [Int64]) throws -> [Int64: JSONObject] {
+        guard rowIDs.count > 1 else {
+            // One row (a filter on userName): the single-row statement, without json_each's temporary table.
+            return try rowIDs.first.map { [$0: try derived(db, kind, rowID: $0)] } ?? [:]
+        }
+        // The row ids travel as one JSON array, so that the statement's text, and its cache entry, is always the same.
+        let ids = "[" + rowIDs.map(String.init).joined(separator: ",") + "]"
+        switch kind {
+        case .group:
+            var members: [Int64: [JSONValue]] = Dictionary(uniqueKeysWithValues: rowIDs.map { ($0, []) })
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT m.group_row, u.id FROM group_member m JOIN scim_user u ON u.row_id = m.user_row
+                    WHERE m.group_row IN (SELECT value FROM json_each(?)) ORDER BY m.group_row, m.user_row
+                    """
+            )
+            for row in try Row.fetchAll(statement, arguments: [ids]) {
+                members[row[0], default: []].append(.object(JSONObject([("value", .string(row[1])), ("type", "User")])))
+            }
+            return members.mapValues { JSONObject([("members", .array($0))]) }
+        case .user:
+            var groups: [Int64: [JSONValue]] = [:]
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT m.user_row, g.id, g.display_name FROM group_member m JOIN scim_group g ON g.row_id = m.group_row
+                    WHERE m.user_row IN (SELECT value FROM json_each(?)) ORDER BY m.user_row, m.group_row
+                    """
+            )
+            for row in try Row.fetchAll(statement, arguments: [ids]) {
+                groups[row[0], default: []].append(
+                    .object(JSONObject([("value", .string(row[1])), ("display", .string(row[2])), ("type", "direct")]))
+                )
+            }
+            return groups.mapValues { JSONObject([("groups", .array($0))]) }
+        }
+    }
+
     /// The derived attributes: a group's `members` or a user's `groups`, read from the membership table.
     static func derived(_ db: Database, _ kind: ResourceKind, row: ResourceRow) throws -> JSONObject {
+        try derived(db, kind, rowID: row.rowID)
+    }
+
+    /// The derived attributes of the resource in row `rowID`.
+    static func derived(_ db: Database, _ kind: ResourceKind, rowID: Int64) throws -> JSONObject {
         switch kind {
         case .group:
             let members = try Row.fetchAll(
@@ -273,7 +331,7 @@ extension SQLiteStore {
                         WHERE m.group_row = ? ORDER BY m.user_row
                         """
                 ),
-                arguments: [row.rowID]
+                arguments: [rowID]
             ).map { member -> JSONValue in
                 JSONValue.object(JSONObject([("value", .string(member[0])), ("type", "User")]))
             }
@@ -287,7 +345,7 @@ extension SQLiteStore {
                         WHERE m.user_row = ? ORDER BY m.group_row
                         """
                 ),
-                arguments: [row.rowID]
+                arguments: [rowID]
             ).map { group -> JSONValue in
                 JSONValue.object(JSONObject([("value", .string(group[0])), ("display", .string(group[1])), ("type", "direct")]))
             }

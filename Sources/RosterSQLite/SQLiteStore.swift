@@ -14,6 +14,8 @@ public final class SQLiteStore: RosterStore {
     let pointReaders: PointReaders
     /// The current time in milliseconds since 1970; replaceable in tests.
     let now: @Sendable () -> Int64
+    /// Token hashes read in the last second (``TokenHashCache``).
+    let tokenHashes = TokenHashCache()
 
     /// Opens (creating and migrating) the SQLite file at `path`, in WAL mode with full synchronous commits so that a
     /// 2xx answer means the change is on disk.
@@ -105,18 +107,25 @@ public final class SQLiteStore: RosterStore {
         )
     }
 
-    /// The token hash of an enabled directory.
+    /// The token hash of an enabled directory (``TokenHashCache``: read at most once a second per directory).
     public func tokenHash(directoryID: String) async throws -> [UInt8]? {
-        try readNow { db in
+        if let hash = tokenHashes.hash(for: directoryID) { return hash }
+        let generation = tokenHashes.generation
+        let readAt = ContinuousClock.now
+        let hash = try readNow { db in
             let statement = try db.cachedStatement(sql: "SELECT token_hash FROM directory WHERE id = ? AND enabled = 1")
-            let data = try Data.fetchOne(statement, arguments: [directoryID])
-            return data.map { Array($0) }
+            return try Data.fetchOne(statement, arguments: [directoryID]).map { Array($0) }
         }
+        if let hash { tokenHashes.remember(hash, for: directoryID, readAt: readAt, generation: generation) }
+        return hash
     }
 
     /// Replaces a directory's token hash.
     public func replaceTokenHash(directoryID: String, tokenHash: [UInt8]) async throws -> Bool {
-        try await commits.write { db in
+        // Forgotten before (no read in flight may remember the old hash) and after (nor one that read before the commit).
+        tokenHashes.forget(directoryID)
+        defer { tokenHashes.forget(directoryID) }
+        return try await commits.write { db in
             try db.execute(sql: "UPDATE directory SET token_hash = ? WHERE id = ?", arguments: [Data(tokenHash), directoryID])
             return db.changesCount > 0
         }
@@ -125,6 +134,8 @@ public final class SQLiteStore: RosterStore {
     /// Deletes a directory and everything in it.
     public func deleteDirectory(id: String) async throws -> Bool {
         let timestamp = now()
+        tokenHashes.forget(id)
+        defer { tokenHashes.forget(id) }
         return try await commits.write { db in
             // Its users leave their teams; say so before the rows cascade away.
             let teams = TeamSync(db: db, at: timestamp)

@@ -46,6 +46,7 @@ public func buildApplication(
     // log's last batch, then `services` (the store's pool, which the others write through until they end).
     var application = Application(
         router: router,
+        server: .http1OnConnectionLoops(),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
         services: services + [RequestLogFlusher(log: requestLog, logger: logger), worker],
         logger: logger

@@ -23,9 +23,11 @@ extension SCIMController {
     private func listResponse(_ kind: ResourceKind, directoryID: String, query: ListQuery) async throws -> Response {
         try query.filter?.validate(for: kind.schema)
         let includeDerived = query.projection.includes(kind.derivedAttribute, schema: kind.schema)
-        let page = try await store.list(kind, directoryID: directoryID, query: query, includeDerived: includeDerived)
-        let resources = page.resources.map { render($0, projection: query.projection) }
-        return SCIMResponse.json(ListResponse(totalResults: page.totalResults, startIndex: query.startIndex, resources: resources).document)
+        let page =
+            query.projection.isDefault
+            ? try await store.listForResponse(kind, directoryID: directoryID, query: query, includeDerived: includeDerived)
+            : try await store.list(kind, directoryID: directoryID, query: query, includeDerived: includeDerived)
+        return listResponse(totalResults: page.totalResults, startIndex: query.startIndex, resources: page.resources, projection: query.projection)
     }
 
     /// `POST /Users`, `POST /Groups`: 201 with the created resource, `Location` equal to `meta.location`, `ETag`.
@@ -38,7 +40,7 @@ extension SCIMController {
         let resource = try await store.create(kind, directoryID: scope.directoryID, input: input)
         var headers = SCIMController.resourceHeaders(resource)
         headers[.location] = resource.location(baseURL: configuration.baseURL)
-        return SCIMResponse.json(render(resource, projection: projection), status: .created, headers: headers)
+        return resourceResponse(resource, projection: projection, status: .created, headers: headers)
     }
 
     /// `GET /Users/{id}`, `GET /Groups/{id}`: 200 with the resource and its `ETag`; 304 when `If-None-Match`
@@ -48,11 +50,14 @@ extension SCIMController {
         let id = try scope.requireResourceID()
         let projection = try scope.projection()
         let includeDerived = projection.includes(kind.derivedAttribute, schema: kind.schema)
-        let resource = try await store.resource(kind, directoryID: scope.directoryID, id: id, includeDerived: includeDerived)
+        let resource =
+            projection.isDefault
+            ? try await store.resourceForResponse(kind, directoryID: scope.directoryID, id: id, includeDerived: includeDerived)
+            : try await store.resource(kind, directoryID: scope.directoryID, id: id, includeDerived: includeDerived)
         if let tags = VersionPrecondition(ifMatch: request.headers[.ifNoneMatch]), tags.isSatisfied(by: resource.etag) {
             return SCIMResponse.empty(status: .notModified, headers: SCIMController.resourceHeaders(resource))
         }
-        return SCIMResponse.json(render(resource, projection: projection), headers: SCIMController.resourceHeaders(resource))
+        return resourceResponse(resource, projection: projection, headers: SCIMController.resourceHeaders(resource))
     }
 
     /// `PUT /Users/{id}`, `PUT /Groups/{id}`: replaces the resource (honouring `If-Match`), 200 with it.
@@ -73,7 +78,7 @@ extension SCIMController {
             precondition: VersionPrecondition(ifMatch: request.headers[.ifMatch]),
             includeDerived: projection.includes(kind.derivedAttribute, schema: kind.schema)
         )
-        return SCIMResponse.json(render(resource, projection: projection), headers: SCIMController.resourceHeaders(resource))
+        return resourceResponse(resource, projection: projection, headers: SCIMController.resourceHeaders(resource))
     }
 
     /// `PATCH /Users/{id}`: 200 with the resource. `PATCH /Groups/{id}`: 204 without loading the members, or 200
@@ -100,7 +105,7 @@ extension SCIMController {
         guard returnsBody else {
             return SCIMResponse.empty(status: .noContent, headers: SCIMController.resourceHeaders(resource))
         }
-        return SCIMResponse.json(render(resource, projection: projection), headers: SCIMController.resourceHeaders(resource))
+        return resourceResponse(resource, projection: projection, headers: SCIMController.resourceHeaders(resource))
     }
 
     /// `DELETE /Users/{id}`, `DELETE /Groups/{id}`: 204 with no body (honouring `If-Match`); 404 when it does

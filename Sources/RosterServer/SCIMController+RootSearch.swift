@@ -14,7 +14,7 @@ extension SCIMController {
             try query.filter?.validate(for: kind.schema)
         }
         var totalResults = 0
-        var resources: [JSONValue] = []
+        var resources: [StoredResource] = []
         var offset = 0  // how many positions the kinds before this one take up
         for kind in ResourceKind.allCases {
             let total = try await store.count(kind, directoryID: scope.directoryID, query: query)
@@ -30,8 +30,8 @@ extension SCIMController {
             slice.count = min(remaining, total - start + 1)
             let includeDerived = query.projection.includes(kind.derivedAttribute, schema: kind.schema)
             let page = try await store.list(kind, directoryID: scope.directoryID, query: slice, includeDerived: includeDerived)
-            resources += page.resources.map { render($0, projection: query.projection) }
+            resources += page.resources
         }
-        return SCIMResponse.json(ListResponse(totalResults: totalResults, startIndex: query.startIndex, resources: resources).document)
+        return listResponse(totalResults: totalResults, startIndex: query.startIndex, resources: resources, projection: query.projection)
     }
 }

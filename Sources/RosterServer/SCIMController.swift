@@ -86,10 +86,41 @@ public struct SCIMController<Store: RosterStore>: Sendable {
 
     // MARK: Shared steps
 
-    /// A resource rendered for the wire with `projection` applied.
-    func render(_ resource: StoredResource, projection: AttributeProjection) -> JSONValue {
-        let representation = resource.representation(baseURL: configuration.baseURL)
-        return .object(projection.apply(to: representation, schema: resource.kind.schema))
+    /// Appends a resource's representation with `projection` applied to `output`: spliced from its stored document
+    /// when the projection is the default one (``StoredResource/writeDefaultRepresentation(baseURL:to:)``), rendered
+    /// and projected otherwise.
+    func write(_ resource: StoredResource, projection: AttributeProjection, to output: inout [UInt8]) {
+        if projection.isDefault {
+            resource.writeDefaultRepresentation(baseURL: configuration.baseURL, to: &output)
+        } else {
+            let representation = resource.representation(baseURL: configuration.baseURL)
+            JSONValue.object(projection.apply(to: representation, schema: resource.kind.schema)).write(to: &output)
+        }
+    }
+
+    /// A response with one resource, with `projection` applied.
+    func resourceResponse(
+        _ resource: StoredResource,
+        projection: AttributeProjection,
+        status: HTTPResponse.Status = .ok,
+        headers: HTTPFields
+    )
+        -> Response
+    {
+        var output: [UInt8] = []
+        output.reserveCapacity(1024)
+        write(resource, projection: projection, to: &output)
+        return SCIMResponse.json(bytes: output, status: status, headers: headers)
+    }
+
+    /// A ListResponse of `resources`, with `projection` applied.
+    func listResponse(totalResults: Int, startIndex: Int, resources: [StoredResource], projection: AttributeProjection) -> Response {
+        var output: [UInt8] = []
+        output.reserveCapacity(256 + resources.count * 768)
+        ListResponse.write(totalResults: totalResults, startIndex: startIndex, count: resources.count, to: &output) { position, output in
+            write(resources[position], projection: projection, to: &output)
+        }
+        return SCIMResponse.json(bytes: output)
     }
 
     /// The request body as JSON, whatever its `Content-Type` (Okta's SPEC test sends none): 413 over the limit,

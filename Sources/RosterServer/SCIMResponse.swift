@@ -14,10 +14,14 @@ enum SCIMResponse {
     static func json(_ document: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = mediaType
-        let bytes = document.serializedBytes()
-        var buffer = ByteBuffer()
-        buffer.writeBytes(bytes)
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: document.serializedBytes())))
+    }
+
+    /// A response with a JSON document already serialized.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = mediaType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// A response with no body (204, 304).

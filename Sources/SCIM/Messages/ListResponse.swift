@@ -24,4 +24,30 @@ public struct ListResponse: Sendable, Hashable {
         object["Resources"] = .array(resources)
         return .object(object)
     }
+
+    /// Appends the message for a page of `count` resources to `output` without building it: `writeResource(i, &output)`
+    /// appends the i-th resource's JSON (already rendered or spliced from stored bytes). The same members as
+    /// ``document``.
+    public static func write(
+        totalResults: Int,
+        startIndex: Int,
+        count: Int,
+        to output: inout [UInt8],
+        writeResource: (Int, inout [UInt8]) -> Void
+    ) {
+        output.append(contentsOf: #"{"schemas":["#.utf8)
+        JSONValue.writeString(SCIMSchemaURN.listResponse, to: &output)
+        output.append(contentsOf: #"],"totalResults":"#.utf8)
+        output.append(contentsOf: String(totalResults).utf8)
+        output.append(contentsOf: #","startIndex":"#.utf8)
+        output.append(contentsOf: String(startIndex).utf8)
+        output.append(contentsOf: #","itemsPerPage":"#.utf8)
+        output.append(contentsOf: String(count).utf8)
+        output.append(contentsOf: #","Resources":["#.utf8)
+        for position in 0..<count {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            writeResource(position, &output)
+        }
+        output.append(contentsOf: "]}".utf8)
+    }
 }

@@ -288,6 +288,42 @@ struct StoreCase {
             #expect(page.totalResults == expected, "\(filter.prefix(60))…")
         }
     }
+    /// The same value with every object's members sorted by key: JSON gives member order no meaning.
+    func unordered(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object): .object(JSONObject(object.members.sorted { $0.key < $1.key }.map { ($0.key, unordered($0.value)) }))
+        case .array(let elements): .array(elements.map(unordered))
+        default: value
+        }
+    }
+
+    func responsesAreSplicedFromTheStoredDocument() async throws {
+        let user = try await createUser(
+            "wire@example.com",
+            extra: #","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D"}"#
+        )
+        let group = try await createGroup("Wire", members: [user.id])
+        #expect(user.wireDocument != nil && group.wireDocument != nil)
+        for (kind, id) in [(ResourceKind.user, user.id), (.group, group.id)] {
+            let parsed = try await store.resource(kind, directoryID: directory.id, id: id, includeDerived: true)
+            let forResponse = try await store.resourceForResponse(kind, directoryID: directory.id, id: id, includeDerived: true)
+            #expect(forResponse.wireDocument != nil)
+            #expect(forResponse.attributes.isEmpty, "a response read leaves the document unparsed")
+            var spliced: [UInt8] = []
+            forResponse.writeDefaultRepresentation(baseURL: "https://roster.example", to: &spliced)
+            let rendered = AttributeProjection().apply(to: parsed.representation(baseURL: "https://roster.example"), schema: kind.schema)
+            #expect(unordered(try JSONParser().parse(spliced)) == unordered(.object(rendered)))
+            #expect(!parsed.attributes.isEmpty && parsed.attributes["schemas"] == nil, "parsed attributes never carry schemas")
+        }
+        let page = try await store.listForResponse(.user, directoryID: directory.id, query: try ListQuery(parameters: [:]), includeDerived: true)
+        #expect(page.totalResults == 1)
+        #expect(page.resources.allSatisfy { $0.wireDocument != nil && $0.derived["groups"] != nil })
+        let patched = try await patch(.user, user.id, #"[{"op":"replace","path":"title","value":"Lead"}]"#)
+        let document = try #require(patched.wireDocument)
+        #expect(try JSONParser().parse(document).objectValue?["title"] == "Lead", "a changed resource answers from the document it stored")
+        #expect(patched.attributes["title"] == "Lead")
+    }
+
 }
 
 /// The store suite: every case of ``StoreCase`` against SQLite and against PostgreSQL, from the same code, so the
@@ -296,6 +332,10 @@ struct StoreCase {
 struct StoreSuiteTests {
     @Test(arguments: StoreKind.available) func createsReadsAndDefaultsActive(_ kind: StoreKind) async throws {
         try await kind.withStore { try await StoreCase(store: $0).createsReadsAndDefaultsActive() }
+    }
+
+    @Test(arguments: StoreKind.available) func responsesAreSplicedFromTheStoredDocument(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).responsesAreSplicedFromTheStoredDocument() }
     }
 
     @Test(arguments: StoreKind.available) func userNameIsUniqueIgnoringCase(_ kind: StoreKind) async throws {
