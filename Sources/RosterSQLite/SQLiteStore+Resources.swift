@@ -3,21 +3,24 @@ import RosterCore
 import SCIM
 
 extension SQLiteStore {
-    /// Creates a user or group; a group's listed members are added in the same transaction.
+    /// Creates a user or group; a group's listed members are added in the same transaction. Everything that is not
+    /// SQL (the indexed columns, the document, the event) is made before the write reaches the one writer, so that
+    /// concurrent creates share that work between the cores instead of queueing behind it.
     public func create(_ kind: ResourceKind, directoryID: String, input: NormalizedResource) async throws -> StoredResource {
         let timestamp = now()
         let id = SQLiteStore.newID()
         var attributes = input.attributes
         if kind == .user, attributes["active"] == nil { attributes["active"] = .bool(true) }
         let created = attributes
+        let columns = kind == .user ? IndexedColumns.user(created) : IndexedColumns.group(created)
+        let document = ResourceDocument.serialize(created, kind: kind)
+        let event = NewEvent.created(kind, directoryID: directoryID, id: id, document: document)
         return try await commits.write { db in
             let table = ResourceTable.of(kind)
-            try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: created, excludingRow: nil)
-            let document = ResourceDocument.serialize(created, kind: kind)
+            try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, columns: columns, excludingRow: nil)
             let rowID: Int64
             switch kind {
             case .user:
-                let columns = IndexedColumns.user(created)
                 try db.executeCached(
                     sql: """
                         INSERT INTO scim_user (id, directory_id, user_name, user_name_key, external_id, display_name_key, active,
@@ -32,7 +35,6 @@ extension SQLiteStore {
                 rowID = db.lastInsertedRowID
                 try SQLiteStore.writeEmails(db, userRow: rowID, directoryID: directoryID, columns: columns)
             case .group:
-                let columns = IndexedColumns.group(created)
                 try db.executeCached(
                     sql: """
                         INSERT INTO scim_group (id, directory_id, display_name, display_name_key, external_id, created_at, modified_at,
@@ -46,9 +48,9 @@ extension SQLiteStore {
             // The row is exactly what was just written; reading it back would only parse the document again.
             let row = ResourceRow.inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: created, document: document)
             var resource = row.stored(kind)
-            try EventOutbox.append(db, .created(kind, directoryID: directoryID, id: id, document: document), at: timestamp)
+            try EventOutbox.append(db, event, at: timestamp)
             if kind == .group, let members = input.members, !members.isEmpty {
-                let writer = MembershipWriter(db: db, group: row, groupName: IndexedColumns.group(created).displayName, at: timestamp)
+                let writer = MembershipWriter(db: db, group: row, groupName: columns.displayName, at: timestamp)
                 _ = try writer.apply([.add(members)])
             }
             // A new user belongs to no group yet; a new group's members are what was just added.
@@ -161,8 +163,9 @@ extension SQLiteStore {
             }
             var document: String?
             if result.attributesChanged {
-                try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, attributes: result.attributes, excludingRow: row.rowID)
-                document = try SQLiteStore.writeAttributes(db, kind, row: row, attributes: result.attributes, at: timestamp)
+                let columns = kind == .user ? IndexedColumns.user(result.attributes) : IndexedColumns.group(result.attributes)
+                try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, columns: columns, excludingRow: row.rowID)
+                document = try SQLiteStore.writeAttributes(db, kind, row: row, attributes: result.attributes, columns: columns, at: timestamp)
                 try SQLiteStore.recordUpdate(db, kind, row: row, result: result, at: timestamp)
             } else if membersChanged {
                 try db.executeCached(
@@ -214,14 +217,12 @@ extension SQLiteStore {
 
     /// Throws 409 `uniqueness` when another resource of the directory has the same `userName` (users) or
     /// `displayName` (groups), ignoring case.
-    static func checkUniqueness(_ db: Database, _ table: ResourceTable, directoryID: String, attributes: JSONObject, excludingRow: Int64?) throws {
+    static func checkUniqueness(_ db: Database, _ table: ResourceTable, directoryID: String, columns: IndexedColumns, excludingRow: Int64?) throws {
         let (column, key, label): (String, String, String)
         switch table.kind {
         case .user:
-            let columns = IndexedColumns.user(attributes)
             (column, key, label) = ("user_name_key", columns.userNameKey, "userName \"\(columns.userName)\"")
         case .group:
-            let columns = IndexedColumns.group(attributes)
             (column, key, label) = ("display_name_key", columns.displayNameKey ?? "", "displayName \"\(columns.displayName)\"")
         }
         let taken = try Bool.fetchOne(
@@ -233,12 +234,17 @@ extension SQLiteStore {
 
     /// Writes new attributes and their indexed columns, moving `modified_at` and the version; returns the document
     /// stored.
-    static func writeAttributes(_ db: Database, _ kind: ResourceKind, row: ResourceRow, attributes: JSONObject, at timestamp: Int64) throws -> String
-    {
+    static func writeAttributes(
+        _ db: Database,
+        _ kind: ResourceKind,
+        row: ResourceRow,
+        attributes: JSONObject,
+        columns: IndexedColumns,
+        at timestamp: Int64
+    ) throws -> String {
         let document = ResourceDocument.serialize(attributes, kind: kind)
         switch kind {
         case .user:
-            let columns = IndexedColumns.user(attributes)
             try db.executeCached(
                 sql: """
                     UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?,
@@ -253,7 +259,6 @@ extension SQLiteStore {
             try db.executeCached(sql: "DELETE FROM scim_user_email WHERE user_row = ?", arguments: [row.rowID])
             try writeEmails(db, userRow: row.rowID, directoryID: row.directoryID, columns: columns)
         case .group:
-            let columns = IndexedColumns.group(attributes)
             try db.executeCached(
                 sql: """
                     UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, modified_at = ?, version = version + 1,

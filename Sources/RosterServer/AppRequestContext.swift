@@ -13,8 +13,6 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Cl
     var flashOwner: FlashOwner?
     /// The address the connection came from.
     public let remoteAddress: SocketAddress?
-    /// What a request under the SCIM prefix is (directory, operation), read once by ``SCIMRequestMiddleware``.
-    public var scimRequest: SCIMRequestPath?
     /// The address a trusted proxy forwarded for the client (``ClientAddressMiddleware``), if any.
     public var forwardedClientAddress: String?
 
@@ -25,7 +23,6 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Cl
         flashOwner = nil
         remoteAddress = source.channel.remoteAddress
         forwardedClientAddress = nil
-        scimRequest = nil
     }
 }
 

@@ -170,12 +170,13 @@ public func buildSCIMRouter(configuration: ServerConfiguration, store: some Rost
     return router
 }
 
-/// Adds the SCIM endpoints under `/api/scim/v2.0/{directoryId}`, behind ``SCIMRequestMiddleware``, which reads each
-/// request under that prefix once, requires the directory's bearer token, gives every answer SCIM form and records
-/// it in the request log and the metrics. It is router-wide so that it also covers paths no route matches, and
-/// passes other paths through untouched. Each directory may have `configuration.scimConcurrentRequests`
-/// requests in flight (and, when set, `configuration.scimRequestsPerSecond`), and a client address that presents too
-/// many wrong tokens is held off.
+/// Adds the SCIM endpoints under `/api/scim/v2.0/{directoryId}`: a router group with its own context
+/// (``SCIMRequestContext``) behind ``SCIMRequestMiddleware``, which reads each request once, requires the
+/// directory's bearer token, gives every answer SCIM form and records it in the request log and the metrics. Paths
+/// under the prefix that no route names match the group's catch-all routes, so they are authenticated and answered
+/// in SCIM form too. Each directory may have `configuration.scimConcurrentRequests` requests in flight (and, when
+/// set, `configuration.scimRequestsPerSecond`), and a client address that presents too many wrong tokens is held
+/// off.
 public func addSCIMRoutes(
     to router: Router<AppRequestContext>,
     configuration: ServerConfiguration,
@@ -188,21 +189,33 @@ public func addSCIMRoutes(
         configuration.scimRequestsPerSecond > 0
         ? RateLimiter(capacity: configuration.scimBurst, ratePerSecond: configuration.scimRequestsPerSecond) : nil
     let concurrent = configuration.scimConcurrentRequests > 0 ? ConcurrencyLimiter(limit: configuration.scimConcurrentRequests) : nil
-    router.add(
-        middleware: SCIMRequestMiddleware(
-            admission: SCIMAdmission(
-                store: store,
-                failedAttempts: failedAuthentications,
-                requestsPerDirectory: perDirectory,
-                concurrentPerDirectory: concurrent
-            ),
-            requestLog: requestLog,
-            metrics: metrics,
-            maxBodyBytes: configuration.maxBodyBytes
+    let prefix = RouterPath(SCIMPaths.prefix)
+    let directory = prefix.appendingPath("{directoryId}")
+    let routes = SCIMController(store: store, configuration: configuration).routes()
+    let scim = router.group(prefix, context: SCIMRequestContext.self)
+        .add(
+            middleware: SCIMRequestMiddleware(
+                admission: SCIMAdmission(
+                    store: store,
+                    failedAttempts: failedAuthentications,
+                    requestsPerDirectory: perDirectory,
+                    concurrentPerDirectory: concurrent
+                ),
+                operations: SCIMOperationTable(routes, base: directory),
+                requestLog: requestLog,
+                metrics: metrics,
+                maxBodyBytes: configuration.maxBodyBytes
+            )
         )
-    )
-    let controller = SCIMController(store: store, configuration: configuration)
-    controller.addRoutes(to: router.group(RouterPath(SCIMPaths.prefix)).group("{directoryId}"))
+    let directoryRoutes = scim.group("{directoryId}")
+    for route in routes {
+        directoryRoutes.on(route.path, method: route.method, use: route.handler)
+    }
+    // The prefix alone names no directory: 401, as for a directory that does not exist. (Every longer path names
+    // one, and the directory's own catch-all takes what its routes do not.)
+    for method in SCIMRoute.answeredMethods {
+        scim.on("", method: method, use: SCIMRoute.unknownPath)
+    }
 }
 
 /// Answers a ``StoreUnavailable`` that no inner middleware turned into a response (the SCIM and read API middlewares

@@ -27,8 +27,9 @@ struct SCIMAdmission<Store: RosterStore>: Sendable {
     /// Compared against when there is no stored hash, so that an unknown directory costs the same as a wrong token.
     private static var placeholderHash: [UInt8] { [UInt8](repeating: 0, count: 32) }
 
-    /// Checks the token for `path`'s directory and the limits; throws the 401 for a bad token.
-    func admit(_ request: Request, path: SCIMRequestPath, client: String) async throws -> Decision {
+    /// Checks the token for the directory `directoryID` (empty when the path names none) and the limits; throws the
+    /// 401 for a bad token.
+    func admit(_ request: Request, directoryID: String, client: String) async throws -> Decision {
         if let failedAttempts, !failedAttempts.allows(client) {
             return .refused(
                 SCIMError(status: 429, detail: "Too many failed authentication attempts from this address; wait a minute."),
@@ -37,13 +38,13 @@ struct SCIMAdmission<Store: RosterStore>: Sendable {
             )
         }
         let token = AuthorizationHeader.bearerToken(in: request.headers[.authorization])
-        let storedHash = path.directoryID.isEmpty ? nil : try await store.tokenHash(directoryID: path.directoryID)
+        let storedHash = directoryID.isEmpty ? nil : try await store.tokenHash(directoryID: directoryID)
         let matches = BearerToken.matches(token ?? "", storedHash: storedHash ?? Self.placeholderHash)
         guard token != nil, storedHash != nil, matches else {
             _ = failedAttempts?.take(client)
             throw SCIMError(status: 401, detail: "A valid bearer token for this directory is required.")
         }
-        if let requestsPerDirectory, let wait = requestsPerDirectory.take(path.directoryID) {
+        if let requestsPerDirectory, let wait = requestsPerDirectory.take(directoryID) {
             return .refused(
                 SCIMError(
                     status: 429,
@@ -55,7 +56,7 @@ struct SCIMAdmission<Store: RosterStore>: Sendable {
             )
         }
         guard let concurrentPerDirectory else { return .admitted(release: {}) }
-        guard concurrentPerDirectory.enter(path.directoryID) else {
+        guard concurrentPerDirectory.enter(directoryID) else {
             return .refused(
                 SCIMError(
                     status: 429,
@@ -65,7 +66,6 @@ struct SCIMAdmission<Store: RosterStore>: Sendable {
                 authenticated: true
             )
         }
-        let directoryID = path.directoryID
         return .admitted(release: { concurrentPerDirectory.leave(directoryID) })
     }
 }

@@ -14,14 +14,8 @@ extension SCIMController {
         var query: QueryString
 
         /// Reads the scope of a routed request; the directory as ``SCIMRequestMiddleware`` read it.
-        init(request: Request, context: AppRequestContext) throws {
-            if let scimRequest = context.scimRequest {
-                directoryID = scimRequest.directoryID
-            } else if let directory = context.parameters.get("directoryId") {
-                directoryID = QueryString.decodePathSegment(directory)
-            } else {
-                throw SCIMError.notFound("No directory in the request path.")
-            }
+        init(request: Request, context: SCIMRequestContext) throws {
+            directoryID = context.directoryID
             resourceID = context.parameters.get("id").map { QueryString.decodePathSegment($0) }
             query = QueryString(request.uri.query)
         }

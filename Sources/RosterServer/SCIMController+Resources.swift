@@ -5,14 +5,14 @@ import SCIM
 extension SCIMController {
     /// `GET /Users`, `GET /Groups`: a filtered, sorted, paged ListResponse; 200 with `totalResults` 0 when nothing
     /// matches.
-    func list(_ kind: ResourceKind, request: Request, context: AppRequestContext) async throws -> Response {
+    func list(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let query = try scope.listQuery(configuration: configuration)
         return try await listResponse(kind, directoryID: scope.directoryID, query: query)
     }
 
     /// `POST /Users/.search`, `POST /Groups/.search`: the same as a list, from a SearchRequest body.
-    func search(_ kind: ResourceKind, request: Request, context: AppRequestContext) async throws -> Response {
+    func search(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let body = try await readJSONBody(request)
         let query = try ListQuery(searchRequest: body, defaultCount: configuration.defaultPageSize, maximumCount: configuration.maxPageSize)
@@ -31,7 +31,7 @@ extension SCIMController {
     }
 
     /// `POST /Users`, `POST /Groups`: 201 with the created resource, `Location` equal to `meta.location`, `ETag`.
-    func create(_ kind: ResourceKind, request: Request, context: AppRequestContext) async throws -> Response {
+    func create(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let projection = try scope.projection()
         let body = try await readJSONBody(request)
@@ -45,7 +45,7 @@ extension SCIMController {
 
     /// `GET /Users/{id}`, `GET /Groups/{id}`: 200 with the resource and its `ETag`; 304 when `If-None-Match`
     /// names the current version; 404 when it does not exist.
-    func get(_ kind: ResourceKind, request: Request, context: AppRequestContext) async throws -> Response {
+    func get(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let id = try scope.requireResourceID()
         let projection = try scope.projection()
@@ -61,7 +61,7 @@ extension SCIMController {
     }
 
     /// `PUT /Users/{id}`, `PUT /Groups/{id}`: replaces the resource (honouring `If-Match`), 200 with it.
-    func replace(_ kind: ResourceKind, request: Request, context: AppRequestContext) async throws -> Response {
+    func replace(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let id = try scope.requireResourceID()
         let projection = try scope.projection()
@@ -83,7 +83,7 @@ extension SCIMController {
 
     /// `PATCH /Users/{id}`: 200 with the resource. `PATCH /Groups/{id}`: 204 without loading the members, or 200
     /// with the projected group when the query has `attributes` or `excludedAttributes` (idp-notes §7).
-    func patch(_ kind: ResourceKind, request: Request, context: AppRequestContext) async throws -> Response {
+    func patch(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let id = try scope.requireResourceID()
         let projection = try scope.projection()
@@ -110,7 +110,7 @@ extension SCIMController {
 
     /// `DELETE /Users/{id}`, `DELETE /Groups/{id}`: 204 with no body (honouring `If-Match`); 404 when it does
     /// not exist.
-    func delete(_ kind: ResourceKind, request: Request, context: AppRequestContext) async throws -> Response {
+    func delete(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let id = try scope.requireResourceID()
         try await store.delete(kind, directoryID: scope.directoryID, id: id, precondition: VersionPrecondition(ifMatch: request.headers[.ifMatch]))
@@ -119,7 +119,7 @@ extension SCIMController {
 
     /// Logs, at debug level, the attributes a body named that no known schema defines: they were not stored
     /// (idp-notes §7), and a misspelt attribute is worth seeing when an IdP's mapping looks wrong.
-    func logIgnoredAttributes(_ names: [String], context: AppRequestContext) {
+    func logIgnoredAttributes(_ names: [String], context: SCIMRequestContext) {
         guard !names.isEmpty else { return }
         context.logger.debug("Ignored attributes no schema defines", metadata: ["attributes": .string(names.joined(separator: ", "))])
     }

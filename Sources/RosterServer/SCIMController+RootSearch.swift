@@ -6,7 +6,7 @@ extension SCIMController {
     /// `POST /.search` (RFC 7644 §3.4.3): a search across Users, then Groups. The positions of the combined list
     /// are the users' followed by the groups', so `startIndex`/`count` page across both: the handler counts each
     /// kind and asks the store for just the slices that fall on the requested page.
-    func searchAll(request: Request, context: AppRequestContext) async throws -> Response {
+    func searchAll(request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let body = try await readJSONBody(request)
         let query = try ListQuery(searchRequest: body, defaultCount: configuration.defaultPageSize, maximumCount: configuration.maxPageSize)

@@ -22,59 +22,59 @@ public struct SCIMController<Store: RosterStore>: Sendable {
         self.configuration = configuration
     }
 
-    /// Adds the SCIM routes to `group`, which must be the `/api/scim/v2.0/{directoryId}` group. On every route,
-    /// the methods it does not support answer 405 without reading the body.
-    public func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        for kind in ResourceKind.allCases {
-            let endpoint = RouterPath(kind.endpoint)
-            route(
-                group,
-                endpoint,
-                [
-                    .get: { try await self.list(kind, request: $0, context: $1) },
-                    .post: { try await self.create(kind, request: $0, context: $1) },
-                ]
-            )
-            route(group, endpoint.appendingPath(".search"), [.post: { try await self.search(kind, request: $0, context: $1) }])
-            route(
-                group,
-                endpoint.appendingPath("{id}"),
-                [
-                    .get: { try await self.get(kind, request: $0, context: $1) },
-                    .put: { try await self.replace(kind, request: $0, context: $1) },
-                    .patch: { try await self.patch(kind, request: $0, context: $1) },
-                    .delete: { try await self.delete(kind, request: $0, context: $1) },
-                ]
-            )
-        }
-        route(group, ".search", [.post: { try await self.searchAll(request: $0, context: $1) }])
-        route(group, "ServiceProviderConfig", [.get: { try await self.serviceProviderConfig(request: $0, context: $1) }])
-        route(group, "ResourceTypes", [.get: { try await self.resourceTypes(request: $0, context: $1) }])
-        route(group, "ResourceTypes/{id}", [.get: { try await self.resourceType(request: $0, context: $1) }])
-        route(group, "Schemas", [.get: { try await self.schemas(request: $0, context: $1) }])
-        route(group, "Schemas/{id}", [.get: { try await self.schema(request: $0, context: $1) }])
-        for method in SCIMController.routedMethods {
-            group.on("Bulk", method: method) { try await self.bulk(request: $0, context: $1) }
-        }
-    }
-
-    /// Registers `handlers` on `path`, and a 405 for every other routed method.
-    private func route<Context: RequestContext>(
-        _ group: RouterGroup<Context>,
-        _ path: RouterPath,
-        _ handlers: [HTTPRequest.Method: @Sendable (Request, Context) async throws -> Response]
-    ) {
-        let allowed = SCIMController.routedMethods.filter { handlers[$0] != nil }
-        let allow = allowed.map(\.rawValue).joined(separator: ", ")
-        for method in SCIMController.routedMethods {
-            if let handler = handlers[method] {
-                group.on(path, method: method, use: handler)
-            } else {
-                group.on(path, method: method) { request, _ in
-                    SCIMController.methodNotAllowed(request: request, allow: allow)
+    /// Every SCIM route below a directory (`{directoryId}`), each method of each path with its operation and
+    /// handler: the handlers, a 405 for each routed method a path does not support (answered without reading the
+    /// body), and the unknown path's 404 for `HEAD` and `OPTIONS` and for paths no route names.
+    public func routes() -> [SCIMRoute] {
+        var routes: [SCIMRoute] = []
+        func add(_ path: RouterPath, _ handlers: [HTTPRequest.Method: (SCIMOperation, SCIMRoute.Handler)]) {
+            let allow = SCIMController.routedMethods.filter { handlers[$0] != nil }.map(\.rawValue).joined(separator: ", ")
+            for method in SCIMRoute.answeredMethods {
+                if let (operation, handler) = handlers[method] {
+                    routes.append(SCIMRoute(path: path, method: method, operation: operation, handler: handler))
+                } else if SCIMController.routedMethods.contains(method) {
+                    routes.append(
+                        SCIMRoute(path: path, method: method, operation: .other) { request, _ in
+                            SCIMController.methodNotAllowed(request: request, allow: allow)
+                        }
+                    )
+                } else {
+                    routes.append(SCIMRoute(path: path, method: method, operation: .other, handler: SCIMRoute.unknownPath))
                 }
             }
         }
+        for kind in ResourceKind.allCases {
+            let endpoint = RouterPath(kind.endpoint)
+            add(
+                endpoint,
+                [
+                    .get: (.collection(kind, .get), { try await self.list(kind, request: $0, context: $1) }),
+                    .post: (.collection(kind, .post), { try await self.create(kind, request: $0, context: $1) }),
+                ]
+            )
+            add(endpoint.appendingPath(".search"), [.post: (.search(kind), { try await self.search(kind, request: $0, context: $1) })])
+            add(
+                endpoint.appendingPath("{id}"),
+                [
+                    .get: (.item(kind, .get), { try await self.get(kind, request: $0, context: $1) }),
+                    .put: (.item(kind, .put), { try await self.replace(kind, request: $0, context: $1) }),
+                    .patch: (.item(kind, .patch), { try await self.patch(kind, request: $0, context: $1) }),
+                    .delete: (.item(kind, .delete), { try await self.delete(kind, request: $0, context: $1) }),
+                ]
+            )
+        }
+        add(".search", [.post: (.searchAll, { try await self.searchAll(request: $0, context: $1) })])
+        add("ServiceProviderConfig", [.get: (.discovery, { try await self.serviceProviderConfig(request: $0, context: $1) })])
+        add("ResourceTypes", [.get: (.discovery, { try await self.resourceTypes(request: $0, context: $1) })])
+        add("ResourceTypes/{id}", [.get: (.discovery, { try await self.resourceType(request: $0, context: $1) })])
+        add("Schemas", [.get: (.discovery, { try await self.schemas(request: $0, context: $1) })])
+        add("Schemas/{id}", [.get: (.discovery, { try await self.schema(request: $0, context: $1) })])
+        for method in SCIMRoute.answeredMethods {
+            routes.append(SCIMRoute(path: "Bulk", method: method, operation: .other) { try await self.bulk(request: $0, context: $1) })
+            routes.append(SCIMRoute(path: "", method: method, operation: method == .get ? .root : .other, handler: SCIMRoute.unknownPath))
+            routes.append(SCIMRoute(path: "**", method: method, operation: .other, handler: SCIMRoute.unknownPath))
+        }
+        return routes
     }
 
     /// The 405 for a method a route does not support (RFC 7644 §3.12), decided before the body is read: Okta's

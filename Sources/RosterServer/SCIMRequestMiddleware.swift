@@ -3,21 +3,23 @@ import Logging
 import RosterCore
 import SCIM
 
-/// The one middleware every request under the SCIM prefix goes through, reading the request once
-/// (``SCIMRequestPath``: directory and operation, handed on in ``AppRequestContext/scimRequest``):
+/// The middleware of the SCIM routes' group (``SCIMRequestContext``), which every request under the SCIM prefix goes
+/// through (unknown paths match the group's catch-all routes). It reads the request once: the directory from the
+/// route's `{directoryId}` parameter and the operation from the route that matched (``SCIMOperationTable``), kept in
+/// the context for the handlers, the request log and the metrics. Then:
 /// 1. admission (``SCIMAdmission``): the directory's bearer token and the limits;
-/// 2. the answer in SCIM form: thrown ``SCIMError``s become Error messages, a path that no route matches a 404
-///    Error, a body over the limit a 413, Hummingbird's own errors keep their status, a store that cannot be reached
-///    (``StoreUnavailable``) a 503 with `Retry-After` (identity providers retry it; nothing was changed), anything
-///    unexpected a 500 with a generic detail (the real error is logged); every response gets
-///    `Content-Type: application/scim+json`;
+/// 2. the answer in SCIM form: thrown ``SCIMError``s become Error messages, a body over the limit a 413,
+///    Hummingbird's own errors keep their status, a store that cannot be reached (``StoreUnavailable``) a 503 with
+///    `Retry-After` (identity providers retry it; nothing was changed), anything unexpected a 500 with a generic
+///    detail (the real error is logged); every response gets `Content-Type: application/scim+json`;
 /// 3. the record: the request log (method, path and query with secret values redacted, status, duration, the SCIM
 ///    detail of an error; never headers or bodies) and the metrics, labelled by directory only once the token was
 ///    good, so an unauthenticated request never creates a label from its path.
-/// It is router-wide so that it also covers paths no route matches; other paths pass through untouched.
 struct SCIMRequestMiddleware<Store: RosterStore>: RouterMiddleware {
     /// Who may make requests.
     let admission: SCIMAdmission<Store>
+    /// The operation of each route.
+    let operations: SCIMOperationTable
     /// Where requests are recorded, if anywhere.
     let requestLog: RequestLog?
     /// Where request counts and latencies go.
@@ -28,21 +30,19 @@ struct SCIMRequestMiddleware<Store: RosterStore>: RouterMiddleware {
     /// Admits, answers and records one request under the SCIM prefix.
     func handle(
         _ request: Request,
-        context: AppRequestContext,
-        next: (Request, AppRequestContext) async throws -> Response
+        context: SCIMRequestContext,
+        next: (Request, SCIMRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard let path = SCIMRequestPath(method: request.method.rawValue, path: request.uri.path) else {
-            return try await next(request, context)
-        }
         let arrived = WallClock.millisecondsSince1970()
         let started = ContinuousClock.now
         var context = context
-        context.scimRequest = path
+        context.directoryID = context.parameters.get("directoryId").map { QueryString.decodePathSegment($0) } ?? ""
+        context.operation = operations.operation(endpointPath: context.endpointPath, method: request.method)
         var authenticated = false
         var response: Response
         var detail: String?
         do {
-            switch try await admission.admit(request, path: path, client: context.clientAddress) {
+            switch try await admission.admit(request, directoryID: context.directoryID, client: context.clientAddress) {
             case .refused(let error, let retryAfter, let tokenWasGood):
                 authenticated = tokenWasGood
                 detail = error.detail
@@ -73,14 +73,22 @@ struct SCIMRequestMiddleware<Store: RosterStore>: RouterMiddleware {
             }
         }
         response.headers[.contentType] = SCIMResponse.mediaType
-        record(request, path: path, status: response.status.code, detail: detail, authenticated: authenticated, arrived: arrived, started: started)
+        record(
+            request,
+            context: context,
+            status: response.status.code,
+            detail: detail,
+            authenticated: authenticated,
+            arrived: arrived,
+            started: started
+        )
         return response
     }
 
     /// Records the request in the log (when the path names a directory) and the metrics.
     private func record(
         _ request: Request,
-        path: SCIMRequestPath,
+        context: SCIMRequestContext,
         status: Int,
         detail: String?,
         authenticated: Bool,
@@ -89,16 +97,16 @@ struct SCIMRequestMiddleware<Store: RosterStore>: RouterMiddleware {
     ) {
         let elapsed = ContinuousClock.now - started
         metrics?.recordSCIMRequest(
-            directory: authenticated ? path.directoryID : "unauthenticated",
-            operation: path.operation,
+            directory: authenticated ? context.directoryID : "unauthenticated",
+            operation: context.operation.description,
             status: status,
             duration: elapsed
         )
-        guard let requestLog, !path.directoryID.isEmpty else { return }
+        guard let requestLog, !context.directoryID.isEmpty else { return }
         requestLog.record(
             RequestLog.Entry(
                 at: arrived,
-                directoryID: path.directoryID,
+                directoryID: context.directoryID,
                 method: request.method.rawValue,
                 path: Self.redactedPath(request.uri.path, query: request.uri.query),
                 status: status,

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import RosterCore
 
 /// Logs each request at debug level: method, path, status and duration, but not the query, which can hold emails
 /// (`filter=userName eq "…"`), nor headers or bodies. For the one directory named by `LOG_DEBUG_DIRECTORY` the query
@@ -14,9 +15,7 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
         guard context.logger.logLevel <= .debug else { return try await next(request, context) }
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = ["hb.request.method": "\(request.method)", "hb.request.path": "\(request.uri.path)"]
-        if let debugDirectoryID, SCIMRequestPath(method: request.method.rawValue, path: request.uri.path)?.directoryID == debugDirectoryID,
-            let query = request.uri.query
-        {
+        if let debugDirectoryID, let query = request.uri.query, Self.isSCIMPath(request.uri.path, of: debugDirectoryID) {
             metadata["hb.request.query"] = "\(query)"
         }
         do {
@@ -31,5 +30,11 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.debug("Request failed", metadata: metadata)
             throw error
         }
+    }
+
+    /// Whether `path` is under the SCIM Base URL path of the directory `directoryID`.
+    static func isSCIMPath(_ path: String, of directoryID: String) -> Bool {
+        let base = SCIMPaths.prefix + "/" + directoryID
+        return path == base || path.hasPrefix(base + "/")
     }
 }

@@ -39,7 +39,11 @@ import Testing
         let limit = ServerConfiguration().scimConcurrentRequests
         let gate = RequestGate()
         let router = Router(context: AppRequestContext.self)
-        router.add(
+        let users = SCIMRoute(path: "Users", method: .get, operation: .other) { _, _ in
+            try await gate.pass()
+            return Response(status: .ok)
+        }
+        router.group("/api/scim/v2.0/{directoryId}", context: SCIMRequestContext.self).add(
             middleware: SCIMRequestMiddleware(
                 admission: SCIMAdmission(
                     store: store,
@@ -47,15 +51,12 @@ import Testing
                     requestsPerDirectory: nil,
                     concurrentPerDirectory: ConcurrencyLimiter(limit: limit)
                 ),
+                operations: SCIMOperationTable([users], base: "/api/scim/v2.0/{directoryId}"),
                 requestLog: nil,
                 metrics: nil,
                 maxBodyBytes: 1024
             )
-        )
-        router.get("/api/scim/v2.0/{directoryId}/Users") { _, _ in
-            try await gate.pass()
-            return Response(status: .ok)
-        }
+        ).on(users.path, method: users.method, use: users.handler)
         let app = Application(router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)), logger: testLogger())
         try await app.test(.router) { client in
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in

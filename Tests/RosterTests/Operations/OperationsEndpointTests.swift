@@ -165,16 +165,43 @@ import Testing
         }
     }
 
-    @Test func operationsAreNamedFromMethodAndPath() {
-        let base = "/api/scim/v2.0/d"
-        #expect(SCIMRequestPath(method: "GET", path: base + "/Users")?.operation == "list_users")
-        #expect(SCIMRequestPath(method: "GET", path: base + "/Groups/g1")?.operation == "get_group")
-        #expect(SCIMRequestPath(method: "PATCH", path: base + "/Groups/g1")?.operation == "patch_group")
-        #expect(SCIMRequestPath(method: "POST", path: base + "/Users/.search")?.operation == "search_users")
-        #expect(SCIMRequestPath(method: "GET", path: base + "/ServiceProviderConfig")?.operation == "discovery")
-        #expect(SCIMRequestPath(method: "GET", path: base + "/Nope")?.operation == "other")
-        #expect(SCIMRequestPath(method: "GET", path: base)?.operation == "root")
-        #expect(SCIMRequestPath(method: "GET", path: "/api/scim/v2.0x/d/Users") == nil, "not under the prefix")
-        #expect(SCIMRequestPath(method: "GET", path: "/api/scim/v2.0/d%2Fe/Users")?.directoryID == "d/e", "percent-decoded")
+    @Test func operationsAreNamedFromTheMatchedRoute() throws {
+        let routes = SCIMController(store: try SQLiteStore.inMemory(), configuration: testConfiguration()).routes()
+        let base: RouterPath = "/api/scim/v2.0/{directoryId}"
+        let table = SCIMOperationTable(routes, base: base)
+        let operation = { (method: HTTPRequest.Method, path: String) in table.operation(endpointPath: path, method: method).description }
+        #expect(operation(.get, "/api/scim/v2.0/{directoryId}/Users") == "list_users")
+        #expect(operation(.post, "/api/scim/v2.0/{directoryId}/Users") == "create_user")
+        #expect(operation(.get, "/api/scim/v2.0/{directoryId}/Groups/{id}") == "get_group")
+        #expect(operation(.patch, "/api/scim/v2.0/{directoryId}/Groups/{id}") == "patch_group")
+        #expect(operation(.delete, "/api/scim/v2.0/{directoryId}/Users/{id}") == "delete_user")
+        #expect(operation(.post, "/api/scim/v2.0/{directoryId}/Users/.search") == "search_users")
+        #expect(operation(.post, "/api/scim/v2.0/{directoryId}/.search") == "search")
+        #expect(operation(.get, "/api/scim/v2.0/{directoryId}/ServiceProviderConfig") == "discovery")
+        #expect(operation(.get, "/api/scim/v2.0/{directoryId}/Schemas/{id}") == "discovery")
+        #expect(operation(.get, "/api/scim/v2.0/{directoryId}") == "root")
+        #expect(operation(.get, "/api/scim/v2.0/{directoryId}/**") == "other", "the catch-all of unknown paths")
+        #expect(operation(.delete, "/api/scim/v2.0/{directoryId}/Users") == "other", "a 405")
+        #expect(table.operation(endpointPath: nil, method: .get) == .other)
+        // Every route the controller adds has its operation under the path Hummingbird reports for it.
+        for route in routes {
+            #expect(table.operation(endpointPath: base.appendingPath(route.path).description, method: route.method) == route.operation)
+        }
+    }
+
+    @Test func theOperationLabelComesFromTheRouteThatMatched() async throws {
+        var configuration = testConfiguration()
+        configuration.metricsToken = "scrape-secret"
+        try await withRouterApp(store: try makeStore(), configuration: configuration) { client, directory in
+            #expect(try await client.scim(.get, "/Users", in: directory).status == .ok)
+            #expect(try await client.scim(.get, "/Users/nope", in: directory).status == .notFound)
+            #expect(try await client.scim(.get, "/Users/a/b/c", in: directory).status == .notFound)
+            #expect(try await client.scim(.options, "/Groups", in: directory).status == .notFound)
+            let text = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secret"]).bodyText
+            let label = #"roster_scim_requests_total{directory="\#(directory.id)""#
+            #expect(text.contains(label + #",operation="list_users",status="200"} 1"#), "\(text)")
+            #expect(text.contains(label + #",operation="get_user",status="404"} 1"#), "\(text)")
+            #expect(text.contains(label + #",operation="other",status="404"} 2"#), "an unknown path and OPTIONS: \(text)")
+        }
     }
 }
