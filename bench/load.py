@@ -8,7 +8,10 @@
   load.py import  PORT BASE TOKEN USERS GROUPS MEMBERS              Okta's initial import by one sequential client:
                                                                     for each user a filtered GET then a POST, then
                                                                     for each group a POST and one PATCH adding its
-                                                                    members; prints one table row
+                                                                    members; prints one line for bench/run.sh:
+                                                                    "SECONDS RATE P50 P99 CPU" (wall seconds,
+                                                                    requests/s, "1.23ms", "4.56ms", the client's own
+                                                                    CPU seconds over the same span)
   load.py trips-setup PORT BASE TOKEN OUT                           the users and groups `trips` needs (the group
                                                                     "Trips team" is for a team mapping); JSON to OUT
   load.py trips   PORT BASE TOKEN STATE LOG                         sends each measured SCIM write once (after one
@@ -17,7 +20,9 @@
                                                                     prints a Markdown table
   load.py table   RESULTS                                           the side-by-side table of bench/run.sh's results
                                                                     (tab-separated: key, phase, store, ops/s, p50,
-                                                                    p99, figure), then the targets
+                                                                    p99, figure), then the targets: PostgreSQL
+                                                                    against SQLite, then each store against its own
+                                                                    GET /healthz ops/s (the `healthz` row)
 
 BASE is the directory's SCIM path (/api/scim/v2.0/{id}). Any answer other than the expected one stops the run with
 the status and the start of the body.
@@ -120,6 +125,7 @@ def okta_import(port, base, token, users, groups, members):
     latencies = []
     ids = []
     started = time.perf_counter()
+    cpu_started = time.process_time()  # this process's CPU (user + system): the client's own cost
     for index in range(users):
         name = f"import{index}@example.com"
         query = urllib.parse.urlencode({"filter": f'userName eq "{name}"', "startIndex": 1, "count": 100})
@@ -142,11 +148,12 @@ def okta_import(port, base, token, users, groups, members):
             expect=(200, 204))
         after = time.perf_counter()
         latencies += [middle - before, after - middle]
+    cpu = time.process_time() - cpu_started
     elapsed = time.perf_counter() - started
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"{elapsed:.2f} {len(latencies) / elapsed:.0f} {p50:.2f}ms {p99:.2f}ms")
+    print(f"{elapsed:.2f} {len(latencies) / elapsed:.0f} {p50:.2f}ms {p99:.2f}ms {cpu:.2f}")
 
 
 def patch_members(client, group_id, out, into):
@@ -323,6 +330,85 @@ def table(results):
             if a and b:
                 print(f"| {label}: one-member PATCH p50 at {large} ≤ 1.5 × p50 at {small} | {b:.2f} ms vs {a:.2f} ms "
                       f"= {b / a:.2f} × | {'met' if b / a <= 1.5 else 'not met'} |")
+
+    relative_targets(rows, order)
+
+
+# The throughput targets relative to GET /healthz on the same store in the same run: (key, phase, minimum % of it).
+RELATIVE_TARGETS = [("get", "GET /Users/{id}", 60.0), ("filter", "GET filter=userName eq", 50.0),
+                    ("post", "POST /Users", 25.0), ("list", "GET list page of 100", 4.5)]
+IMPORT_TARGET_USERS, IMPORT_TARGET_GROUPS, IMPORT_TARGET_SECONDS = 10000, 100, 15.0
+TAIL_TARGET = 10.0  # p99 < TAIL_TARGET × p50 in every wrk phase on Roster
+
+
+def spaced(number):
+    """12345.6 → "12 346", the table's thousands separator."""
+    return f"{number:,.0f}".replace(",", " ")
+
+
+def relative_targets(rows, order):
+    """The targets against each store's own GET /healthz ops/s of the same run, then the import's wall time and the
+    tail (p99 ÷ p50) of every wrk phase on Roster (the nginx ceiling is not Roster's and is left out)."""
+    stores = [(store, label) for store, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
+              if any(store in row for key, row in rows.items() if key != "ceiling")]
+    if not stores:
+        return
+
+    def rate(key, store):
+        text = rows.get(key, {}).get(store, {}).get("rate")
+        return float(text) if text else None
+
+    print()
+    print("Against the targets (relative to GET /healthz, same run):")
+    print()
+    print("| Target | Measured | |")
+    print("| --- | --- | --- |")
+    for store, label in stores:
+        healthz = rate("healthz", store)
+        for key, name, minimum in RELATIVE_TARGETS:
+            target = f"{label}: {name} ≥ {minimum:g} % of GET /healthz ops/s"
+            measured = rate(key, store)
+            if measured is None or not healthz:
+                print(f"| {target} | not measured | |")
+                continue
+            percent = 100 * measured / healthz
+            print(f"| {target} | {spaced(measured)}/s vs {spaced(healthz)}/s = {percent:.1f} % | "
+                  f"{'met' if percent >= minimum else 'missed'} |")
+
+        target = (f"{label}: Okta import ({spaced(IMPORT_TARGET_USERS)} users + {IMPORT_TARGET_GROUPS} groups, 1 client) "
+                  f"< {IMPORT_TARGET_SECONDS:g} s")
+        entry = rows.get("import", {}).get(store)
+        wall = re.match(r"[\d.]+", entry["figure"]) if entry else None
+        if not wall:
+            print(f"| {target} | not measured | |")
+        else:
+            seconds = float(wall.group())
+            size = re.search(r"(\d+) users \+ (\d+) groups", rows["import"]["phase"])
+            users, groups = (int(size.group(1)), int(size.group(2))) if size else (None, None)
+            cpu = re.match(r"[\d.]+", rows.get("import_client_cpu", {}).get(store, {}).get("figure", ""))
+            detail = f"{seconds:.2f} s" + (f" (client CPU {float(cpu.group()):.2f} s)" if cpu else "")
+            if (users, groups) != (IMPORT_TARGET_USERS, IMPORT_TARGET_GROUPS):
+                print(f"| {target} | {detail} for {spaced(users) if users else '?'} users + {groups or '?'} groups | "
+                      f"not comparable |")
+            else:
+                print(f"| {target} | {detail} | {'met' if seconds < IMPORT_TARGET_SECONDS else 'missed'} |")
+
+        tails = []
+        for key in order:
+            entry = rows[key].get(store)
+            if key == "ceiling" or key.startswith("import") or not entry:
+                continue
+            p50, p99 = milliseconds(entry["p50"]), milliseconds(entry["p99"])
+            if p50 and p99 is not None:
+                tails.append((p99 / p50, p99, p50, rows[key]["phase"]))
+        target = f"{label}: p99 < {TAIL_TARGET:g} × p50 in every wrk phase"
+        if not tails:
+            print(f"| {target} | not measured | |")
+            continue
+        ratio, p99, p50, phase = max(tails)
+        over = sum(1 for tail in tails if tail[0] >= TAIL_TARGET)
+        print(f"| {target} | worst: {phase}, {p99:.2f} ms vs {p50:.2f} ms = {ratio:.1f} × "
+              f"({over} of {len(tails)} phases at or over {TAIL_TARGET:g} ×) | {'met' if over == 0 else 'missed'} |")
 
 
 def main():
