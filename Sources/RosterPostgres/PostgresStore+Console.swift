@@ -6,18 +6,21 @@ import SCIM
 /// The settings pages' queries (``ConsoleStore``), with the SQLite store's results and order: text is ordered
 /// bytewise (`COLLATE "C"`, as SQLite's BINARY), searches match the lowercased key columns with an escaped `LIKE`.
 extension PostgresStore {
-    /// A directory's counts, from the `(directory_id, active)` index and the group rows.
+    /// A directory's counts (``ResourceCounter``, kept by triggers in every write).
     public func directoryStatus(directoryID: String) async throws -> DirectoryStatus {
         try await read { reader in
-            let counts = try await reader.rows(
-                """
-                SELECT COUNT(*) FILTER (WHERE active), COUNT(*) FILTER (WHERE NOT active),
-                    (SELECT COUNT(*) FROM scim_group WHERE directory_id = \(directoryID))
-                FROM scim_user WHERE directory_id = \(directoryID)
-                """
-            ).map { try $0.decode((Int64, Int64, Int64).self) }
-            let (active, inactive, groups) = counts.first ?? (0, 0, 0)
-            return DirectoryStatus(activeUsers: Int(active), inactiveUsers: Int(inactive), groups: Int(groups))
+            var counts: [String: Int] = [:]
+            for row in try await reader.rows(
+                "SELECT counter, SUM(count)::BIGINT FROM resource_count WHERE directory_id = \(directoryID) GROUP BY counter"
+            ) {
+                let (counter, count) = try row.decode((String, Int64).self)
+                counts[counter] = Int(count)
+            }
+            return DirectoryStatus(
+                activeUsers: counts[ResourceCounter.activeUsers.rawValue] ?? 0,
+                inactiveUsers: counts[ResourceCounter.inactiveUsers.rawValue] ?? 0,
+                groups: counts[ResourceCounter.groups.rawValue] ?? 0
+            )
         }
     }
 

@@ -75,6 +75,8 @@ extension PostgresStore {
                 try await teams.userDeleting(userRow: try row.decode(Int64.self))
             }
             try await transaction.execute("DELETE FROM directory WHERE id = \(id)")
+            // Its rows' triggers have brought its counts to zero; the rows go with it.
+            try await transaction.execute("DELETE FROM resource_count WHERE directory_id = \(id)")
             return true
         }
     }

@@ -71,8 +71,18 @@ extension PostgresStore {
         }
     }
 
-    /// How many rows the plan's SQL condition matches.
+    /// How many rows the plan's SQL condition matches: without a filter, the directory's count
+    /// (``ResourceCounter``, kept by triggers in every write), else `COUNT(*)` over the filter's index.
     private static func count(_ database: some PostgresQuerying, plan: PostgresListPlan) async throws -> Int {
+        if !plan.isFiltered {
+            let query = PostgresQuery(
+                unsafeSQL:
+                    "SELECT COALESCE(SUM(count), 0)::BIGINT FROM resource_count WHERE directory_id = $1 AND counter IN \(ResourceCounter.sqlList(of: plan.kind))",
+                binds: try PostgresStore.bindings(plan.directoryID)
+            )
+            guard let row = try await database.first(query) else { return 0 }
+            return Int(try row.decode(Int64.self))
+        }
         let statement = PostgresCondition(sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)", values: plan.condition.values)
         guard let row = try await database.first(statement.query) else { return 0 }
         return Int(try row.decode(Int64.self))
@@ -142,6 +152,10 @@ struct PostgresListPlan {
 
     /// The kind listed.
     let kind: ResourceKind
+    /// The directory listed.
+    let directoryID: String
+    /// Whether the query has a filter (without one, the count is the directory's, ``ResourceCounter``).
+    let isFiltered: Bool
     /// Its table.
     let table: ResourceTable
     /// The FROM clause.
@@ -156,6 +170,8 @@ struct PostgresListPlan {
     /// Plans `query` over the directory's resources of `kind`.
     init(kind: ResourceKind, directoryID: String, query: ListQuery) {
         self.kind = kind
+        self.directoryID = directoryID
+        isFiltered = query.filter != nil
         table = ResourceTable.of(kind)
         from = "\(table.name) \(table.alias)"
         let translator = PostgresFilter(table: table, directoryID: directoryID)

@@ -33,6 +33,9 @@ enum RosterMigrations {
         migrator.registerMigration("v8: SAML sign-ins under way and assertions used") { db in
             try db.execute(sql: v8)
         }
+        migrator.registerMigration("v9: per-directory counts of users and groups, kept by triggers") { db in
+            try db.execute(sql: v9)
+        }
         return migrator
     }
 
@@ -300,5 +303,46 @@ enum RosterMigrations {
             remembered_until INTEGER NOT NULL
         );
         CREATE INDEX saml_used_assertion_until ON saml_used_assertion(remembered_until);
+        """
+
+    /// Per-directory counts (``ResourceCounter``), kept in the transaction of every insert, delete and change of
+    /// `active` by triggers, so that no write path can forget them; a list's `totalResults` without a filter and the
+    /// settings page's counts read them instead of counting rows. `slot` is always 0 here (PostgreSQL spreads one
+    /// count over several rows so that concurrent writers do not queue on one).
+    static let v9 = """
+        CREATE TABLE resource_count (
+            directory_id TEXT NOT NULL,
+            counter TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (directory_id, counter, slot)
+        ) WITHOUT ROWID;
+        INSERT INTO resource_count (directory_id, counter, slot, count)
+            SELECT directory_id, CASE WHEN active THEN 'active_users' ELSE 'inactive_users' END, 0, COUNT(*) FROM scim_user GROUP BY 1, 2;
+        INSERT INTO resource_count (directory_id, counter, slot, count)
+            SELECT directory_id, 'groups', 0, COUNT(*) FROM scim_group GROUP BY 1;
+        CREATE TRIGGER scim_user_counted_insert AFTER INSERT ON scim_user BEGIN
+            INSERT INTO resource_count (directory_id, counter, slot, count)
+            VALUES (NEW.directory_id, CASE WHEN NEW.active THEN 'active_users' ELSE 'inactive_users' END, 0, 1)
+            ON CONFLICT (directory_id, counter, slot) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER scim_user_counted_delete AFTER DELETE ON scim_user BEGIN
+            UPDATE resource_count SET count = count - 1
+            WHERE directory_id = OLD.directory_id AND counter = CASE WHEN OLD.active THEN 'active_users' ELSE 'inactive_users' END AND slot = 0;
+        END;
+        CREATE TRIGGER scim_user_counted_activity AFTER UPDATE OF active ON scim_user WHEN OLD.active IS NOT NEW.active BEGIN
+            UPDATE resource_count SET count = count - 1
+            WHERE directory_id = OLD.directory_id AND counter = CASE WHEN OLD.active THEN 'active_users' ELSE 'inactive_users' END AND slot = 0;
+            INSERT INTO resource_count (directory_id, counter, slot, count)
+            VALUES (NEW.directory_id, CASE WHEN NEW.active THEN 'active_users' ELSE 'inactive_users' END, 0, 1)
+            ON CONFLICT (directory_id, counter, slot) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER scim_group_counted_insert AFTER INSERT ON scim_group BEGIN
+            INSERT INTO resource_count (directory_id, counter, slot, count) VALUES (NEW.directory_id, 'groups', 0, 1)
+            ON CONFLICT (directory_id, counter, slot) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER scim_group_counted_delete AFTER DELETE ON scim_group BEGIN
+            UPDATE resource_count SET count = count - 1 WHERE directory_id = OLD.directory_id AND counter = 'groups' AND slot = 0;
+        END;
         """
 }

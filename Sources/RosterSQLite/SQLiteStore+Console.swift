@@ -4,16 +4,22 @@ import RosterCore
 import SCIM
 
 extension SQLiteStore: ConsoleStore {
-    /// A directory's counts, from the `(directory_id, active)` index and the group rows.
+    /// A directory's counts (``ResourceCounter``, kept by triggers in every write).
     public func directoryStatus(directoryID: String) async throws -> DirectoryStatus {
         try await writer.read { db in
-            let users = try Row.fetchOne(
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(
                 db,
-                sql: "SELECT IFNULL(SUM(active = 1), 0), IFNULL(SUM(active = 0), 0) FROM scim_user WHERE directory_id = ?",
+                sql: "SELECT counter, SUM(count) FROM resource_count WHERE directory_id = ? GROUP BY counter",
                 arguments: [directoryID]
+            ) {
+                counts[row[0]] = row[1]
+            }
+            return DirectoryStatus(
+                activeUsers: counts[ResourceCounter.activeUsers.rawValue] ?? 0,
+                inactiveUsers: counts[ResourceCounter.inactiveUsers.rawValue] ?? 0,
+                groups: counts[ResourceCounter.groups.rawValue] ?? 0
             )
-            let groups = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scim_group WHERE directory_id = ?", arguments: [directoryID]) ?? 0
-            return DirectoryStatus(activeUsers: users?[0] ?? 0, inactiveUsers: users?[1] ?? 0, groups: groups)
         }
     }
 

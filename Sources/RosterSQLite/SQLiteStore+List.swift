@@ -21,11 +21,7 @@ extension SQLiteStore {
         return try readNow { db in
             let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
             if plan.isExact {
-                let total =
-                    try Int.fetchOne(
-                        plan.statement(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)"),
-                        arguments: plan.arguments
-                    ) ?? 0
+                let total = try SQLiteStore.count(db, plan: plan, query: query)
                 guard query.count > 0, query.startIndex <= total else { return ResourcePage(totalResults: total, resources: []) }
                 let rows = try Row.fetchAll(
                     plan.statement(
@@ -68,14 +64,23 @@ extension SQLiteStore {
         try query.filter?.validate(for: kind.schema)
         return try readNow { db in
             let plan = ListPlan(kind: kind, directoryID: directoryID, query: query)
-            if plan.isExact {
-                return try Int.fetchOne(
-                    plan.statement(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)"),
-                    arguments: plan.arguments
-                ) ?? 0
-            }
+            if plan.isExact { return try SQLiteStore.count(db, plan: plan, query: query) }
             return try SQLiteStore.evaluateInMemory(db, plan: plan, query: query).count
         }
+    }
+
+    /// How many rows the plan's SQL condition matches: without a filter, the directory's count
+    /// (``ResourceCounter``, kept by triggers in every write), else `COUNT(*)` over the filter's index.
+    private static func count(_ db: Database, plan: ListPlan, query: ListQuery) throws -> Int {
+        guard query.filter != nil else {
+            let statement = try db.cachedStatement(
+                sql:
+                    "SELECT IFNULL(SUM(count), 0) FROM resource_count WHERE directory_id = ? AND counter IN \(ResourceCounter.sqlList(of: plan.kind))"
+            )
+            return try Int.fetchOne(statement, arguments: [plan.directoryID]) ?? 0
+        }
+        return try Int.fetchOne(plan.statement(db, sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)"), arguments: plan.arguments)
+            ?? 0
     }
 
     /// The matching rows, sorted, when the filter or the sort needs the protocol core (``InMemoryListing``).
@@ -97,6 +102,8 @@ extension SQLiteStore {
 struct ListPlan {
     /// The kind listed.
     let kind: ResourceKind
+    /// The directory listed.
+    let directoryID: String
     /// Its table.
     let table: ResourceTable
     /// The FROM clause.
@@ -111,6 +118,7 @@ struct ListPlan {
     /// Plans `query` over the directory's resources of `kind`.
     init(kind: ResourceKind, directoryID: String, query: ListQuery) {
         self.kind = kind
+        self.directoryID = directoryID
         table = ResourceTable.of(kind)
         from = "\(table.name) \(table.alias)"
         let translator = SQLFilter(table: table, directoryID: directoryID)

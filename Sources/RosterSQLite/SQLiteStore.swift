@@ -148,7 +148,10 @@ public final class SQLiteStore: RosterStore {
                 try teams.userDeleting(userRow: userRow)
             }
             try db.execute(sql: "DELETE FROM directory WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            let deleted = db.changesCount > 0
+            // Its rows' triggers have brought its counts to zero; the rows go with it.
+            try db.execute(sql: "DELETE FROM resource_count WHERE directory_id = ?", arguments: [id])
+            return deleted
         }
     }
 

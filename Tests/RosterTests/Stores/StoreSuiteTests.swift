@@ -324,6 +324,50 @@ struct StoreCase {
         #expect(patched.attributes["title"] == "Lead")
     }
 
+    func countsFollowEveryWrite() async throws {
+        let total = { (kind: ResourceKind) in try await self.list(kind, [:]).totalResults }
+        let status = { try await self.store.directoryStatus(directoryID: self.directory.id) }
+        var users: [StoredResource] = []
+        for index in 0..<5 { users.append(try await createUser("u\(index)@example.com")) }
+        let group = try await createGroup("Counted", members: users.map(\.id))
+        _ = try await createGroup("Other")
+        #expect(try await total(.user) == 5)
+        #expect(try await total(.group) == 2)
+        _ = try await patch(.user, users[0].id, #"[{"op":"replace","value":{"active":false}}]"#)
+        _ = try await patch(.user, users[1].id, #"[{"op":"replace","path":"active","value":"False"}]"#)
+        _ = try await patch(.user, users[1].id, #"[{"op":"replace","path":"active","value":false}]"#)
+        var counts = try await status()
+        #expect(counts.activeUsers == 3 && counts.inactiveUsers == 2 && counts.groups == 2)
+        try await store.delete(.user, directoryID: directory.id, id: users[0].id, precondition: nil)
+        try await store.delete(.group, directoryID: directory.id, id: group.id, precondition: nil)
+        counts = try await status()
+        #expect(counts.activeUsers == 3 && counts.inactiveUsers == 1 && counts.groups == 1)
+        #expect(try await total(.user) == 4)
+        #expect(try await total(.group) == 1)
+        // A failed write counts nothing: the count moves in the write's own transaction.
+        _ = try? await createUser("u1@example.com")
+        #expect(try await total(.user) == 4)
+        // Another directory's writes and deletion leave this one's counts alone; a deleted directory counts nothing.
+        let other = try await store.createDirectory(name: "Other", provider: .okta, tokenHash: BearerToken.hash("o"))
+        for index in 0..<3 { try await createUser("o\(index)@example.com", in: other.id) }
+        #expect(try await store.directoryStatus(directoryID: other.id).activeUsers == 3)
+        #expect(try await store.deleteDirectory(id: other.id))
+        #expect(try await store.directoryStatus(directoryID: other.id).activeUsers == 0)
+        #expect(try await total(.user) == 4)
+        // The same as counting the rows.
+        let filtered = try await list(.user, ["filter": "userName sw \"u\""]).totalResults
+        #expect(filtered == 4)
+    }
+
+    func concurrentCreatesAreAllCounted() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 { group.addTask { try await self.createUser("c\(index)@example.com") } }
+            try await group.waitForAll()
+        }
+        #expect(try await list(.user, [:]).totalResults == 40)
+        #expect(try await store.directoryStatus(directoryID: directory.id).activeUsers == 40)
+    }
+
 }
 
 /// The store suite: every case of ``StoreCase`` against SQLite and against PostgreSQL, from the same code, so the
@@ -336,6 +380,14 @@ struct StoreSuiteTests {
 
     @Test(arguments: StoreKind.available) func responsesAreSplicedFromTheStoredDocument(_ kind: StoreKind) async throws {
         try await kind.withStore { try await StoreCase(store: $0).responsesAreSplicedFromTheStoredDocument() }
+    }
+
+    @Test(arguments: StoreKind.available) func countsFollowEveryWrite(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).countsFollowEveryWrite() }
+    }
+
+    @Test(arguments: StoreKind.available) func concurrentCreatesAreAllCounted(_ kind: StoreKind) async throws {
+        try await kind.withStore { try await StoreCase(store: $0).concurrentCreatesAreAllCounted() }
     }
 
     @Test(arguments: StoreKind.available) func userNameIsUniqueIgnoringCase(_ kind: StoreKind) async throws {
