@@ -55,6 +55,7 @@ let package = Package(
                 "SCIM",
                 "RosterCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The PostgreSQL store (postgres-nio's pool, supervised so that it recovers within seconds of an outage), the

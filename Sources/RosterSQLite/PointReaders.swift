@@ -35,6 +35,31 @@ final class PointReaders: @unchecked Sendable {
     /// Runs `value` in a read transaction on an idle connection (or, when every one is in use, the next in
     /// turn), on the calling thread.
     func read<T>(_ value: (Database) throws -> T) throws -> T {
+        try withConnection { connection in
+            // One snapshot for the whole read (a page's count, rows and groups agree), begun and ended with prepared
+            // statements: GRDB's own read transaction compiles BEGIN and COMMIT on every call.
+            try connection.unsafeRead { db in
+                try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+                do {
+                    let result = try value(db)
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                    return result
+                } catch {
+                    try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Runs `value`, which must run exactly one statement (a statement is its own snapshot), on an idle connection
+    /// without an explicit transaction, on the calling thread.
+    func readOneStatement<T>(_ value: (Database) throws -> T) throws -> T {
+        try withConnection { connection in try connection.unsafeRead(value) }
+    }
+
+    /// Runs `body` with an idle connection (or, when every one is in use, the next in turn).
+    private func withConnection<T>(_ body: (any DatabaseReader) throws -> T) throws -> T {
         lock.lock()
         let chosen = busy.firstIndex(of: false) ?? next
         next = (chosen + 1) % connections.count
@@ -45,18 +70,6 @@ final class PointReaders: @unchecked Sendable {
             busy[chosen] = false
             lock.unlock()
         }
-        // One snapshot for the whole read (a page's count, rows and groups agree), begun and ended with prepared
-        // statements: GRDB's own read transaction compiles BEGIN and COMMIT on every call.
-        return try connections[chosen].unsafeRead { db in
-            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
-            do {
-                let result = try value(db)
-                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
-                return result
-            } catch {
-                try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
-                throw error
-            }
-        }
+        return try body(connections[chosen])
     }
 }

@@ -64,9 +64,17 @@ extension SQLiteStore {
         try readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: false)
     }
 
-    /// The resource with `id` for a response (its document unparsed), or a 404.
+    /// The resource with `id` for a response (its document unparsed), or a 404; a user in one statement
+    /// (``UserResponseRead``).
     public func resourceForResponse(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
-        try readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: true)
+        guard kind == .user else {
+            return try readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: true)
+        }
+        let user = try pointReaders.readOneStatement { db in
+            try UserResponseRead.user(db, directoryID: directoryID, .id(id), includeGroups: includeDerived)
+        }
+        guard let user else { throw SCIMError.notFound("User \"\(id)\" not found") }
+        return user
     }
 
     private func readResource(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool, forResponse: Bool) throws -> StoredResource

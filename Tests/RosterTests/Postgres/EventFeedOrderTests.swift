@@ -20,11 +20,17 @@ struct EventFeedOrderTests {
     }
 
     /// The sabotage check: the same run with the ordering guarantee switched off must lose an event, or the test
-    /// above proves nothing.
+    /// above proves nothing. The race needs the fast writer to commit within the slow one's one-second stall, which
+    /// a machine busy with the rest of the suite does not always allow, so it gets three tries to show the skip.
     @Test(arguments: FastWriter.allCases)
     func withoutTheFeedLockTheReaderSkipsAnEvent(_ fastWriter: FastWriter) async throws {
-        let (first, seen) = try await feedAsAReaderSeesIt(ordersEvents: false, fastWriter: fastWriter)
-        #expect(seen == [first + 1], "the sabotaged feed should have skipped sequence \(first), but the reader saw \(seen)")
+        var runs: [[Int64]] = []
+        for _ in 0..<3 {
+            let (first, seen) = try await feedAsAReaderSeesIt(ordersEvents: false, fastWriter: fastWriter)
+            if seen == [first + 1] { return }
+            runs.append(seen.map { $0 - first + 1 })
+        }
+        Issue.record("the sabotaged feed should have skipped the slow event; the reader saw (relative sequences) \(runs)")
     }
 
     /// How the second, fast event is written.

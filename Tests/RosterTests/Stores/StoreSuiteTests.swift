@@ -318,6 +318,19 @@ struct StoreCase {
         let page = try await store.listForResponse(.user, directoryID: directory.id, query: try ListQuery(parameters: [:]), includeDerived: true)
         #expect(page.totalResults == 1)
         #expect(page.resources.allSatisfy { $0.wireDocument != nil && $0.derived["groups"] != nil })
+        // The userName filter an IdP sends before each create, whatever the case, paged as any list.
+        for (parameters, total, returned) in [
+            (["filter": #"userName eq "WIRE@example.com""#], 1, 1), (["filter": #"username eq "wire@example.com""#], 1, 1),
+            (["filter": #"userName eq "nobody@example.com""#], 0, 0), (["filter": #"userName eq "wire@example.com""#, "startIndex": "2"], 1, 0),
+            (["filter": #"userName eq "wire@example.com""#, "count": "0"], 1, 0),
+        ] {
+            let query = try ListQuery(parameters: parameters)
+            let fast = try await store.listForResponse(.user, directoryID: directory.id, query: query, includeDerived: true)
+            let slow = try await store.list(.user, directoryID: directory.id, query: query, includeDerived: true)
+            #expect(fast.totalResults == total && slow.totalResults == total, "\(parameters)")
+            #expect(fast.resources.map(\.id) == slow.resources.map(\.id) && fast.resources.count == returned, "\(parameters)")
+            #expect(fast.resources.map(\.derived) == slow.resources.map(\.derived), "\(parameters)")
+        }
         let patched = try await patch(.user, user.id, #"[{"op":"replace","path":"title","value":"Lead"}]"#)
         let document = try #require(patched.wireDocument)
         #expect(try JSONParser().parse(document).objectValue?["title"] == "Lead", "a changed resource answers from the document it stored")
