@@ -33,7 +33,8 @@
 # The targets relative to GET /healthz (per store, same run): GET /Users/{id} ≥ 60 % of its ops/s, GET filter ≥ 50 %,
 # POST /Users ≥ 25 %, GET list page of 100 ≥ 4.5 %; the import of 10 000 users and 100 groups under 15 s; p99 under
 # 10 × p50 in every wrk phase on Roster (bench/load.py table prints them after the table and the PostgreSQL targets).
-# BENCH_POSTGRES=0 runs SQLite alone. Any non-2xx answer or socket error fails the run. Installs wrk and nginx from
+# BENCH_POSTGRES=0 runs SQLite alone; BENCH_ROSTER=path measures that binary instead of building one.
+# Any non-2xx answer or socket error fails the run. Installs wrk and nginx from
 # Debian when missing. The per-directory limits are off (they would be what is measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,12 +62,18 @@ for tool in wrk nginx; do
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-say "building roster (release)"
-swift build -c release --product roster >/tmp/roster-bench-build.log 2>&1 || {
-    tail -n 20 /tmp/roster-bench-build.log >&2
-    exit 1
-}
-ROSTER=$(swift build -c release --show-bin-path)/roster
+if [[ -n ${BENCH_ROSTER:-} ]]; then
+    # A binary built elsewhere (another commit, for a before/after table from the same script).
+    ROSTER=$BENCH_ROSTER
+    say "measuring $ROSTER"
+else
+    say "building roster (release)"
+    swift build -c release --product roster >/tmp/roster-bench-build.log 2>&1 || {
+        tail -n 20 /tmp/roster-bench-build.log >&2
+        exit 1
+    }
+    ROSTER=$(swift build -c release --show-bin-path)/roster
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-bench.XXXXXX")
 RESULTS=$WORK/results
@@ -211,7 +218,8 @@ while IFS='|' read -r key name path script; do
         phase "$key" "$name" "$store" "http://127.0.0.1:${PORT[$store]}$path" "$script"
     done
 done <<'PHASES'
-healthz|GET /healthz (Roster's HTTP stack, no SCIM)|/healthz|
+healthz|GET /healthz (Roster's HTTP stack, no SCIM; same headers and Lua as the SCIM phases)||healthz.lua
+healthz_static|GET /healthz, wrk's static request without headers (reference only)|/healthz|
 post|POST /Users (Okta body)||create_users.lua
 filter|GET filter=userName eq||filter_users.lua
 get|GET /Users/{id}||get_user.lua

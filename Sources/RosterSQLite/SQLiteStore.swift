@@ -24,6 +24,11 @@ public final class SQLiteStore: RosterStore {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
+            // A new file gets 2 KiB pages (the setting does nothing to an existing one): a create writes one page of
+            // each of about ten indexes on random keys (id, userName, emails, …), and each written page goes to the
+            // WAL whole, so half the page size is about half the bytes per commit. Measured: POST /Users 20–30 %
+            // faster than with 4 KiB pages (BENCHMARKS.md); a user's document (under 2 KB) still fits its row.
+            try db.execute(sql: "PRAGMA page_size = \(SQLiteStore.pageSize)")
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -33,6 +38,9 @@ public final class SQLiteStore: RosterStore {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try self.init(writer: pool)
     }
+
+    /// The page size of a new database file.
+    static let pageSize = 2048
 
     /// A fresh in-memory store, for tests.
     public static func inMemory(now: (@Sendable () -> Int64)? = nil) throws -> SQLiteStore {

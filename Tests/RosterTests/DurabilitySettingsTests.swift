@@ -25,4 +25,22 @@ struct DurabilitySettingsTests {
         let readerSynchronous = try store.readNow { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(readerSynchronous == Self.full)
     }
+
+    @Test func aNewFileGetsTwoKiBPagesAndAnExistingFileKeepsItsOwn() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-pages-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fresh = try SQLiteStore(path: folder.appendingPathComponent("new.sqlite").path)
+        #expect(try fresh.readNow { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == SQLiteStore.pageSize)
+        // A file made with 4 KiB pages (as before) keeps them: the setting only shapes a new file.
+        let oldPath = folder.appendingPathComponent("old.sqlite").path
+        let old = try DatabaseQueue(path: oldPath)
+        try await old.write { db in
+            try db.execute(sql: "PRAGMA page_size = 4096")
+            try db.execute(sql: "CREATE TABLE t (x)")
+        }
+        try old.close()
+        let existing = try SQLiteStore(path: oldPath)
+        #expect(try existing.readNow { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+    }
 }
