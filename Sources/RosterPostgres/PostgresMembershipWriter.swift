@@ -127,7 +127,9 @@ struct PostgresMembershipWriter {
             groupID: group.id,
             unknown: MembershipPlan.unknownIDs(ids, found: Set(found.keys))
         ) {
-            try await PostgresStore.recordWarning(transaction, directoryID: group.directoryID, at: at, message: warning)
+            try await transaction.execute(
+                "INSERT INTO directory_warning (directory_id, at, message) VALUES (\(group.directoryID), \(at), \(warning))"
+            )
         }
         var changed = false
         var seen = Set<String>()
@@ -164,7 +166,7 @@ struct PostgresMembershipWriter {
                     PostgresQuery(
                         unsafeSQL:
                             "DELETE FROM group_member m USING scim_user u WHERE m.group_row = $1 AND m.user_row = ANY($2) AND u.row_id = m.user_row \(returning)",
-                        binds: try PostgresStore.bindings(group.rowID, chunk)
+                        binds: try PostgresBindings.of(group.rowID, chunk)
                     )
                 )
             }
@@ -172,7 +174,7 @@ struct PostgresMembershipWriter {
             removed = try await transaction.rows(
                 PostgresQuery(
                     unsafeSQL: "DELETE FROM group_member m USING scim_user u WHERE m.group_row = $1 AND u.row_id = m.user_row \(returning)",
-                    binds: try PostgresStore.bindings(group.rowID)
+                    binds: try PostgresBindings.of(group.rowID)
                 )
             )
         }

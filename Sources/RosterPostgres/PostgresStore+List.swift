@@ -78,7 +78,7 @@ extension PostgresStore {
             let query = PostgresQuery(
                 unsafeSQL:
                     "SELECT COALESCE(SUM(count), 0)::BIGINT FROM resource_count WHERE directory_id = $1 AND counter IN \(ResourceCounter.sqlList(of: plan.kind))",
-                binds: try PostgresStore.bindings(plan.directoryID)
+                binds: try PostgresBindings.of(plan.directoryID)
             )
             guard let row = try await database.first(query) else { return 0 }
             return Int(try row.decode(Int64.self))

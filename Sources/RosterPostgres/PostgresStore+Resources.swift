@@ -30,7 +30,7 @@ extension PostgresStore {
             let columns = IndexedColumns.group(attributes)
             // Decided together with mappings of the name: see ``lockGroupName(_:_:)``.
             try await PostgresStore.lockGroupName(transaction, columns.displayName)
-            let inserted = try await PostgresStore.uniquely(.of(.group), attributes) {
+            let inserted = try await PostgresStore.uniquely(.of(.group), columns) {
                 try await transaction.first(
                     """
                     INSERT INTO scim_group (id, directory_id, display_name, display_name_key, external_id, created_at, modified_at, version, document)
@@ -65,17 +65,18 @@ extension PostgresStore {
     /// (``PostgresWriteStatements/CreateUser``).
     private func createUser(id: String, directoryID: String, attributes: JSONObject, at timestamp: Int64) async throws -> StoredResource {
         let document = ResourceDocument.serialize(attributes, kind: .user)
+        let columns = IndexedColumns.user(attributes)
         let statement = PostgresWriteStatements.CreateUser(
             id: id,
             directoryID: directoryID,
-            columns: IndexedColumns.user(attributes),
+            columns: columns,
             at: timestamp,
             document: document,
             event: .created(.user, directoryID: directoryID, id: id, document: document),
             lockKey: PostgresStore.feedLockKey(ordered: ordersEvents)
         )
         let rowID = try await read(onConnectionLoop: true) { reader in
-            try await PostgresStore.uniquely(.of(.user), attributes) { try await reader.rows(statement).first }
+            try await PostgresStore.uniquely(.of(.user), columns) { try await reader.rows(statement).first }
         }
         guard let rowID else { throw StoreCorruption(detail: "an insert returned no row id") }
         let row = PostgresResourceRow.inserted(
@@ -176,50 +177,50 @@ extension PostgresStore {
                 }
             }
             try await transaction.execute(
-                PostgresQuery(unsafeSQL: "DELETE FROM \(table.name) WHERE row_id = $1", binds: try PostgresStore.bindings(row.rowID))
+                PostgresQuery(unsafeSQL: "DELETE FROM \(table.name) WHERE row_id = $1", binds: try PostgresBindings.of(row.rowID))
             )
             transaction.append(.deleted(kind, directoryID: directoryID, id: id, attributes: row.attributes), at: timestamp)
         }
     }
 
-    /// Locks a row, computes its change with `change`, and writes it back, all in one transaction. Nothing is
-    /// written and `meta.lastModified` stays when nothing really changed. The row lock (`FOR NO KEY UPDATE`) makes
-    /// concurrent PATCHes of one resource apply one after the other: no update is lost.
+    /// Locks a row, decides its change (``ResourceChange``: the request applied with `apply`, the one step that
+    /// calls into the protocol core), and writes it back, all in one transaction. Nothing is written and
+    /// `meta.lastModified` stays when nothing really changed. The row lock (`FOR NO KEY UPDATE`) makes concurrent
+    /// PATCHes of one resource apply one after the other: no update is lost.
     private func modify(
         _ kind: ResourceKind,
         directoryID: String,
         id: String,
         precondition: VersionPrecondition?,
         includeDerived: Bool,
-        change: @escaping @Sendable (PostgresResourceRow) throws -> PatchResult
+        apply: @escaping @Sendable (PostgresResourceRow) throws -> PatchResult
     ) async throws -> StoredResource {
         let timestamp = now()
         return try await write { transaction in
             let table = ResourceTable.of(kind)
             var row = try await PostgresStore.fetchRow(transaction, table, directoryID: directoryID, id: id, forUpdate: true)
             try row.check(precondition)
-            let result = try change(row)
+            let change = try ResourceChange(kind, row: row, apply: apply)
             var membersChanged = false
-            if kind == .group, result.attributesChanged {
-                let newName = IndexedColumns.group(result.attributes).displayName
-                if newName != IndexedColumns.group(row.attributes).displayName { try await PostgresStore.lockGroupName(transaction, newName) }
+            let oldName = IndexedColumns.group(row.attributes).displayName
+            if kind == .group, let stored = change.stored, stored.columns.displayName != oldName {
+                try await PostgresStore.lockGroupName(transaction, stored.columns.displayName)
             }
-            if kind == .group, !result.membershipChanges.isEmpty {
-                let name = IndexedColumns.group(result.attributes).displayName
+            if kind == .group, !change.result.membershipChanges.isEmpty {
+                let name = change.stored?.columns.displayName ?? oldName
                 let writer = PostgresMembershipWriter(transaction: transaction, group: row, groupName: name, at: timestamp)
-                membersChanged = try await writer.apply(result.membershipChanges)
+                membersChanged = try await writer.apply(change.result.membershipChanges)
             }
-            var document: String?
-            if result.attributesChanged {
-                document = try await PostgresStore.writeAttributes(transaction, kind, row: row, attributes: result.attributes, at: timestamp)
-                try await PostgresStore.recordUpdate(transaction, kind, row: row, result: result, at: timestamp)
+            if let stored = change.stored {
+                try await PostgresStore.writeAttributes(transaction, kind, row: row, stored: stored, at: timestamp)
+                try await PostgresStore.record(stored.update, row: row, newName: stored.columns.displayName, transaction: transaction, at: timestamp)
             } else if membersChanged {
                 transaction.touchAtCommit(table: table.name, rowID: row.rowID, at: timestamp)
             }
-            if result.attributesChanged || membersChanged {
+            if change.stored != nil || membersChanged {
                 row.version += 1
                 row.modifiedAt = timestamp
-                if let document { row.store(result.attributes, document: document) }
+                if let stored = change.stored { row.store(change.result.attributes, document: stored.document) }
             }
             return row.stored(kind, derived: includeDerived ? try await transaction.derived(kind, rowID: row.rowID) : JSONObject())
         }
@@ -227,28 +228,19 @@ extension PostgresStore {
 
     // MARK: Helpers
 
-    /// Writes the events of an attribute change as ``ResourceUpdate`` decides them, and lets teams follow it.
-    private static func recordUpdate(
-        _ transaction: PostgresTransaction,
-        _ kind: ResourceKind,
+    /// Writes the events of an attribute change (``ResourceUpdate``) and lets teams follow it.
+    private static func record(
+        _ update: ResourceUpdate,
         row: PostgresResourceRow,
-        result: PatchResult,
+        newName: String,
+        transaction: PostgresTransaction,
         at timestamp: Int64
     ) async throws {
-        let update = ResourceUpdate(
-            kind,
-            directoryID: row.directoryID,
-            id: row.id,
-            before: row.attributes,
-            after: result.attributes,
-            changedAttributes: result.changedAttributes
-        )
         let teams = PostgresTeamSync(transaction: transaction, at: timestamp)
         if let event = update.activityEvent { transaction.append(event, at: timestamp) }
         if let active = update.activityChange { try await teams.userActivityChanged(userRow: row.rowID, active: active) }
         if let event = update.updateEvent { transaction.append(event, at: timestamp) }
         if let renamedFrom = update.renamedFrom {
-            let newName = IndexedColumns.group(result.attributes).displayName
             try await teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: renamedFrom)
         }
     }
@@ -279,33 +271,31 @@ extension PostgresStore {
     /// Runs an insert or update of a resource's row; a unique violation (another resource of the directory has
     /// the same `userName` or `displayName`, ignoring case: the unique `…_key` indexes) becomes the 409
     /// `uniqueness` SQLite answers. The index decides, so no lookup runs first and no race slips past it.
-    static func uniquely<T>(_ table: ResourceTable, _ attributes: JSONObject, _ write: () async throws -> T) async throws -> T {
+    static func uniquely<T>(_ table: ResourceTable, _ columns: IndexedColumns, _ write: () async throws -> T) async throws -> T {
         do {
             return try await write()
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             switch table.kind {
             case .user:
-                throw SCIMError.uniqueness("userName \"\(IndexedColumns.user(attributes).userName)\" is already in use in this directory")
+                throw SCIMError.uniqueness("userName \"\(columns.userName)\" is already in use in this directory")
             case .group:
-                throw SCIMError.uniqueness("displayName \"\(IndexedColumns.group(attributes).displayName)\" is already in use in this directory")
+                throw SCIMError.uniqueness("displayName \"\(columns.displayName)\" is already in use in this directory")
             }
         }
     }
 
-    /// Writes new attributes and their indexed columns, moving `modified_at` and the version; returns the document
-    /// stored.
+    /// Writes a change's document and indexed columns, moving `modified_at` and the version.
     static func writeAttributes(
         _ transaction: PostgresTransaction,
         _ kind: ResourceKind,
         row: PostgresResourceRow,
-        attributes: JSONObject,
+        stored: ResourceChange.Stored,
         at timestamp: Int64
-    ) async throws -> String {
-        let document = ResourceDocument.serialize(attributes, kind: kind)
+    ) async throws {
+        let (document, columns) = (stored.document, stored.columns)
         switch kind {
         case .user:
-            let columns = IndexedColumns.user(attributes)
-            try await uniquely(.of(.user), attributes) {
+            try await uniquely(.of(.user), columns) {
                 try await transaction.execute(
                     """
                     UPDATE scim_user SET user_name = \(columns.userName), user_name_key = \(columns.userNameKey), external_id = \(columns.externalID),
@@ -321,8 +311,7 @@ extension PostgresStore {
                 try await writeEmails(transaction, userRow: row.rowID, directoryID: row.directoryID, columns: columns)
             }
         case .group:
-            let columns = IndexedColumns.group(attributes)
-            try await uniquely(.of(.group), attributes) {
+            try await uniquely(.of(.group), columns) {
                 try await transaction.execute(
                     """
                     UPDATE scim_group SET display_name = \(columns.displayName), display_name_key = \(columns.displayNameKey ?? ""),
@@ -332,7 +321,6 @@ extension PostgresStore {
                 )
             }
         }
-        return document
     }
 
     /// Inserts a user's email index rows, in one statement.
@@ -350,14 +338,11 @@ extension PostgresStore {
             """
         )
     }
+}
 
-    /// Records a warning inside the current transaction.
-    static func recordWarning(_ transaction: PostgresTransaction, directoryID: String, at timestamp: Int64, message: String) async throws {
-        try await transaction.execute("INSERT INTO directory_warning (directory_id, at, message) VALUES (\(directoryID), \(timestamp), \(message))")
-    }
-
+extension PostgresBindings {
     /// Bind parameters for a query written with `$1, $2, …`.
-    static func bindings(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {
+    static func of(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {
         var binds = PostgresBindings(capacity: values.count)
         for value in values { try binds.append(value) }
         return binds

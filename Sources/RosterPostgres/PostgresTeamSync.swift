@@ -21,7 +21,7 @@ struct PostgresTeamSync {
         try await transaction.rows(
             PostgresQuery(
                 unsafeSQL: "SELECT " + Self.mappedTeamsSQL(groupName: "$1", directoryID: "$2"),
-                binds: try PostgresStore.bindings(groupName, directoryID)
+                binds: try PostgresBindings.of(groupName, directoryID)
             )
         ).first?.decode([String].self) ?? []
     }

@@ -137,7 +137,7 @@ struct MembershipWriter {
                 unknown: MembershipPlan.unknownIDs(ids, found: Set(found.keys))
             )
         {
-            try SQLiteStore.recordWarning(db, directoryID: group.directoryID, at: at, message: warning)
+            try recordWarning(warning)
         }
         var seen = Set<String>()
         return ids.compactMap { id in seen.insert(id).inserted ? found[id] : nil }
@@ -146,6 +146,14 @@ struct MembershipWriter {
     private func event(_ change: MemberChange, userID: String, userName: String) throws {
         let identity = GroupIdentity(id: group.id, directoryID: group.directoryID, displayName: groupName)
         try EventOutbox.append(db, .groupMember(change, group: identity, user: UserIdentity(id: userID, userName: userName)), at: at)
+    }
+
+    /// Records something the change skipped (an unknown member id) for the admin to see, in the same transaction.
+    private func recordWarning(_ message: String) throws {
+        try db.execute(
+            sql: "INSERT INTO directory_warning (directory_id, at, message) VALUES (?, ?, ?)",
+            arguments: [group.directoryID, at, message]
+        )
     }
 }
 

@@ -147,45 +147,44 @@ extension SQLiteStore {
         }
     }
 
-    /// Loads a row, computes its change with `change`, and writes it back, all in one transaction. Nothing is
-    /// written and `meta.lastModified` stays when nothing really changed.
+    /// Loads a row, decides its change (``ResourceChange``: the request applied with `apply`, the one step that calls
+    /// into the protocol core), and writes it back, all in one transaction. Nothing is written and
+    /// `meta.lastModified` stays when nothing really changed.
     private func modify(
         _ kind: ResourceKind,
         directoryID: String,
         id: String,
         precondition: VersionPrecondition?,
         includeDerived: Bool,
-        change: @escaping @Sendable (ResourceRow) throws -> PatchResult
+        apply: @escaping @Sendable (ResourceRow) throws -> PatchResult
     ) async throws -> StoredResource {
         let timestamp = now()
         return try await commits.write { db in
             let table = ResourceTable.of(kind)
             var row = try SQLiteStore.fetchRow(db, table, directoryID: directoryID, id: id)
             try row.check(precondition)
-            let result = try change(row)
+            let change = try ResourceChange(kind, row: row, apply: apply)
             var membersChanged = false
-            if kind == .group, !result.membershipChanges.isEmpty {
-                let name = IndexedColumns.group(result.attributes).displayName
+            if kind == .group, !change.result.membershipChanges.isEmpty {
+                let name = change.stored?.columns.displayName ?? IndexedColumns.group(row.attributes).displayName
                 let writer = MembershipWriter(db: db, group: row, groupName: name, at: timestamp)
-                membersChanged = try writer.apply(result.membershipChanges)
+                membersChanged = try writer.apply(change.result.membershipChanges)
             }
-            var document: String?
-            if result.attributesChanged {
-                let columns = kind == .user ? IndexedColumns.user(result.attributes) : IndexedColumns.group(result.attributes)
-                try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, columns: columns, excludingRow: row.rowID)
-                document = try SQLiteStore.writeAttributes(db, kind, row: row, attributes: result.attributes, columns: columns, at: timestamp)
-                try SQLiteStore.recordUpdate(db, kind, row: row, result: result, at: timestamp)
+            if let stored = change.stored {
+                try SQLiteStore.checkUniqueness(db, table, directoryID: directoryID, columns: stored.columns, excludingRow: row.rowID)
+                try SQLiteStore.writeAttributes(db, kind, row: row, stored: stored, at: timestamp)
+                try SQLiteStore.record(stored.update, row: row, newName: stored.columns.displayName, db: db, at: timestamp)
             } else if membersChanged {
                 try db.executeCached(
                     sql: "UPDATE \(table.name) SET modified_at = ?, version = version + 1 WHERE row_id = ?",
                     arguments: [timestamp, row.rowID]
                 )
             }
-            if result.attributesChanged || membersChanged {
+            if change.stored != nil || membersChanged {
                 // What the statements above stored: one version step and the new attributes.
                 row.version += 1
                 row.modifiedAt = timestamp
-                if let document { row.store(result.attributes, document: document) }
+                if let stored = change.stored { row.store(change.result.attributes, document: stored.document) }
             }
             return row.stored(kind, derived: includeDerived ? try SQLiteStore.derived(db, kind, row: row) : JSONObject())
         }
@@ -193,22 +192,13 @@ extension SQLiteStore {
 
     // MARK: Helpers
 
-    /// Writes the events of an attribute change as ``ResourceUpdate`` decides them, and lets teams follow it.
-    private static func recordUpdate(_ db: Database, _ kind: ResourceKind, row: ResourceRow, result: PatchResult, at timestamp: Int64) throws {
-        let update = ResourceUpdate(
-            kind,
-            directoryID: row.directoryID,
-            id: row.id,
-            before: row.attributes,
-            after: result.attributes,
-            changedAttributes: result.changedAttributes
-        )
+    /// Writes the events of an attribute change (``ResourceUpdate``) and lets teams follow it.
+    private static func record(_ update: ResourceUpdate, row: ResourceRow, newName: String, db: Database, at timestamp: Int64) throws {
         let teams = TeamSync(db: db, at: timestamp)
         if let event = update.activityEvent { try EventOutbox.append(db, event, at: timestamp) }
         if let active = update.activityChange { try teams.userActivityChanged(userRow: row.rowID, active: active) }
         if let event = update.updateEvent { try EventOutbox.append(db, event, at: timestamp) }
         if let renamedFrom = update.renamedFrom {
-            let newName = IndexedColumns.group(result.attributes).displayName
             try teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: renamedFrom)
         }
     }
@@ -240,17 +230,9 @@ extension SQLiteStore {
         if taken == true { throw SCIMError.uniqueness("\(label) is already in use in this directory") }
     }
 
-    /// Writes new attributes and their indexed columns, moving `modified_at` and the version; returns the document
-    /// stored.
-    static func writeAttributes(
-        _ db: Database,
-        _ kind: ResourceKind,
-        row: ResourceRow,
-        attributes: JSONObject,
-        columns: IndexedColumns,
-        at timestamp: Int64
-    ) throws -> String {
-        let document = ResourceDocument.serialize(attributes, kind: kind)
+    /// Writes a change's document and indexed columns, moving `modified_at` and the version.
+    static func writeAttributes(_ db: Database, _ kind: ResourceKind, row: ResourceRow, stored: ResourceChange.Stored, at timestamp: Int64) throws {
+        let (document, columns) = (stored.document, stored.columns)
         switch kind {
         case .user:
             try db.executeCached(
@@ -276,7 +258,6 @@ extension SQLiteStore {
                 arguments: [columns.displayName, columns.displayNameKey, columns.externalID, timestamp, document, row.rowID]
             )
         }
-        return document
     }
 
     /// Inserts a user's email index rows.

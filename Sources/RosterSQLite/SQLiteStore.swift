@@ -173,12 +173,4 @@ public final class SQLiteStore: RosterStore {
             ).map { DirectoryWarning(at: $0["at"], message: $0["message"]) }
         }
     }
-
-    /// Records a warning inside the current transaction.
-    static func recordWarning(_ db: Database, directoryID: String, at: Int64, message: String) throws {
-        try db.execute(
-            sql: "INSERT INTO directory_warning (directory_id, at, message) VALUES (?, ?, ?)",
-            arguments: [directoryID, at, message]
-        )
-    }
 }
