@@ -11,9 +11,18 @@ extension PostgresStore {
         try await readPage(kind, directoryID: directoryID, query: query, includeDerived: includeDerived, forResponse: false)
     }
 
-    /// One page for a response: documents in wire form stay unparsed when SQL alone answers the query.
+    /// One page for a response: documents in wire form stay unparsed when SQL alone answers the query. The
+    /// `userName eq "…"` filter an identity provider sends before each create is one statement
+    /// (``PostgresUserResponseRead``): `userName` is unique, so the count is whether the user exists.
     public func listForResponse(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
-        try await readPage(kind, directoryID: directoryID, query: query, includeDerived: includeDerived, forResponse: true)
+        guard kind == .user, includeDerived, query.sortBy == nil, let userName = query.filter.flatMap(UserNameEquality.value) else {
+            return try await readPage(kind, directoryID: directoryID, query: query, includeDerived: includeDerived, forResponse: true)
+        }
+        let user = try await read { reader in
+            try await reader.rows(PostgresUserResponseRead.ByUserName(key: userName.lowercased(), directoryID: directoryID)).first
+        }
+        guard let user else { return ResourcePage(totalResults: 0, resources: []) }
+        return ResourcePage(totalResults: 1, resources: query.count > 0 && query.startIndex <= 1 ? [user] : [])
     }
 
     private func readPage(

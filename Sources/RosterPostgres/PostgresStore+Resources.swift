@@ -95,9 +95,17 @@ extension PostgresStore {
         try await readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: false)
     }
 
-    /// The resource with `id` for a response (its document unparsed), or a 404.
+    /// The resource with `id` for a response (its document unparsed), or a 404; a user with its groups in one
+    /// statement (``PostgresUserResponseRead``).
     public func resourceForResponse(_ kind: ResourceKind, directoryID: String, id: String, includeDerived: Bool) async throws -> StoredResource {
-        try await readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: true)
+        guard kind == .user, includeDerived else {
+            return try await readResource(kind, directoryID: directoryID, id: id, includeDerived: includeDerived, forResponse: true)
+        }
+        let user = try await read { reader in
+            try await reader.rows(PostgresUserResponseRead.ByID(key: id, directoryID: directoryID)).first
+        }
+        guard let user else { throw SCIMError.notFound("User \"\(id)\" not found") }
+        return user
     }
 
     private func readResource(

@@ -14,7 +14,7 @@ extension SQLiteStore {
     /// `userName eq "…"` filter an identity provider sends before each create is one statement
     /// (``UserResponseRead``): `userName` is unique, so the count is whether the user exists.
     public func listForResponse(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool) async throws -> ResourcePage {
-        guard kind == .user, query.sortBy == nil, let userName = query.filter.flatMap(SQLiteStore.userNameEquality) else {
+        guard kind == .user, query.sortBy == nil, let userName = query.filter.flatMap(UserNameEquality.value) else {
             return try readPage(kind, directoryID: directoryID, query: query, includeDerived: includeDerived, forResponse: true)
         }
         let user = try pointReaders.readOneStatement { db in
@@ -22,14 +22,6 @@ extension SQLiteStore {
         }
         guard let user else { return ResourcePage(totalResults: 0, resources: []) }
         return ResourcePage(totalResults: 1, resources: query.count > 0 && query.startIndex <= 1 ? [user] : [])
-    }
-
-    /// The value of a filter that is exactly `userName eq "…"` (any spelling of the name), else nil.
-    static func userNameEquality(_ filter: Filter) -> String? {
-        guard case .comparison(let path, .eq, .string(let value)) = filter else { return nil }
-        let resolved = ResourceKind.user.schema.resolve(path)
-        guard resolved.container == nil, resolved.name == "userName", resolved.subName == nil else { return nil }
-        return value
     }
 
     private func readPage(_ kind: ResourceKind, directoryID: String, query: ListQuery, includeDerived: Bool, forResponse: Bool) throws -> ResourcePage
