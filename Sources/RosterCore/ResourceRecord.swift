@@ -14,7 +14,8 @@ public struct ResourceRecord: Sendable {
     public var modifiedAt: Int64
     /// The version counter.
     public var version: Int64
-    /// The stored attributes (empty when the record was read for the wire only, see ``init(rowID:id:directoryID:createdAt:modifiedAt:version:wireDocument:)``).
+    /// The stored attributes (empty when the record was read for a response only, see
+    /// ``init(rowID:id:directoryID:createdAt:modifiedAt:version:document:forResponse:)``).
     public var attributes: JSONObject
     /// The stored document when it is in wire form (``WireDocument``): a representation is spliced from it.
     public var wireDocument: String?
@@ -62,22 +63,9 @@ public struct ResourceRecord: Sendable {
         )
     }
 
-    /// Makes a record from a stored document, which must be a JSON object.
-    public init(rowID: Int64, id: String, directoryID: String, createdAt: Int64, modifiedAt: Int64, version: Int64, document: String) throws {
-        self.init(
-            rowID: rowID,
-            id: id,
-            directoryID: directoryID,
-            createdAt: createdAt,
-            modifiedAt: modifiedAt,
-            version: version,
-            attributes: try ResourceDocument.attributes(of: document, id: id),
-            wireDocument: WireDocument.isWireForm(document) ? document : nil
-        )
-    }
-
-    /// Makes a record for a response only: a document in wire form is kept as it is, unparsed (``attributes`` stays
-    /// empty); one in an older form is parsed, to be rendered the long way.
+    /// Makes a record from a stored document, which must be a JSON object. For a response only (`forResponse`), a
+    /// document in wire form is kept as it is, unparsed (``attributes`` stays empty); one in an older form is parsed,
+    /// to be rendered the long way.
     public init(
         rowID: Int64,
         id: String,
@@ -85,22 +73,10 @@ public struct ResourceRecord: Sendable {
         createdAt: Int64,
         modifiedAt: Int64,
         version: Int64,
-        wireDocument document: String
-    )
-        throws
-    {
-        guard WireDocument.isWireForm(document) else {
-            try self.init(
-                rowID: rowID,
-                id: id,
-                directoryID: directoryID,
-                createdAt: createdAt,
-                modifiedAt: modifiedAt,
-                version: version,
-                document: document
-            )
-            return
-        }
+        document: String,
+        forResponse: Bool = false
+    ) throws {
+        let inWireForm = WireDocument.isWireForm(document)
         self.init(
             rowID: rowID,
             id: id,
@@ -108,8 +84,8 @@ public struct ResourceRecord: Sendable {
             createdAt: createdAt,
             modifiedAt: modifiedAt,
             version: version,
-            attributes: JSONObject(),
-            wireDocument: document
+            attributes: forResponse && inWireForm ? JSONObject() : try ResourceDocument.attributes(of: document, id: id),
+            wireDocument: inWireForm ? document : nil
         )
     }
 

@@ -13,27 +13,16 @@ extension ResourceRecord {
         let (rowID, id, directoryID, createdAt, modifiedAt, version, document) = try row.decode(
             (Int64, String, String, Int64, Int64, Int64, String).self
         )
-        if forResponse {
-            try self.init(
-                rowID: rowID,
-                id: id,
-                directoryID: directoryID,
-                createdAt: createdAt,
-                modifiedAt: modifiedAt,
-                version: version,
-                wireDocument: document
-            )
-        } else {
-            try self.init(
-                rowID: rowID,
-                id: id,
-                directoryID: directoryID,
-                createdAt: createdAt,
-                modifiedAt: modifiedAt,
-                version: version,
-                document: document
-            )
-        }
+        try self.init(
+            rowID: rowID,
+            id: id,
+            directoryID: directoryID,
+            createdAt: createdAt,
+            modifiedAt: modifiedAt,
+            version: version,
+            document: document,
+            forResponse: forResponse
+        )
     }
 }
 

@@ -61,7 +61,8 @@ extension PostgresUserLookup {
             createdAt: createdAt,
             modifiedAt: modifiedAt,
             version: version,
-            wireDocument: document
+            document: document,
+            forResponse: true
         )
         guard groups != "[]" else { return record.stored(.user) }
         return record.stored(.user, derived: JSONObject([("groups", try JSONParser().parse(groups))]))

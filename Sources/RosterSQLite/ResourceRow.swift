@@ -9,18 +9,15 @@ extension ResourceRecord {
     /// Reads the columns of ``ResourceTable/selectColumns``; for a response, the document stays unparsed when it
     /// is in wire form.
     init(row: Row, forResponse: Bool = false) throws {
-        if forResponse {
-            try self.init(
-                rowID: row[0],
-                id: row[1],
-                directoryID: row[2],
-                createdAt: row[3],
-                modifiedAt: row[4],
-                version: row[5],
-                wireDocument: row[6]
-            )
-        } else {
-            try self.init(rowID: row[0], id: row[1], directoryID: row[2], createdAt: row[3], modifiedAt: row[4], version: row[5], document: row[6])
-        }
+        try self.init(
+            rowID: row[0],
+            id: row[1],
+            directoryID: row[2],
+            createdAt: row[3],
+            modifiedAt: row[4],
+            version: row[5],
+            document: row[6],
+            forResponse: forResponse
+        )
     }
 }

@@ -70,7 +70,8 @@ enum UserResponseRead {
             createdAt: sqlite3_column_int64(handle, 3),
             modifiedAt: sqlite3_column_int64(handle, 4),
             version: sqlite3_column_int64(handle, 5),
-            wireDocument: text(handle, 6)
+            document: text(handle, 6),
+            forResponse: true
         )
         let groups = text(handle, 7)
         guard groups != "[]" else { return record.stored(.user) }
