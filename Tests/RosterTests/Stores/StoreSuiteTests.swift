@@ -323,6 +323,8 @@ struct StoreCase {
             (["filter": #"userName eq "WIRE@example.com""#], 1, 1), (["filter": #"username eq "wire@example.com""#], 1, 1),
             (["filter": #"userName eq "nobody@example.com""#], 0, 0), (["filter": #"userName eq "wire@example.com""#, "startIndex": "2"], 1, 0),
             (["filter": #"userName eq "wire@example.com""#, "count": "0"], 1, 0),
+            // A NUL ends a literal in both stores (PostgreSQL cannot bind one): the name before it is looked up.
+            (["filter": "userName eq \"wire@example.com\u{0}x\""], 1, 1), (["filter": "userName eq \"nobody\u{0}\""], 0, 0),
         ] {
             let query = try ListQuery(parameters: parameters)
             let fast = try await store.listForResponse(.user, directoryID: directory.id, query: query, includeDerived: true)
