@@ -190,12 +190,15 @@ enum PostgresMigrations {
     ]
 
     /// Per-directory counts (``ResourceCounter``), kept by triggers in the transaction of every insert, delete and
-    /// change of `active`, as on SQLite. Each count is spread over up to 16 rows (`slot`, the backend's process id
-    /// modulo 16), so that concurrent creates on different connections add to different rows instead of queueing on
-    /// one row lock until each commits; a count is the sum of its rows. Inserts and deletes are counted once per
-    /// statement (transition tables: a directory deleted with 100 000 users is one update, and `roster
-    /// export-postgres`'s COPY counts what it copies); a change of `active` once per row whose `active` moved, its
-    /// two rows always updated in the same order so that two transactions never wait on each other crosswise.
+    /// change of `active`, as on SQLite. The triggers are deferred to the commit (constraint triggers, `INITIALLY
+    /// DEFERRED`): every change of a count comes with an event, whose insert takes the feed lock at the end of the
+    /// transaction (``PostgresTransaction/commit()``), so the counts are updated after it, by one committing
+    /// transaction at a time, and their row locks are the last any transaction takes. Updated as the change happens,
+    /// a count's row lock came before the feed lock in a PATCH and after it in a one-statement create, and the two
+    /// deadlocked (40P01) under three replicas. Each count is spread over up to 16 rows (`slot`, the backend's process
+    /// id modulo 16; a count is the sum of its rows), which costs nothing to read and keeps writers without the feed
+    /// lock (a store made with `ordersEvents: false`) from queueing on one row. A row of a directory deleted in the
+    /// same transaction is not counted: the directory's count rows go with it.
     static let v9 = [
         """
         CREATE TABLE resource_count (
@@ -208,43 +211,50 @@ enum PostgresMigrations {
         """,
         "INSERT INTO resource_count (directory_id, counter, slot, count) SELECT directory_id, 'groups', 0, COUNT(*) FROM scim_group GROUP BY 1",
         """
-        CREATE OR REPLACE FUNCTION roster_count_users() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION roster_count(counted_directory TEXT, counters TEXT[], amounts BIGINT[]) RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
+            IF NOT EXISTS (SELECT 1 FROM directory WHERE id = counted_directory) THEN RETURN; END IF;
             INSERT INTO resource_count (directory_id, counter, slot, count)
-                SELECT directory_id, CASE WHEN active THEN 'active_users' ELSE 'inactive_users' END, pg_backend_pid() % 16,
-                    CASE WHEN TG_OP = 'INSERT' THEN COUNT(*) ELSE -COUNT(*) END
-                FROM changed_rows GROUP BY 1, 2
+                SELECT counted_directory, d.counter, pg_backend_pid() % 16, d.amount FROM unnest(counters, amounts) AS d(counter, amount)
                 ON CONFLICT (directory_id, counter, slot) DO UPDATE SET count = resource_count.count + EXCLUDED.count;
+        END $$
+        """,
+        """
+        CREATE OR REPLACE FUNCTION roster_count_user() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                PERFORM roster_count(NEW.directory_id, ARRAY[CASE WHEN NEW.active THEN 'active_users' ELSE 'inactive_users' END], ARRAY[1::BIGINT]);
+            ELSIF TG_OP = 'DELETE' THEN
+                PERFORM roster_count(OLD.directory_id, ARRAY[CASE WHEN OLD.active THEN 'active_users' ELSE 'inactive_users' END], ARRAY[-1::BIGINT]);
+            ELSE
+                PERFORM roster_count(NEW.directory_id, ARRAY['active_users', 'inactive_users'],
+                    CASE WHEN NEW.active THEN ARRAY[1::BIGINT, -1] ELSE ARRAY[-1::BIGINT, 1] END);
+            END IF;
             RETURN NULL;
         END $$
         """,
         """
-        CREATE OR REPLACE FUNCTION roster_count_groups() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION roster_count_group() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            INSERT INTO resource_count (directory_id, counter, slot, count)
-                SELECT directory_id, 'groups', pg_backend_pid() % 16, CASE WHEN TG_OP = 'INSERT' THEN COUNT(*) ELSE -COUNT(*) END
-                FROM changed_rows GROUP BY 1
-                ON CONFLICT (directory_id, counter, slot) DO UPDATE SET count = resource_count.count + EXCLUDED.count;
+            IF TG_OP = 'INSERT' THEN
+                PERFORM roster_count(NEW.directory_id, ARRAY['groups'], ARRAY[1::BIGINT]);
+            ELSE
+                PERFORM roster_count(OLD.directory_id, ARRAY['groups'], ARRAY[-1::BIGINT]);
+            END IF;
             RETURN NULL;
         END $$
         """,
         """
-        CREATE OR REPLACE FUNCTION roster_count_user_activity() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO resource_count (directory_id, counter, slot, count)
-                VALUES (NEW.directory_id, 'active_users', pg_backend_pid() % 16, CASE WHEN NEW.active THEN 1 ELSE -1 END),
-                    (NEW.directory_id, 'inactive_users', pg_backend_pid() % 16, CASE WHEN NEW.active THEN -1 ELSE 1 END)
-                ON CONFLICT (directory_id, counter, slot) DO UPDATE SET count = resource_count.count + EXCLUDED.count;
-            RETURN NULL;
-        END $$
+        CREATE CONSTRAINT TRIGGER scim_user_counted AFTER INSERT OR DELETE ON scim_user DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION roster_count_user()
         """,
-        "CREATE TRIGGER scim_user_counted_insert AFTER INSERT ON scim_user REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_users()",
-        "CREATE TRIGGER scim_user_counted_delete AFTER DELETE ON scim_user REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_users()",
         """
-        CREATE TRIGGER scim_user_counted_activity AFTER UPDATE OF active ON scim_user FOR EACH ROW
-            WHEN (OLD.active IS DISTINCT FROM NEW.active) EXECUTE FUNCTION roster_count_user_activity()
+        CREATE CONSTRAINT TRIGGER scim_user_counted_activity AFTER UPDATE OF active ON scim_user DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW WHEN (OLD.active IS DISTINCT FROM NEW.active) EXECUTE FUNCTION roster_count_user()
         """,
-        "CREATE TRIGGER scim_group_counted_insert AFTER INSERT ON scim_group REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_groups()",
-        "CREATE TRIGGER scim_group_counted_delete AFTER DELETE ON scim_group REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_groups()",
+        """
+        CREATE CONSTRAINT TRIGGER scim_group_counted AFTER INSERT OR DELETE ON scim_group DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION roster_count_group()
+        """,
     ]
 }
