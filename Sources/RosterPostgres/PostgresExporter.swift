@@ -104,6 +104,10 @@ public struct PostgresExporter: Sendable {
             }
             try await connection.query("INSERT INTO roster_migration (identifier) VALUES (\(migration.identifier))", logger: logger)
         }
+        // The rows are counted once after the copy instead of by a trigger per copied row.
+        for table in PostgresMigrations.countedTables {
+            try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) DISABLE TRIGGER USER"), logger: logger)
+        }
         var checksums: [String: TableChecksum] = [:]
         for table in ExportCatalog.tables {
             let total = try await source.exportCount(table)
@@ -149,6 +153,12 @@ public struct PostgresExporter: Sendable {
                     finished: true
                 )
             )
+        }
+        for statement in PostgresMigrations.countsFromRows {
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        for table in PostgresMigrations.countedTables {
+            try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) ENABLE TRIGGER USER"), logger: logger)
         }
         return checksums
     }
