@@ -99,10 +99,10 @@ extension SQLiteStore {
             sql: "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.table.alias).row_id",
             arguments: plan.arguments
         )
-        let candidates = try rows.map { row -> (record: ResourceRecord, derived: JSONObject) in
-            let record = try ResourceRow(row: row)
-            return (record, try derived(db, plan.kind, row: record))
-        }
+        let records = try rows.map { try ResourceRow(row: $0) }
+        // Every candidate's groups (or members) in one statement, as PostgreSQL reads them, not one query per row.
+        let derivedByRow = try derived(db, plan.kind, rows: records.map(\.rowID))
+        let candidates = records.map { (record: $0, derived: derivedByRow[$0.rowID] ?? JSONObject()) }
         return InMemoryListing.evaluate(candidates, kind: plan.kind, query: query).map { ($0.record, $0.derived) }
     }
 }
