@@ -8,10 +8,11 @@
 # Builds nothing: build `roster` first (swift build --product roster). Steps: creates a directory with
 # `directory create --json`, starts `roster serve` on a free loopback port, pushes users and groups over SCIM (Okta
 # request shapes), then drives team create, map, list, members, events (plain, --after, --limit, --follow), unmap,
-# rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes; then
-# login-link (refused without SAML_ADMINS or for a non-admin; its link works once) and, on a second server with a
-# fresh database, the first sign-in link `roster serve` prints until an admin has signed in; with
-# backup while serving; OIDC settings refused at start-up; with ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress,
+# rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes; then the
+# audit trail (a second directory's token rotated, `roster audit` text, --json, filters, --after and --follow, with
+# actor `cli` and no token in it); then login-link (refused without SAML_ADMINS or for a non-admin; its link works
+# once) and, on a second server with a fresh database, the first sign-in link `roster serve` prints until an admin has signed in; with
+# backup while serving; OIDC settings and AUDIT_RETENTION_DAYS refused at start-up; with ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress,
 # refusal, TLS and login errors, then a second, shorter pass with SAML_DATABASE_URL naming a fresh PostgreSQL database
 # (directory create and list, team create and map, events after SCIM pushes to a `roster serve` on it, backup and
 # export-postgres refused); without ROSTER_TEST_POSTGRES_URL both are skipped with a message.
@@ -143,6 +144,34 @@ for number, line in enumerate(sys.stdin.read().splitlines(), 1):
 sequences = [event['sequence'] for event in events]
 assert sequences == sorted(set(sequences)), f'sequences are not strictly increasing: {sequences}'
 types = [event['type'] for event in events]
+$2
+" <<<"$OUT" 2>&1); then
+        pass
+    else
+        fail "$1" "$(tail -n 3 <<<"$problem")"$'\n'"output: $(head -c 2000 <<<"$OUT")"
+    fi
+}
+
+# audit_lines NAME PYTHON: parses every line of the last output as one audit entry (list `entries`, checked for the
+# keys every entry has and for increasing ids; `actions` lists their actions) and runs the PYTHON assertions.
+audit_lines() {
+    local problem
+    if problem=$(python3 -c "
+import json, re, sys
+entries = []
+for number, line in enumerate(sys.stdin.read().splitlines(), 1):
+    value = json.loads(line)
+    assert isinstance(value, dict), f'line {number} is not a JSON object: {line}'
+    keys = ['action', 'actor', 'actor_detail', 'actor_kind', 'address', 'after', 'at', 'before', 'id', 'target']
+    assert sorted(value) == keys, f'line {number} has keys {sorted(value)}, expected {keys}'
+    assert isinstance(value['id'], int) and value['id'] > 0, f'line {number}: bad id'
+    assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z', value['at']), f'line {number}: at is not UTC with milliseconds'
+    assert isinstance(value['target'], dict) and sorted(value['target']) == ['id', 'kind', 'name'], f'line {number}: bad target'
+    assert isinstance(value['before'], dict) and isinstance(value['after'], dict), f'line {number}: before and after must be objects'
+    entries.append(value)
+ids = [entry['id'] for entry in entries]
+assert ids == sorted(set(ids)), f'ids are not strictly increasing: {ids}'
+actions = [entry['action'] for entry in entries]
 $2
 " <<<"$OUT" 2>&1); then
         pass
@@ -358,6 +387,74 @@ if [[ $OUT == "No teams yet. Create one with: roster team create NAME" ]]; then 
 ok "team list --json when empty" team list --json
 json "team list --json when empty is []" 'assert d == [], d'
 
+# --- audit trail ---
+# The commands above ran as this OS user: `cli` with USER, else LOGNAME, else the account name.
+AUDIT_USER=${USER:-${LOGNAME:-$(id -un 2>/dev/null || id -u)}}
+roster directory create --name "Audit Okta" --provider okta --base-url "$BASE_URL" --json
+[[ $RC -eq 0 ]] || die "directory create failed: $ERR"
+AUDIT_DIRECTORY=$(field "$OUT" id)
+CREATED_TOKEN=$(field "$OUT" token)
+ok "directory rotate-token" directory rotate-token "$AUDIT_DIRECTORY" --base-url "$BASE_URL" --json
+json "directory rotate-token --json prints a new token" "
+assert d['id'] == '$AUDIT_DIRECTORY' and d['token'] and d['token'] != '$CREATED_TOKEN', d"
+ROTATED_TOKEN=$(field "$OUT" token)
+ok "audit --json" audit --json
+contains "audit --json has the rotation" '"action":"directory.token_rotated","actor":"cli"'
+contains "audit --json names the directory" "\"id\":\"$AUDIT_DIRECTORY\""
+audit_lines "audit --json shows the rotation and the team changes, by cli with the OS user" "
+rotations = [e for e in entries if e['action'] == 'directory.token_rotated']
+assert len(rotations) == 1, actions
+r = rotations[0]
+assert (r['actor'], r['actor_kind'], r['actor_detail'], r['address']) == ('cli', 'cli', '$AUDIT_USER', None), r
+assert r['target'] == {'kind': 'directory', 'id': '$AUDIT_DIRECTORY', 'name': 'Audit Okta'}, r
+assert r['before'] == {} and r['after'] == {'token': 'rotated'}, r
+for wanted in ['directory.created', 'team.created', 'team.group_mapped', 'team.group_unmapped', 'team.renamed', 'team.deleted']:
+    assert wanted in actions, f'no {wanted} entry in {actions}'
+assert actions.count('directory.created') == 2, actions
+assert all(e['actor'] == 'cli' and e['actor_detail'] == '$AUDIT_USER' for e in entries), entries"
+lacks "audit --json never shows the rotated token" "$ROTATED_TOKEN"
+lacks "audit --json never shows the replaced token" "$CREATED_TOKEN"
+lacks "audit --json never shows the first directory's token" "$SCIM_TOKEN"
+LAST_AUDIT_ID=$(python3 -c 'import json, sys; print(json.loads(sys.stdin.read().splitlines()[-1])["id"])' <<<"$OUT")
+ok "audit (text)" audit --action directory.token_rotated
+if [[ $OUT == *"  cli ($AUDIT_USER)  directory.token_rotated  directory \"Audit Okta\" ($AUDIT_DIRECTORY)  token: \"rotated\"" && $(wc -l <<<"$OUT") -eq 1 ]]; then
+    pass
+else
+    fail "audit --action prints the one rotation as a line of text" "$OUT"
+fi
+lacks "audit text never shows the rotated token" "$ROTATED_TOKEN"
+ok "audit --target --target-kind" audit --json --target "$AUDIT_DIRECTORY" --target-kind directory
+audit_lines "audit --target keeps the entries of that directory" "assert actions == ['directory.created', 'directory.token_rotated'], actions"
+ok "audit --actor" audit --json --actor nobody@example.com
+if [[ -z $OUT ]]; then pass; else fail "audit --actor of someone who did nothing prints nothing" "$OUT"; fi
+ok "audit --after the last id" audit --after "$LAST_AUDIT_ID"
+if [[ -z $OUT ]]; then pass; else fail "audit --after the last id prints nothing" "$OUT"; fi
+ok "audit --limit" audit --json --limit 1
+audit_lines "audit --limit 1 prints the oldest entry" "assert len(entries) == 1 and entries[0]['action'] == 'directory.created', actions"
+fails "audit --action unknown" 2 "--action must be one of" audit --action team.exploded
+fails "audit --after with a word" 2 "--after must be an audit entry id" audit --after latest
+fails "audit --actor blank" 2 "--actor must not be blank" audit --actor " "
+# --follow: new entries as they are recorded, a clean exit on SIGTERM.
+"$ROSTER" audit --follow --json --after "$LAST_AUDIT_ID" --database-url "$DATABASE" >"$WORK/follow.out" 2>"$WORK/follow.err" &
+FOLLOW_PID=$!
+sleep 0.7 # the follower has read everything there is
+ok "team create while audit --follow runs" team create "Audit Follow"
+if wait_for_lines 1; then pass; else fail "audit --follow prints a new entry" "$(cat "$WORK/follow.out" "$WORK/follow.err")"; fi
+kill -TERM "$FOLLOW_PID"
+wait "$FOLLOW_PID"
+FOLLOW_RC=$?
+FOLLOW_PID=
+if [[ $FOLLOW_RC -eq 0 && ! -s $WORK/follow.err ]]; then
+    pass
+else
+    fail "audit --follow exits 0 on SIGTERM (exited $FOLLOW_RC)" "$(cat "$WORK/follow.err")"
+fi
+OUT=$(cat "$WORK/follow.out")
+audit_lines "audit --follow prints the team created after it started" "
+assert actions == ['team.created'], actions
+assert entries[0]['target']['name'] == 'Audit Follow' and entries[0]['id'] > $LAST_AUDIT_ID, entries"
+ok "team delete of the followed team" team delete "Audit Follow"
+
 # --- login-link and the first-start link ---
 # http_status URL: the status of a GET that does not follow redirects.
 http_status() {
@@ -380,6 +477,11 @@ fails "serve with an http OIDC issuer off loopback" 2 "must be an https URL" ser
 fails "serve with an OIDC issuer but no client ID" 2 "OIDC_CLIENT_ID (or --oidc-client-id) must be set" serve \
     --oidc-issuer https://idp.example.com --oidc-client-secret s
 fails "serve with an OIDC client ID but no issuer" 2 "OIDC_ISSUER (or --oidc-issuer) must be set" serve --oidc-client-id c
+AUDIT_RETENTION_DAYS=0 fails "serve with AUDIT_RETENTION_DAYS=0" 2 \
+    'AUDIT_RETENTION_DAYS (or --audit-retention-days) must be a number of days from 1 to 36500, not "0"' serve
+AUDIT_RETENTION_DAYS=abc fails "serve with AUDIT_RETENTION_DAYS=abc" 2 'must be a number of days from 1 to 36500, not "abc"' serve
+fails "serve with --audit-retention-days 36501" 2 'AUDIT_RETENTION_DAYS (or --audit-retention-days) must be a number of days' serve \
+    --audit-retention-days 36501
 fails "serve with an OIDC issuer that is not a URL" 2 "must be the provider's issuer URL" serve \
     --oidc-issuer "not a url" --oidc-client-id c --oidc-client-secret s
 fails "login-link for someone not listed" 2 "eve@example.com is not listed in SAML_ADMINS" login-link eve@example.com --admins "admin@example.com"
@@ -477,6 +579,12 @@ assert d["name"] == "PG Okta" and d["base_url"].endswith("/" + d["id"])'
         contains "team create on PostgreSQL names the team" 'Created team "Platform Engineering", slug platform-engineering'
         ok "team map on PostgreSQL" team map platform-engineering "Engineering"
         contains "team map on PostgreSQL says what it did" 'Mapped the group name "Engineering" in all directories to team "Platform Engineering"'
+        ok "audit --json on PostgreSQL" audit --json
+        audit_lines "audit on PostgreSQL has the directory and team changes by cli, oldest first" "
+assert actions == ['directory.created', 'team.created', 'team.group_mapped'], actions
+assert all(e['actor'] == 'cli' and e['actor_detail'] == '$AUDIT_USER' for e in entries), entries
+assert entries[0]['target']['id'] == '$PG_DIRECTORY', entries[0]"
+        lacks "audit on PostgreSQL never shows the directory's token" "$SCIM_TOKEN"
         "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PG_PORT" --base-url "$PG_BASE_URL" >"$WORK/pg-server.log" 2>&1 &
         PG_SERVER_PID=$!
         if wait_until_listening "$PG_SERVER_PID" "$PG_PORT"; then

@@ -58,8 +58,8 @@ extension String {
 public protocol RosterStore: Sendable {
     // MARK: Directories
 
-    /// Creates a directory whose token has the hash `tokenHash`.
-    func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8]) async throws -> Directory
+    /// Creates a directory whose token has the hash `tokenHash`, recording it in the audit trail as done by `actor`.
+    func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8], by actor: AuditActor) async throws -> Directory
     /// Every directory, oldest first.
     func directories() async throws -> [Directory]
     /// The directory with `id`, if any.
@@ -67,10 +67,10 @@ public protocol RosterStore: Sendable {
     /// The stored token hash of an enabled directory, for authentication; nil when there is no such directory or
     /// it is disabled.
     func tokenHash(directoryID: String) async throws -> [UInt8]?
-    /// Replaces a directory's token hash; false when there is no such directory.
-    func replaceTokenHash(directoryID: String, tokenHash: [UInt8]) async throws -> Bool
-    /// Deletes a directory with everything in it; false when there is no such directory.
-    func deleteDirectory(id: String) async throws -> Bool
+    /// Replaces a directory's token hash, recorded as a rotation by `actor`; false when there is no such directory.
+    func replaceTokenHash(directoryID: String, tokenHash: [UInt8], by actor: AuditActor) async throws -> Bool
+    /// Deletes a directory with everything in it, recorded as done by `actor`; false when there is no such directory.
+    func deleteDirectory(id: String, by actor: AuditActor) async throws -> Bool
 
     // MARK: SCIM resources
 

@@ -14,12 +14,13 @@ enum PostgresMigrations {
         ("v7: state shared by replicas: flash values, pending sign-ins, request log, webhook leases", v7),
         ("v8: SAML sign-ins under way and assertions used", v8),
         ("v9: per-directory counts of users and groups, kept by triggers", v9),
+        ("v10: the audit trail of admin actions, append-only", v10),
     ]
 
     /// Every table Roster creates, children first (for `--replace`).
     static let tablesChildrenFirst = [
         "roster_migration", "resource_count", "saml_used_assertion", "saml_pending_request", "webhook_lease", "scim_request_log",
-        "oidc_pending_sign_in", "admin_flash",
+        "audit_entry", "oidc_pending_sign_in", "admin_flash",
         "admin_sign_in", "admin_session",
         "admin_login_link", "api_key", "webhook_delivery", "webhook_endpoint",
         "team_membership", "team_mapping", "team", "directory_warning", "event", "group_member", "scim_group", "scim_user_email",
@@ -254,6 +255,36 @@ enum PostgresMigrations {
                 FOR EACH ROW EXECUTE FUNCTION roster_count_group()
             """,
         ]
+
+    /// The audit trail (``AuditStore``): one row per admin action, with the same table and columns as on SQLite.
+    /// No foreign keys, since an entry outlives what it names. `before` and `after` are JSON objects of strings
+    /// (keys sorted), NULL when empty. Rows are appended in `id` order under the audit lock
+    /// (``PostgresAuditTrail``); the trigger refuses every `UPDATE`, and only the retention deletes (by `at`). The
+    /// indexes serve ``AuditQuery``'s filters, each read newest or oldest first by `id`.
+    static let v10 = [
+        """
+        CREATE TABLE audit_entry (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at BIGINT NOT NULL, actor_kind TEXT NOT NULL, actor TEXT NOT NULL,
+            actor_detail TEXT, address TEXT, action TEXT NOT NULL, target_kind TEXT NOT NULL, target_id TEXT NOT NULL,
+            target_name TEXT NOT NULL, before TEXT, after TEXT)
+        """,
+        "CREATE INDEX audit_entry_actor ON audit_entry(actor, id)",
+        "CREATE INDEX audit_entry_action ON audit_entry(action, id)",
+        "CREATE INDEX audit_entry_target_kind ON audit_entry(target_kind, id)",
+        "CREATE INDEX audit_entry_target_id ON audit_entry(target_id, id)",
+        "CREATE INDEX audit_entry_target_name ON audit_entry(target_name, id)",
+        "CREATE INDEX audit_entry_at ON audit_entry(at)",
+        """
+        CREATE OR REPLACE FUNCTION roster_audit_entry_unchanged() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'audit entries are never changed (audit_entry %)', OLD.id;
+        END $$
+        """,
+        """
+        CREATE TRIGGER audit_entry_append_only BEFORE UPDATE ON audit_entry
+            FOR EACH ROW EXECUTE FUNCTION roster_audit_entry_unchanged()
+        """,
+    ]
 
     /// The statements that fill `resource_count` from the rows as they are: in v9, and in `roster export-postgres`
     /// after its `COPY`, which runs with the count triggers of ``countedTables`` disabled (a deferred row trigger for

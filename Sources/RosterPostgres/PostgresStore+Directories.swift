@@ -4,8 +4,8 @@ import RosterCore
 import SCIM
 
 extension PostgresStore {
-    /// Creates a directory.
-    public func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8]) async throws -> Directory {
+    /// Creates a directory, with its audit entry (the token recorded only as issued).
+    public func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8], by actor: AuditActor) async throws -> Directory {
         let directory = Directory(id: PostgresStore.newID(), name: name, provider: provider, createdAt: now())
         try await write { transaction in
             try await transaction.execute(
@@ -14,6 +14,7 @@ extension PostgresStore {
                 VALUES (\(directory.id), \(directory.name), \(directory.provider.rawValue), \(Data(tokenHash)), TRUE, \(directory.createdAt))
                 """
             )
+            transaction.record(.directoryCreated(directory, by: actor), at: directory.createdAt)
         }
         return directory
     }
@@ -49,22 +50,38 @@ extension PostgresStore {
         return hash
     }
 
-    public func replaceTokenHash(directoryID: String, tokenHash: [UInt8]) async throws -> Bool {
+    /// Replaces a directory's token hash, recorded as a rotation by `actor`; false when there is no such directory.
+    public func replaceTokenHash(directoryID: String, tokenHash: [UInt8], by actor: AuditActor) async throws -> Bool {
+        let timestamp = now()
         // Forgotten before (no read in flight may remember the old hash) and after (nor one that read before the commit).
         tokenHashes.forget(directoryID)
         defer { tokenHashes.forget(directoryID) }
         return try await write { transaction in
-            try await !transaction.rows("UPDATE directory SET token_hash = \(Data(tokenHash)) WHERE id = \(directoryID) RETURNING 1").isEmpty
+            guard
+                let directory = try await transaction.first(
+                    """
+                    UPDATE directory SET token_hash = \(Data(tokenHash)) WHERE id = \(directoryID)
+                    RETURNING \(unescaped: PostgresStore.directoryColumns)
+                    """
+                ).map(PostgresStore.directory(from:))
+            else { return false }
+            transaction.record(.directoryTokenRotated(directory, by: actor), at: timestamp)
+            return true
         }
     }
 
-    /// Deletes a directory and everything in it; its users leave their teams first (with events).
-    public func deleteDirectory(id: String) async throws -> Bool {
+    /// Deletes a directory and everything in it; its users leave their teams first (with events). The audit entry
+    /// keeps the directory as it was.
+    public func deleteDirectory(id: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
         tokenHashes.forget(id)
         defer { tokenHashes.forget(id) }
         return try await write { transaction in
-            guard try await transaction.first("SELECT 1 FROM directory WHERE id = \(id) FOR UPDATE") != nil else { return false }
+            guard
+                let directory = try await transaction.first(
+                    "SELECT \(unescaped: PostgresStore.directoryColumns) FROM directory WHERE id = \(id) FOR UPDATE"
+                ).map(PostgresStore.directory(from:))
+            else { return false }
             let teams = PostgresTeamSync(transaction: transaction, at: timestamp)
             for row in try await transaction.rows(
                 """
@@ -77,6 +94,7 @@ extension PostgresStore {
             try await transaction.execute("DELETE FROM directory WHERE id = \(id)")
             // Its rows' triggers have brought its counts to zero; the rows go with it.
             try await transaction.execute("DELETE FROM resource_count WHERE directory_id = \(id)")
+            transaction.record(.directoryDeleted(directory, by: actor), at: timestamp)
             return true
         }
     }
@@ -92,6 +110,9 @@ extension PostgresStore {
             }
         }
     }
+
+    /// The columns ``directory(from:)`` decodes, in order.
+    private static let directoryColumns = "id, name, provider, enabled, created_at"
 
     private static func directory(from row: PostgresRow) throws -> Directory {
         let (id, name, provider, enabled, createdAt) = try row.decode((String, String, String, Bool, Int64).self)

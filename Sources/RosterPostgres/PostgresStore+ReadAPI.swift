@@ -2,7 +2,7 @@ import PostgresNIO
 import RosterCore
 import SCIM
 
-/// The read API's queries (``ReadAPIStore``, but for ``removeManualMember(team:userID:)``, which lives with the team
+/// The read API's queries (``ReadAPIStore``, but for ``removeManualMember(team:userID:by:)``, which lives with the team
 /// writes), keyset-paginated on `row_id` with the SQLite store's results and order.
 extension PostgresStore {
     /// Users by row, filtered.

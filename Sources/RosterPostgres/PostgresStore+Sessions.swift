@@ -31,10 +31,11 @@ extension PostgresStore {
         }
     }
 
-    /// Stores a session and records the sign-in (an upsert, so concurrent sign-ins of one email both count),
-    /// dropping sessions that have expired.
-    public func createSession(_ session: AdminSession) async throws {
+    /// Stores a session and records the sign-in (an upsert, so concurrent sign-ins of one email both count, and an
+    /// audit entry from `address`), dropping sessions that have expired.
+    public func createSession(_ session: AdminSession, address: String?) async throws {
         let hash = Data(session.tokenHash)
+        let timestamp = now()
         try await write { transaction in
             try await transaction.execute("DELETE FROM admin_session WHERE expires_at < \(session.createdAt)")
             try await transaction.execute(
@@ -51,6 +52,7 @@ extension PostgresStore {
                 ON CONFLICT (email) DO UPDATE SET method = EXCLUDED.method, last_at = EXCLUDED.last_at
                 """
             )
+            transaction.record(.signedIn(email: session.email, method: session.method, address: address), at: timestamp)
         }
     }
 
@@ -108,11 +110,17 @@ extension PostgresStore {
         return session
     }
 
-    /// Deletes a session.
-    public func deleteSession(tokenHash: [UInt8]) async throws {
+    /// Deletes a session; when there was one, records its admin's sign-out from `address` (the email read by the
+    /// delete, so of two concurrent sign-outs of one session only the one that deleted it records).
+    public func deleteSession(tokenHash: [UInt8], address: String?) async throws {
         let hash = Data(tokenHash)
+        let timestamp = now()
         try await write { transaction in
-            try await transaction.execute("DELETE FROM admin_session WHERE token_hash = \(hash)")
+            guard
+                let email = try await transaction.first("DELETE FROM admin_session WHERE token_hash = \(hash) RETURNING email")?
+                    .decode(String.self)
+            else { return }
+            transaction.record(.signedOut(email: email, address: address), at: timestamp)
         }
     }
 

@@ -4,8 +4,8 @@ import RosterCore
 import SCIM
 
 extension PostgresStore {
-    /// Creates a team.
-    public func createTeam(name: String, slug: String?) async throws -> Team {
+    /// Creates a team, with its audit entry.
+    public func createTeam(name: String, slug: String?, by actor: AuditActor) async throws -> Team {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
         let team = Team(id: PostgresStore.newID(), name: trimmed, slug: slug.map(Team.slug(from:)) ?? Team.slug(from: trimmed), createdAt: now())
@@ -18,6 +18,7 @@ extension PostgresStore {
                     """
                 )
                 if inserted.isEmpty { throw TeamError("a team with the slug \"\(team.slug)\" already exists") }
+                transaction.record(.teamCreated(team, by: actor), at: team.createdAt)
             }
         }
         return team
@@ -37,20 +38,23 @@ extension PostgresStore {
         try await read { reader in try await PostgresStore.findTeam(reader, reference) }
     }
 
-    /// Renames a team.
-    public func renameTeam(_ reference: String, to name: String) async throws -> Team {
+    /// Renames a team, with an audit entry of the previous name (none when the name does not change).
+    public func renameTeam(_ reference: String, to name: String, by actor: AuditActor) async throws -> Team {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
+        let timestamp = now()
         return try await write { transaction in
             var team = try await PostgresStore.requireTeam(transaction, reference, lock: true)
+            let previousName = team.name
             try await transaction.execute("UPDATE team SET name = \(trimmed) WHERE id = \(team.id)")
             team.name = trimmed
+            if previousName != trimmed { transaction.record(.teamRenamed(team, from: previousName, by: actor), at: timestamp) }
             return team
         }
     }
 
-    /// Deletes a team; every active member gets a `team.member_removed` event first.
-    public func deleteTeam(_ reference: String) async throws {
+    /// Deletes a team, with its audit entry; every active member gets a `team.member_removed` event first.
+    public func deleteTeam(_ reference: String, by actor: AuditActor) async throws {
         let timestamp = now()
         try await write { transaction in
             let team = try await PostgresStore.requireTeam(transaction, reference, lock: true)
@@ -69,13 +73,20 @@ extension PostgresStore {
                 )
             }
             try await transaction.execute("DELETE FROM team WHERE id = \(team.id)")
+            transaction.record(.teamDeleted(team, by: actor), at: timestamp)
         }
     }
 
     /// Maps a group name to a team and back-fills at once, in one transaction, saying what it did. The group name
     /// is locked first (``lockGroupName(_:_:)``), and the groups of that name, so that a member change or a group
-    /// created at the same moment is either seen by the back-fill or sees the mapping.
-    public func map(team reference: String, groupName: String, directoryID: String?) async throws -> TeamMappingOutcome {
+    /// created at the same moment is either seen by the back-fill or sees the mapping. A new mapping is recorded in
+    /// the audit trail; one that already existed is not.
+    public func map(
+        team reference: String,
+        groupName: String,
+        directoryID: String?,
+        by actor: AuditActor
+    ) async throws -> TeamMappingOutcome {
         guard !groupName.isEmpty else { throw TeamError("the group name is empty") }
         let timestamp = now()
         return try await write { transaction in
@@ -104,6 +115,7 @@ extension PostgresStore {
                 ORDER BY 1
                 """
             ).map { try $0.decode(String.self) }
+            if added { transaction.record(.groupMapped(team, groupName: groupName, directoryID: directoryID, by: actor), at: timestamp) }
             return TeamMappingOutcome(
                 mapping: TeamMapping(teamID: team.id, directoryID: directoryID, groupName: groupName),
                 alreadyMapped: !added,
@@ -114,8 +126,8 @@ extension PostgresStore {
         }
     }
 
-    /// Removes a mapping and the memberships it alone sourced.
-    public func unmap(team reference: String, groupName: String, directoryID: String?) async throws {
+    /// Removes a mapping and the memberships it alone sourced, with its audit entry.
+    public func unmap(team reference: String, groupName: String, directoryID: String?, by actor: AuditActor) async throws {
         let timestamp = now()
         try await write { transaction in
             let team = try await PostgresStore.requireTeam(transaction, reference, lock: false)
@@ -133,6 +145,7 @@ extension PostgresStore {
                 if try await sync.teams(mappedTo: group.displayName, directoryID: group.directoryID).contains(team.id) { continue }
                 try await sync.withdraw(team: team.id, group: group)
             }
+            transaction.record(.groupUnmapped(team, groupName: groupName, directoryID: directoryID, by: actor), at: timestamp)
         }
     }
 
@@ -189,25 +202,35 @@ extension PostgresStore {
         }
     }
 
-    /// Adds a user to a team by hand; false when they already were a manual member.
+    /// Adds a user to a team by hand, with its audit entry; false (and no entry) when they already were a manual
+    /// member.
     @discardableResult
-    public func addManualMember(team reference: String, directoryID: String, userID: String) async throws -> Bool {
+    public func addManualMember(team reference: String, directoryID: String, userID: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
         return try await write { transaction in
             let team = try await PostgresStore.requireTeam(transaction, reference, lock: false)
             let row = try await PostgresStore.fetchRow(transaction, .of(.user), directoryID: directoryID, id: userID, forUpdate: false)
-            return try await PostgresTeamSync(transaction: transaction, at: timestamp).addManual(team: team.id, userRow: row.rowID)
+            guard try await PostgresTeamSync(transaction: transaction, at: timestamp).addManual(team: team.id, userRow: row.rowID) else {
+                return false
+            }
+            let user = UserIdentity(id: row.id, userName: IndexedColumns.user(row.attributes).userName)
+            transaction.record(.memberAdded(team, user: user, directoryID: directoryID, by: actor), at: timestamp)
+            return true
         }
     }
 
-    /// Removes a manual membership (group-sourced ones stay); false when there was none.
-    public func removeManualMember(team reference: String, userID: String) async throws -> Bool {
+    /// Removes a manual membership (group-sourced ones stay), with its audit entry; false (and no entry) when there
+    /// was none.
+    public func removeManualMember(team reference: String, userID: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
         return try await write { transaction in
             guard let team = try await PostgresStore.findTeam(transaction, reference),
-                let userRow = try await transaction.first("SELECT row_id FROM scim_user WHERE id = \(userID)")?.decode(Int64.self)
+                let (userRow, userName) = try await transaction.first("SELECT row_id, user_name FROM scim_user WHERE id = \(userID)")?
+                    .decode((Int64, String).self),
+                try await PostgresTeamSync(transaction: transaction, at: timestamp).removeManual(team: team.id, userRow: userRow)
             else { return false }
-            return try await PostgresTeamSync(transaction: transaction, at: timestamp).removeManual(team: team.id, userRow: userRow)
+            transaction.record(.memberRemoved(team, user: UserIdentity(id: userID, userName: userName), by: actor), at: timestamp)
+            return true
         }
     }
 

@@ -11,8 +11,9 @@ import SCIM
 /// single statements on the delivery row, so no event is queued twice and no attempt is lost.
 extension PostgresStore {
     /// Creates an endpoint whose cursor starts at the newest committed event, so it receives events committed from
-    /// now on (event writers hold the feed lock until they commit, so none commits below the cursor later).
-    public func createWebhookEndpoint(url: String, eventTypes: [String], secret: String) async throws -> WebhookEndpoint {
+    /// now on (event writers hold the feed lock until they commit, so none commits below the cursor later); the audit
+    /// entry records the secret only as issued.
+    public func createWebhookEndpoint(url: String, eventTypes: [String], secret: String, by actor: AuditActor) async throws -> WebhookEndpoint {
         let endpoint = WebhookEndpoint(id: PostgresStore.newID(), url: url, eventTypes: eventTypes, enabled: true, secret: secret, createdAt: now())
         let types = eventTypes.joined(separator: ",")
         try await write { transaction in
@@ -22,6 +23,7 @@ extension PostgresStore {
                 VALUES (\(endpoint.id), \(url), \(types), TRUE, \(secret), (SELECT COALESCE(MAX(sequence), 0) FROM event), \(endpoint.createdAt))
                 """
             )
+            transaction.record(.webhookCreated(endpoint, by: actor), at: endpoint.createdAt)
         }
         return endpoint
     }
@@ -44,37 +46,71 @@ extension PostgresStore {
     }
 
     /// Changes an endpoint's URL, event types and whether it is enabled, returning it as updated; nil when there
-    /// is no such endpoint.
-    public func updateWebhookEndpoint(id: String, url: String, eventTypes: [String], enabled: Bool) async throws -> WebhookEndpoint? {
+    /// is no such endpoint. The endpoint is read (and locked) first, so the audit entry keeps the values that
+    /// changed, before and after; a change that changes nothing records nothing.
+    public func updateWebhookEndpoint(
+        id: String,
+        url: String,
+        eventTypes: [String],
+        enabled: Bool,
+        by actor: AuditActor
+    ) async throws -> WebhookEndpoint? {
         let types = eventTypes.joined(separator: ",")
+        let timestamp = now()
         return try await write { transaction in
-            try await transaction.first(
-                """
-                UPDATE webhook_endpoint SET url = \(url), event_types = \(types), enabled = \(enabled) WHERE id = \(id)
-                RETURNING \(unescaped: PostgresStore.endpointColumns)
-                """
-            ).map(PostgresStore.endpoint(from:))
+            guard
+                let previous = try await transaction.first(
+                    "SELECT \(unescaped: PostgresStore.endpointColumns) FROM webhook_endpoint WHERE id = \(id) FOR UPDATE"
+                ).map(PostgresStore.endpoint(from:)),
+                let updated = try await transaction.first(
+                    """
+                    UPDATE webhook_endpoint SET url = \(url), event_types = \(types), enabled = \(enabled) WHERE id = \(id)
+                    RETURNING \(unescaped: PostgresStore.endpointColumns)
+                    """
+                ).map(PostgresStore.endpoint(from:))
+            else { return nil }
+            let entry = AuditEntry.webhookChanged(updated, from: previous, by: actor)
+            if !entry.before.isEmpty || !entry.after.isEmpty { transaction.record(entry, at: timestamp) }
+            return updated
         }
     }
 
     /// Replaces the signing secret, keeping the old one as the previous secret until `previousValidUntil`; nil when
-    /// there is no such endpoint.
-    public func rotateWebhookSecret(id: String, newSecret: String, previousValidUntil: Int64) async throws -> WebhookEndpoint? {
-        try await write { transaction in
-            try await transaction.first(
-                """
-                UPDATE webhook_endpoint SET previous_secret = secret, previous_secret_expires_at = \(previousValidUntil), secret = \(newSecret)
-                WHERE id = \(id)
-                RETURNING \(unescaped: PostgresStore.endpointColumns)
-                """
-            ).map(PostgresStore.endpoint(from:))
+    /// there is no such endpoint. The audit entry records the secret only as rotated.
+    public func rotateWebhookSecret(
+        id: String,
+        newSecret: String,
+        previousValidUntil: Int64,
+        by actor: AuditActor
+    ) async throws -> WebhookEndpoint? {
+        let timestamp = now()
+        return try await write { transaction in
+            guard
+                let endpoint = try await transaction.first(
+                    """
+                    UPDATE webhook_endpoint SET previous_secret = secret, previous_secret_expires_at = \(previousValidUntil), secret = \(newSecret)
+                    WHERE id = \(id)
+                    RETURNING \(unescaped: PostgresStore.endpointColumns)
+                    """
+                ).map(PostgresStore.endpoint(from:))
+            else { return nil }
+            transaction.record(.webhookSecretRotated(endpoint, by: actor), at: timestamp)
+            return endpoint
         }
     }
 
-    /// Deletes an endpoint with its deliveries (by cascade); false when there was no such endpoint.
-    public func deleteWebhookEndpoint(id: String) async throws -> Bool {
-        try await write { transaction in
-            try await !transaction.rows("DELETE FROM webhook_endpoint WHERE id = \(id) RETURNING id").isEmpty
+    /// Deletes an endpoint with its deliveries (by cascade), with an audit entry of the endpoint as it was; false
+    /// when there was no such endpoint.
+    public func deleteWebhookEndpoint(id: String, by actor: AuditActor) async throws -> Bool {
+        let timestamp = now()
+        return try await write { transaction in
+            guard
+                let endpoint = try await transaction.first(
+                    "DELETE FROM webhook_endpoint WHERE id = \(id) RETURNING \(unescaped: PostgresStore.endpointColumns)"
+                ).map(PostgresStore.endpoint(from:))
+            else { return false }
+            transaction.record(.webhookDeleted(endpoint, by: actor), at: timestamp)
+            return true
         }
     }
 
@@ -276,10 +312,15 @@ extension PostgresStore {
     }
 
     /// Queues an event for the endpoint again with a fresh retry window, due at `at`; false when there is no such
-    /// endpoint or event. The endpoint row is locked, so it cannot be deleted between the check and the upsert.
-    public func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64) async throws -> Bool {
-        try await write { transaction in
-            guard try await transaction.first("SELECT id FROM webhook_endpoint WHERE id = \(endpointID) FOR UPDATE") != nil,
+    /// endpoint or event. The endpoint row is locked, so it cannot be deleted between the check and the upsert. The
+    /// audit entry is recorded at the store's clock, not at `at` (when the delivery is due).
+    public func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64, by actor: AuditActor) async throws -> Bool {
+        let timestamp = now()
+        return try await write { transaction in
+            guard
+                let endpoint = try await transaction.first(
+                    "SELECT \(unescaped: PostgresStore.endpointColumns) FROM webhook_endpoint WHERE id = \(endpointID) FOR UPDATE"
+                ).map(PostgresStore.endpoint(from:)),
                 let event = try await transaction.first("SELECT id, type FROM event WHERE sequence = \(sequence)")
             else { return false }
             let (eventID, eventType) = try event.decode((String, String).self)
@@ -291,6 +332,7 @@ extension PostgresStore {
                     next_attempt_at = EXCLUDED.next_attempt_at, delivered_at = NULL
                 """
             )
+            transaction.record(.webhookRedelivered(endpoint, sequence: sequence, by: actor), at: timestamp)
             return true
         }
     }

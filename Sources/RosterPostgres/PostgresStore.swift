@@ -120,15 +120,16 @@ public final class PostgresStore: Sendable, Service {
             return try await pools.withConnection(onConnectionLoop: true) { connection in
                 let transaction = PostgresTransaction(connection: connection, logger: logger, ordersEvents: ordersEvents)
                 try await transaction.execute("BEGIN")
-                let result: T
                 do {
-                    result = try await body(transaction)
+                    let result = try await body(transaction)
+                    // The commit writes the queued events and audit entries first: a refusal there must roll back too,
+                    // or the connection would go back to the pool inside an aborted transaction.
+                    try await transaction.commit()
+                    return result
                 } catch {
                     if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
                     throw error
                 }
-                try await transaction.commit()
-                return result
             }
         } catch {
             throw mapped(error)
@@ -193,6 +194,8 @@ final class PostgresTransaction {
     private var pendingEvents: [(NewEvent, Int64)] = []
     /// A row whose `modified_at` and version move at commit, in the statement that inserts the events.
     private var pendingTouch: (table: String, rowID: Int64, at: Int64)?
+    /// Audit entries to insert at commit, in order, with their times (``PostgresAuditTrail``).
+    private var pendingAudit: [(entry: AuditEntry, at: Int64)] = []
 
     /// Wraps a connection on which `BEGIN` has run.
     init(connection: PostgresConnection, logger: Logger, ordersEvents: Bool) {
@@ -212,13 +215,19 @@ final class PostgresTransaction {
         pendingEvents.append((event, timestamp))
     }
 
+    /// Queues an audit entry of this transaction's change; ``commit()`` inserts it as its last statement, under the
+    /// audit lock (``PostgresAuditTrail``), so that the entry commits exactly when the change does.
+    func record(_ entry: AuditEntry, at timestamp: Int64) {
+        pendingAudit.append((entry, timestamp))
+    }
+
     /// Moves a row's `modified_at` and version (once, however often it is called) in the statement that inserts
     /// the events at commit, saving a round trip; the caller holds the row's lock.
     func touchAtCommit(table: String, rowID: Int64, at timestamp: Int64) {
         pendingTouch = (table, rowID, timestamp)
     }
 
-    /// Inserts the queued events and commits.
+    /// Inserts the queued events and audit entries, and commits.
     ///
     /// The event feed must never skip: with a plain identity sequence, transaction A could take sequence 41, B take
     /// 42 and commit first, and a reader of `after=40` would see 42, move its cursor and never see 41. So the
@@ -227,7 +236,12 @@ final class PostgresTransaction {
     /// sequences become visible in order. Holding the lock only for the insert and the commit keeps the serialized
     /// part short, and since no row lock is taken after it, it cannot deadlock with the row locks writes take. (A
     /// commit-ordered watermark would serialize less but needs a second table and a sweeper.)
+    ///
+    /// Audit entries are ordered the same way by a lock of their own (``PostgresAuditTrail``), taken before the feed
+    /// lock and released by the same `COMMIT`; the entries are inserted last, after the events.
     func commit() async throws {
+        let audit = PostgresAuditTrail(transaction: self)
+        if !pendingAudit.isEmpty { try await audit.lock() }
         if !pendingEvents.isEmpty {
             let lockKey = feedLockKey
             let touch = (pendingTouch?.at ?? 0, pendingTouch?.rowID ?? 0)
@@ -242,8 +256,10 @@ final class PostgresTransaction {
         } else if let row = pendingTouch {
             try await execute("UPDATE \(unescaped: row.table) SET modified_at = \(row.at), version = version + 1 WHERE row_id = \(row.rowID)")
         }
+        if !pendingAudit.isEmpty { try await audit.insert(pendingAudit) }
         pendingEvents.removeAll()
         pendingTouch = nil
+        pendingAudit.removeAll()
         try await execute("COMMIT")
     }
 

@@ -36,6 +36,9 @@ enum RosterMigrations {
         migrator.registerMigration("v9: per-directory counts of users and groups, kept by triggers") { db in
             try db.execute(sql: v9)
         }
+        migrator.registerMigration("v10: the audit trail of admin actions, append-only") { db in
+            try db.execute(sql: v10)
+        }
         return migrator
     }
 
@@ -343,6 +346,37 @@ enum RosterMigrations {
         END;
         CREATE TRIGGER scim_group_counted_delete AFTER DELETE ON scim_group BEGIN
             UPDATE resource_count SET count = count - 1 WHERE directory_id = OLD.directory_id AND counter = 'groups' AND slot = 0;
+        END;
+        """
+
+    /// The audit trail (``AuditEntry``): one row per admin action, written in the transaction of the change it
+    /// records. `id` is AUTOINCREMENT so that an id deleted by the retention is never handed out again (readers keep
+    /// it as a cursor). No foreign keys: an entry outlives the directory, team or key it names. `before` and
+    /// `after` are JSON objects of strings with sorted keys, NULL when empty. Rows are never updated (the trigger
+    /// refuses it); the retention deletes whole days of them.
+    static let v10 = """
+        CREATE TABLE audit_entry (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            actor_kind TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            actor_detail TEXT,
+            address TEXT,
+            action TEXT NOT NULL,
+            target_kind TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            target_name TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX audit_entry_actor ON audit_entry(actor, id);
+        CREATE INDEX audit_entry_action ON audit_entry(action, id);
+        CREATE INDEX audit_entry_target_kind ON audit_entry(target_kind, id);
+        CREATE INDEX audit_entry_target_id ON audit_entry(target_id, id);
+        CREATE INDEX audit_entry_target_name ON audit_entry(target_name, id);
+        CREATE INDEX audit_entry_at ON audit_entry(at);
+        CREATE TRIGGER audit_entry_append_only BEFORE UPDATE ON audit_entry BEGIN
+            SELECT RAISE(ABORT, 'audit entries are append-only');
         END;
         """
 }

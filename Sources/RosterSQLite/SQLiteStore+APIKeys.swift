@@ -3,14 +3,15 @@ import GRDB
 import RosterCore
 
 extension SQLiteStore: APIKeyStore {
-    /// Stores a key's hash.
-    public func createAPIKey(name: String, prefix: String, tokenHash: [UInt8]) async throws -> APIKey {
+    /// Stores a key's hash, with its audit entry (the key only as issued) in the same transaction.
+    public func createAPIKey(name: String, prefix: String, tokenHash: [UInt8], by actor: AuditActor) async throws -> APIKey {
         let key = APIKey(id: SQLiteStore.newID(), name: name, prefix: prefix, createdAt: now(), lastUsedAt: nil, revokedAt: nil)
         try await commits.write { db in
             try db.execute(
                 sql: "INSERT INTO api_key (id, name, prefix, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [key.id, name, prefix, Data(tokenHash), key.createdAt]
             )
+            try AuditTrail.append(db, .apiKeyCreated(key, by: actor), at: key.createdAt)
         }
         return key
     }
@@ -23,12 +24,21 @@ extension SQLiteStore: APIKeyStore {
         }
     }
 
-    /// Revokes a live key.
-    public func revokeAPIKey(id: String) async throws -> Bool {
+    /// Revokes a live key, recording it by its name in the same transaction; false (and no entry) when there is no
+    /// such live key.
+    public func revokeAPIKey(id: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
         return try await commits.write { db in
+            guard
+                let key = try Row.fetchOne(
+                    db,
+                    sql: "SELECT id, name, prefix, created_at, last_used_at FROM api_key WHERE id = ? AND revoked_at IS NULL",
+                    arguments: [id]
+                ).map({ APIKey(id: $0[0], name: $0[1], prefix: $0[2], createdAt: $0[3], lastUsedAt: $0[4], revokedAt: timestamp) })
+            else { return false }
             try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [timestamp, id])
-            return db.changesCount > 0
+            try AuditTrail.append(db, .apiKeyRevoked(key, by: actor), at: timestamp)
+            return true
         }
     }
 

@@ -108,14 +108,17 @@ extension SQLiteStore: ReadAPIStore {
         }
     }
 
-    /// Removes a manual membership.
-    public func removeManualMember(team reference: String, userID: String) async throws -> Bool {
+    /// Removes a manual membership, with its audit entry in the same transaction; false (and no entry) when there
+    /// was none.
+    public func removeManualMember(team reference: String, userID: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
         return try await commits.write { db in
             guard let team = try SQLiteStore.findTeam(db, reference),
-                let userRow = try Int64.fetchOne(db, sql: "SELECT row_id FROM scim_user WHERE id = ?", arguments: [userID])
+                let user = try Row.fetchOne(db, sql: "SELECT row_id, user_name FROM scim_user WHERE id = ?", arguments: [userID])
             else { return false }
-            return try TeamSync(db: db, at: timestamp).removeManual(team: team.id, userRow: userRow)
+            guard try TeamSync(db: db, at: timestamp).removeManual(team: team.id, userRow: user[0]) else { return false }
+            try AuditTrail.append(db, .memberRemoved(team, user: UserIdentity(id: userID, userName: user[1]), by: actor), at: timestamp)
+            return true
         }
     }
 

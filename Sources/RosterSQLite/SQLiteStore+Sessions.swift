@@ -29,8 +29,10 @@ extension SQLiteStore: AdminSessionStore {
         }
     }
 
-    /// Stores a session and records the sign-in, dropping sessions that have expired.
-    public func createSession(_ session: AdminSession) async throws {
+    /// Stores a session and records the sign-in (in `admin_sign_in` and the audit trail, from `address`), dropping
+    /// sessions that have expired.
+    public func createSession(_ session: AdminSession, address: String?) async throws {
+        let timestamp = now()
         try await commits.write { db in
             try db.execute(sql: "DELETE FROM admin_session WHERE expires_at < ?", arguments: [session.createdAt])
             try db.execute(
@@ -50,6 +52,7 @@ extension SQLiteStore: AdminSessionStore {
                     """,
                 arguments: [session.email.lowercased(), session.method.rawValue, session.createdAt, session.createdAt]
             )
+            try AuditTrail.append(db, .signedIn(email: session.email, method: session.method, address: address), at: timestamp)
         }
     }
 
@@ -74,7 +77,10 @@ extension SQLiteStore: AdminSessionStore {
         }
         guard var session = stored else { return nil }
         if at >= session.expiresAt || at - session.lastSeenAt > idleTimeout {
-            try await deleteSession(tokenHash: tokenHash)
+            // An ended session is dropped, not signed out: no admin did anything, so the audit trail records nothing.
+            try await commits.write { db in
+                try db.execute(sql: "DELETE FROM admin_session WHERE token_hash = ?", arguments: [Data(tokenHash)])
+            }
             return nil
         }
         if at - session.lastSeenAt > 60_000 {
@@ -86,10 +92,15 @@ extension SQLiteStore: AdminSessionStore {
         return session
     }
 
-    /// Deletes a session.
-    public func deleteSession(tokenHash: [UInt8]) async throws {
+    /// Deletes a session (sign out), recording its admin's sign-out from `address` in the same transaction when
+    /// there was one.
+    public func deleteSession(tokenHash: [UInt8], address: String?) async throws {
+        let timestamp = now()
         try await commits.write { db in
+            let email = try String.fetchOne(db, sql: "SELECT email FROM admin_session WHERE token_hash = ?", arguments: [Data(tokenHash)])
             try db.execute(sql: "DELETE FROM admin_session WHERE token_hash = ?", arguments: [Data(tokenHash)])
+            guard db.changesCount > 0, let email else { return }
+            try AuditTrail.append(db, .signedOut(email: email, address: address), at: timestamp)
         }
     }
 

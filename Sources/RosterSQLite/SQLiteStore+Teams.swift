@@ -4,8 +4,8 @@ import RosterCore
 import SCIM
 
 extension SQLiteStore: TeamStore {
-    /// Creates a team.
-    public func createTeam(name: String, slug: String?) async throws -> Team {
+    /// Creates a team, with its audit entry in the same transaction.
+    public func createTeam(name: String, slug: String?, by actor: AuditActor) async throws -> Team {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
         let team = Team(id: SQLiteStore.newID(), name: trimmed, slug: slug.map(Team.slug(from:)) ?? Team.slug(from: trimmed), createdAt: now())
@@ -17,6 +17,7 @@ extension SQLiteStore: TeamStore {
                 sql: "INSERT INTO team (id, name, slug, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [team.id, team.name, team.slug, team.createdAt]
             )
+            try AuditTrail.append(db, .teamCreated(team, by: actor), at: team.createdAt)
         }
         return team
     }
@@ -33,20 +34,24 @@ extension SQLiteStore: TeamStore {
         try await writer.read { db in try SQLiteStore.findTeam(db, reference) }
     }
 
-    /// Renames a team.
-    public func renameTeam(_ reference: String, to name: String) async throws -> Team {
+    /// Renames a team, recording the previous name in the same transaction (nothing when the name stays the same).
+    public func renameTeam(_ reference: String, to name: String, by actor: AuditActor) async throws -> Team {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
+        let timestamp = now()
         return try await commits.write { db in
             var team = try SQLiteStore.requireTeam(db, reference)
+            let previousName = team.name
+            guard previousName != trimmed else { return team }
             try db.execute(sql: "UPDATE team SET name = ? WHERE id = ?", arguments: [trimmed, team.id])
             team.name = trimmed
+            try AuditTrail.append(db, .teamRenamed(team, from: previousName, by: actor), at: timestamp)
             return team
         }
     }
 
-    /// Deletes a team; every active member gets a `team.member_removed` event first.
-    public func deleteTeam(_ reference: String) async throws {
+    /// Deletes a team; every active member gets a `team.member_removed` event first, and the deletion its audit entry.
+    public func deleteTeam(_ reference: String, by actor: AuditActor) async throws {
         let timestamp = now()
         try await commits.write { db in
             let team = try SQLiteStore.requireTeam(db, reference)
@@ -63,11 +68,13 @@ extension SQLiteStore: TeamStore {
                 try EventOutbox.append(db, .teamMember(.removed, team: team, user: user, directoryID: member[2], source: nil), at: timestamp)
             }
             try db.execute(sql: "DELETE FROM team WHERE id = ?", arguments: [team.id])
+            try AuditTrail.append(db, .teamDeleted(team, by: actor), at: timestamp)
         }
     }
 
-    /// Maps a group name to a team and back-fills at once, in one transaction, saying what it did.
-    public func map(team reference: String, groupName: String, directoryID: String?) async throws -> TeamMappingOutcome {
+    /// Maps a group name to a team and back-fills at once, in one transaction, saying what it did; a new mapping is
+    /// recorded in the audit trail, one that already existed is not.
+    public func map(team reference: String, groupName: String, directoryID: String?, by actor: AuditActor) async throws -> TeamMappingOutcome {
         guard !groupName.isEmpty else { throw TeamError("the group name is empty") }
         let timestamp = now()
         return try await commits.write { db in
@@ -94,6 +101,9 @@ extension SQLiteStore: TeamStore {
                     """,
                 arguments: [groupName.lowercased(), groupName, directoryID, directoryID]
             )
+            if added {
+                try AuditTrail.append(db, .groupMapped(team, groupName: groupName, directoryID: directoryID, by: actor), at: timestamp)
+            }
             return TeamMappingOutcome(
                 mapping: TeamMapping(teamID: team.id, directoryID: directoryID, groupName: groupName),
                 alreadyMapped: !added,
@@ -104,8 +114,8 @@ extension SQLiteStore: TeamStore {
         }
     }
 
-    /// Removes a mapping and the memberships it alone sourced.
-    public func unmap(team reference: String, groupName: String, directoryID: String?) async throws {
+    /// Removes a mapping and the memberships it alone sourced, with its audit entry in the same transaction.
+    public func unmap(team reference: String, groupName: String, directoryID: String?, by actor: AuditActor) async throws {
         let timestamp = now()
         try await commits.write { db in
             let team = try SQLiteStore.requireTeam(db, reference)
@@ -120,6 +130,7 @@ extension SQLiteStore: TeamStore {
                 if try sync.teams(mappedTo: group.displayName, directoryID: group.directoryID).contains(team.id) { continue }
                 try sync.withdraw(team: team.id, group: group)
             }
+            try AuditTrail.append(db, .groupUnmapped(team, groupName: groupName, directoryID: directoryID, by: actor), at: timestamp)
         }
     }
 
@@ -167,14 +178,18 @@ extension SQLiteStore: TeamStore {
         }
     }
 
-    /// Adds a user to a team by hand; false when they already were a manual member.
+    /// Adds a user to a team by hand, with its audit entry in the same transaction; false (and no entry) when they
+    /// already were a manual member.
     @discardableResult
-    public func addManualMember(team reference: String, directoryID: String, userID: String) async throws -> Bool {
+    public func addManualMember(team reference: String, directoryID: String, userID: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
         return try await commits.write { db in
             let team = try SQLiteStore.requireTeam(db, reference)
             let row = try SQLiteStore.fetchRow(db, .of(.user), directoryID: directoryID, id: userID)
-            return try TeamSync(db: db, at: timestamp).addManual(team: team.id, userRow: row.rowID)
+            guard try TeamSync(db: db, at: timestamp).addManual(team: team.id, userRow: row.rowID) else { return false }
+            let user = try AuditTrail.user(db, row: row.rowID) ?? UserIdentity(id: userID, userName: "")
+            try AuditTrail.append(db, .memberAdded(team, user: user, directoryID: directoryID, by: actor), at: timestamp)
+            return true
         }
     }
 

@@ -4,8 +4,8 @@ import RosterCore
 import SCIM
 
 extension SQLiteStore: WebhookStore {
-    /// Creates an endpoint whose cursor starts at the newest event.
-    public func createWebhookEndpoint(url: String, eventTypes: [String], secret: String) async throws -> WebhookEndpoint {
+    /// Creates an endpoint whose cursor starts at the newest event, with its audit entry (the secret only as issued).
+    public func createWebhookEndpoint(url: String, eventTypes: [String], secret: String, by actor: AuditActor) async throws -> WebhookEndpoint {
         let endpoint = WebhookEndpoint(id: SQLiteStore.newID(), url: url, eventTypes: eventTypes, enabled: true, secret: secret, createdAt: now())
         try await commits.write { db in
             try db.execute(
@@ -15,6 +15,7 @@ extension SQLiteStore: WebhookStore {
                     """,
                 arguments: [endpoint.id, url, eventTypes.joined(separator: ","), secret, endpoint.createdAt]
             )
+            try AuditTrail.append(db, .webhookCreated(endpoint, by: actor), at: endpoint.createdAt)
         }
         return endpoint
     }
@@ -32,35 +33,55 @@ extension SQLiteStore: WebhookStore {
         try await writer.read { db in try SQLiteStore.fetchEndpoint(db, id: id) }
     }
 
-    /// Updates URL, types and enabled.
-    public func updateWebhookEndpoint(id: String, url: String, eventTypes: [String], enabled: Bool) async throws -> WebhookEndpoint? {
-        try await commits.write { db in
+    /// Updates URL, types and enabled, recording the values that changed (nothing when none did) in the same
+    /// transaction.
+    public func updateWebhookEndpoint(
+        id: String,
+        url: String,
+        eventTypes: [String],
+        enabled: Bool,
+        by actor: AuditActor
+    ) async throws -> WebhookEndpoint? {
+        let timestamp = now()
+        return try await commits.write { db in
+            guard let previous = try SQLiteStore.fetchEndpoint(db, id: id) else { return nil }
             try db.execute(
                 sql: "UPDATE webhook_endpoint SET url = ?, event_types = ?, enabled = ? WHERE id = ?",
                 arguments: [url, eventTypes.joined(separator: ","), enabled, id]
             )
-            return try SQLiteStore.fetchEndpoint(db, id: id)
+            guard let endpoint = try SQLiteStore.fetchEndpoint(db, id: id) else { return nil }
+            let entry = AuditEntry.webhookChanged(endpoint, from: previous, by: actor)
+            if !entry.before.isEmpty || !entry.after.isEmpty {
+                try AuditTrail.append(db, entry, at: timestamp)
+            }
+            return endpoint
         }
     }
 
-    /// Rotates the secret with an overlap.
-    public func rotateWebhookSecret(id: String, newSecret: String, previousValidUntil: Int64) async throws -> WebhookEndpoint? {
-        try await commits.write { db in
+    /// Rotates the secret with an overlap, recording the rotation (never the secret) in the same transaction.
+    public func rotateWebhookSecret(id: String, newSecret: String, previousValidUntil: Int64, by actor: AuditActor) async throws -> WebhookEndpoint? {
+        let timestamp = now()
+        return try await commits.write { db in
             try db.execute(
                 sql: """
                     UPDATE webhook_endpoint SET previous_secret = secret, previous_secret_expires_at = ?, secret = ? WHERE id = ?
                     """,
                 arguments: [previousValidUntil, newSecret, id]
             )
-            return try SQLiteStore.fetchEndpoint(db, id: id)
+            guard db.changesCount > 0, let endpoint = try SQLiteStore.fetchEndpoint(db, id: id) else { return nil }
+            try AuditTrail.append(db, .webhookSecretRotated(endpoint, by: actor), at: timestamp)
+            return endpoint
         }
     }
 
-    /// Deletes an endpoint.
-    public func deleteWebhookEndpoint(id: String) async throws -> Bool {
-        try await commits.write { db in
+    /// Deletes an endpoint, recording what it was in the same transaction.
+    public func deleteWebhookEndpoint(id: String, by actor: AuditActor) async throws -> Bool {
+        let timestamp = now()
+        return try await commits.write { db in
+            guard let endpoint = try SQLiteStore.fetchEndpoint(db, id: id) else { return false }
             try db.execute(sql: "DELETE FROM webhook_endpoint WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            try AuditTrail.append(db, .webhookDeleted(endpoint, by: actor), at: timestamp)
+            return true
         }
     }
 
@@ -244,10 +265,11 @@ extension SQLiteStore: WebhookStore {
         }
     }
 
-    /// Queues an event again with a fresh retry window.
-    public func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64) async throws -> Bool {
-        try await commits.write { db in
-            guard try SQLiteStore.fetchEndpoint(db, id: endpointID) != nil,
+    /// Queues an event again with a fresh retry window, with its audit entry in the same transaction.
+    public func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64, by actor: AuditActor) async throws -> Bool {
+        let timestamp = now()
+        return try await commits.write { db in
+            guard let endpoint = try SQLiteStore.fetchEndpoint(db, id: endpointID),
                 let event = try Row.fetchOne(db, sql: "SELECT id, type FROM event WHERE sequence = ?", arguments: [sequence])
             else { return false }
             try db.execute(
@@ -259,6 +281,7 @@ extension SQLiteStore: WebhookStore {
                     """,
                 arguments: [endpointID, sequence, event[0] as String, event[1] as String, at]
             )
+            try AuditTrail.append(db, .webhookRedelivered(endpoint, sequence: sequence, by: actor), at: timestamp)
             return true
         }
     }

@@ -77,14 +77,15 @@ public final class SQLiteStore: RosterStore {
 
     // MARK: Directories
 
-    /// Creates a directory.
-    public func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8]) async throws -> Directory {
+    /// Creates a directory, with its audit entry in the same transaction.
+    public func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8], by actor: AuditActor) async throws -> Directory {
         let directory = Directory(id: SQLiteStore.newID(), name: name, provider: provider, createdAt: now())
         try await commits.write { db in
             try db.execute(
                 sql: "INSERT INTO directory (id, name, provider, token_hash, enabled, created_at) VALUES (?, ?, ?, ?, 1, ?)",
                 arguments: [directory.id, directory.name, directory.provider.rawValue, Data(tokenHash), directory.createdAt]
             )
+            try AuditTrail.append(db, .directoryCreated(directory, by: actor), at: directory.createdAt)
         }
         return directory
     }
@@ -99,10 +100,13 @@ public final class SQLiteStore: RosterStore {
 
     /// The directory with `id`.
     public func directory(id: String) async throws -> Directory? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name, provider, enabled, created_at FROM directory WHERE id = ?", arguments: [id])
-                .map(SQLiteStore.directory(from:))
-        }
+        try await writer.read { db in try SQLiteStore.fetchDirectory(db, id: id) }
+    }
+
+    /// The directory with `id` in the open transaction, if any.
+    static func fetchDirectory(_ db: Database, id: String) throws -> Directory? {
+        try Row.fetchOne(db, sql: "SELECT id, name, provider, enabled, created_at FROM directory WHERE id = ?", arguments: [id])
+            .map(SQLiteStore.directory(from:))
     }
 
     private static func directory(from row: Row) -> Directory {
@@ -128,23 +132,27 @@ public final class SQLiteStore: RosterStore {
         return hash
     }
 
-    /// Replaces a directory's token hash.
-    public func replaceTokenHash(directoryID: String, tokenHash: [UInt8]) async throws -> Bool {
+    /// Replaces a directory's token hash, recording the rotation (never the hash) in the same transaction.
+    public func replaceTokenHash(directoryID: String, tokenHash: [UInt8], by actor: AuditActor) async throws -> Bool {
+        let timestamp = now()
         // Forgotten before (no read in flight may remember the old hash) and after (nor one that read before the commit).
         tokenHashes.forget(directoryID)
         defer { tokenHashes.forget(directoryID) }
         return try await commits.write { db in
+            guard let directory = try SQLiteStore.fetchDirectory(db, id: directoryID) else { return false }
             try db.execute(sql: "UPDATE directory SET token_hash = ? WHERE id = ?", arguments: [Data(tokenHash), directoryID])
-            return db.changesCount > 0
+            try AuditTrail.append(db, .directoryTokenRotated(directory, by: actor), at: timestamp)
+            return true
         }
     }
 
-    /// Deletes a directory and everything in it.
-    public func deleteDirectory(id: String) async throws -> Bool {
+    /// Deletes a directory and everything in it, recording what it was in the same transaction.
+    public func deleteDirectory(id: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
         tokenHashes.forget(id)
         defer { tokenHashes.forget(id) }
         return try await commits.write { db in
+            let directory = try SQLiteStore.fetchDirectory(db, id: id)
             // Its users leave their teams; say so before the rows cascade away.
             let teams = TeamSync(db: db, at: timestamp)
             for userRow in try Int64.fetchAll(
@@ -159,6 +167,9 @@ public final class SQLiteStore: RosterStore {
             let deleted = db.changesCount > 0
             // Its rows' triggers have brought its counts to zero; the rows go with it.
             try db.execute(sql: "DELETE FROM resource_count WHERE directory_id = ?", arguments: [id])
+            if deleted, let directory {
+                try AuditTrail.append(db, .directoryDeleted(directory, by: actor), at: timestamp)
+            }
             return deleted
         }
     }

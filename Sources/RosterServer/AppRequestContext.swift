@@ -13,6 +13,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Cl
     var flashOwner: FlashOwner?
     /// The address the connection came from.
     public let remoteAddress: SocketAddress?
+    /// The id of the read-API key the request presented (``APIKeyMiddleware``), on the read API.
+    public var apiKeyID: String?
     /// The address a trusted proxy forwarded for the client (``ClientAddressMiddleware``), if any.
     public var forwardedClientAddress: String?
 
@@ -23,6 +25,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, Cl
         flashOwner = nil
         remoteAddress = source.channel.remoteAddress
         forwardedClientAddress = nil
+        apiKeyID = nil
     }
 }
 

@@ -5,8 +5,8 @@ import SCIM
 import ServiceLifecycle
 
 /// Builds the Roster HTTP application: the router of ``buildRouter(configuration:store:logger:requestLog:webhooks:)``
-/// served on `configuration.host`:`configuration.port`, with the ``WebhookWorker`` running beside it until graceful
-/// shutdown.
+/// served on `configuration.host`:`configuration.port`, with the ``WebhookWorker`` and the audit trail's
+/// ``AuditRetentionService`` running beside it until graceful shutdown.
 ///
 /// `services` run for the application's whole life, started before the server and the worker and stopped after
 /// them (the store's connection pool, which they use until they have drained). `beforeServing` runs once those
@@ -42,13 +42,15 @@ public func buildApplication(
         metrics: metrics,
         startsAfter: started
     )
-    // A service group stops its services in reverse order: the server first, then the worker, then the request
-    // log's last batch, then `services` (the store's pool, which the others write through until they end).
+    let retention = AuditRetentionService(store: store, retention: configuration.auditRetention, logger: logger, startsAfter: started)
+    // A service group stops its services in reverse order: the server first, then the worker and the audit
+    // retention, then the request log's last batch, then `services` (the store's pool, which the others write
+    // through until they end).
     var application = Application(
         router: router,
         server: .http1OnConnectionLoops(),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
-        services: services + [RequestLogFlusher(log: requestLog, logger: logger), worker],
+        services: services + [RequestLogFlusher(log: requestLog, logger: logger), retention, worker],
         logger: logger
     )
     application.beforeServerStarts {

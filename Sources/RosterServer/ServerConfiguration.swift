@@ -42,6 +42,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The load balancers and proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`); none by default,
     /// so the header is ignored.
     public var trustedProxies: TrustedProxies
+    /// How long the audit trail keeps entries (`AUDIT_RETENTION_DAYS`, 365 days by default).
+    public var auditRetention: AuditRetention
 
     /// Makes a configuration. When `baseURL` is nil it is `http://host:port`; a trailing slash is dropped.
     public init(
@@ -61,7 +63,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         oidc: OIDCSettings? = nil,
         saml: SAMLSettings? = nil,
         metricsToken: String? = nil,
-        trustedProxies: TrustedProxies = .none
+        trustedProxies: TrustedProxies = .none,
+        auditRetention: AuditRetention = AuditRetention()
     ) {
         self.host = host
         self.port = port
@@ -82,6 +85,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.saml = saml
         self.metricsToken = metricsToken
         self.trustedProxies = trustedProxies
+        self.auditRetention = auditRetention
     }
 
     /// The default for ``scimConcurrentRequests``: several times what IdPs open in parallel (Okta's import and

@@ -35,7 +35,7 @@ extension Roster.DirectoryCommands {
                 let address = try address.resolve(environment: environment)
                 let (token, hash) = BearerToken.generate()
                 let directory = try await global.withStore(environment: environment) { store in
-                    try await store.createDirectory(name: name, provider: provider, tokenHash: hash)
+                    try await store.createDirectory(name: name, provider: provider, tokenHash: hash, by: .commandLineUser())
                 }
                 let credentials = DirectoryCredentials(directory: directory, baseURL: address.baseURL, token: token)
                 Console.out(json ? try credentials.json() : credentials.text(created: true))

@@ -19,7 +19,9 @@ extension Roster.DirectoryCommands {
         func run() async throws {
             try await CommandFailure.reporting {
                 try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    guard let directory = try await store.directory(id: id), try await store.deleteDirectory(id: directory.id) else {
+                    guard let directory = try await store.directory(id: id),
+                        try await store.deleteDirectory(id: directory.id, by: .commandLineUser())
+                    else {
                         throw CommandFailure.unknownDirectory(id)
                     }
                     Console.out(

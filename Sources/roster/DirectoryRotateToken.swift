@@ -31,7 +31,7 @@ extension Roster.DirectoryCommands {
                 try await global.withStore(environment: environment) { store in
                     guard let directory = try await store.directory(id: id) else { throw CommandFailure.unknownDirectory(id) }
                     let (token, hash) = BearerToken.generate()
-                    guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash) else {
+                    guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash, by: .commandLineUser()) else {
                         throw CommandFailure.unknownDirectory(id)
                     }
                     let credentials = DirectoryCredentials(directory: directory, baseURL: address.baseURL, token: token)

@@ -88,8 +88,20 @@ extension Roster {
         )
         var trustedProxies: String?
 
+        /// `--audit-retention-days`, else `AUDIT_RETENTION_DAYS`.
+        @Option(
+            name: .customLong("audit-retention-days"),
+            help: ArgumentHelp(
+                "How long the audit trail keeps entries, in days; older ones are deleted a whole day at a time (env AUDIT_RETENTION_DAYS; default \(AuditRetention.defaultDays)).",
+                valueName: "days"
+            )
+        )
+        var auditRetentionDays: String?
+
         /// 10 MiB. (Logging is set by LOG_FORMAT=text|json and LOG_LEVEL, environment only.)
         static let defaultMaxBodyBytes = 10_485_760
+        /// The longest `AUDIT_RETENTION_DAYS` accepted: 100 years, far from overflowing the cutoff's milliseconds.
+        static let maxAuditRetentionDays = AuditRetention.maximumDays
 
         /// Runs the server.
         func run() async throws {
@@ -133,6 +145,15 @@ extension Roster {
                         throw CommandFailure.configuration(error.description)
                     }
                 }
+                var auditRetention = AuditRetention()
+                if let text = Setting.auditRetentionDays.value(flag: auditRetentionDays, environment: environment) {
+                    let days = try Setting.auditRetentionDays.integer(
+                        text,
+                        in: 1...Serve.maxAuditRetentionDays,
+                        expected: "a number of days from 1 to \(Serve.maxAuditRetentionDays)"
+                    )
+                    auditRetention = AuditRetention(days: days)
+                }
                 let level = try LogSetup.bootstrap(environment: environment)
                 var logger = Logger(label: "roster")
                 logger.logLevel = level
@@ -153,7 +174,8 @@ extension Roster {
                     oidc: oidc,
                     saml: saml,
                     metricsToken: Setting.metricsToken.value(flag: metricsToken, environment: environment)?.trimmed(),
-                    trustedProxies: proxies
+                    trustedProxies: proxies,
+                    auditRetention: auditRetention
                 )
                 let baseURL = address.baseURL
                 // On PostgreSQL the pool runs in the server's service group (stopped last, once requests have drained

@@ -73,4 +73,6 @@ extension Setting {
     static let samlProviderName = Setting(flag: "--saml-provider-name", variable: "SAML_PROVIDER_NAME")
     /// `TRUSTED_PROXIES`.
     static let trustedProxies = Setting(flag: "--trusted-proxies", variable: "TRUSTED_PROXIES")
+    /// `AUDIT_RETENTION_DAYS`.
+    static let auditRetentionDays = Setting(flag: "--audit-retention-days", variable: "AUDIT_RETENTION_DAYS")
 }

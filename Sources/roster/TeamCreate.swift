@@ -34,7 +34,7 @@ extension Roster.TeamCommands {
                     if let taken = try await store.teams().first(where: { $0.slug == wantedSlug || $0.id == wantedSlug }) {
                         throw CommandFailure.failed("the slug \"\(wantedSlug)\" is taken by the team \(taken.shown); choose another with --slug")
                     }
-                    let team = try await store.createTeam(name: name, slug: chosenSlug)
+                    let team = try await store.createTeam(name: name, slug: chosenSlug, by: .commandLineUser())
                     Console.out(json ? try JSONOutput.line(Payload(id: team.id, name: team.name, slug: team.slug)) : text(team))
                 }
             }

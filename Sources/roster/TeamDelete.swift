@@ -22,7 +22,7 @@ extension Roster.TeamCommands {
                     let team = try await store.existingTeam(team)
                     let mappings = try await store.mappings(team: team.id).count
                     let members = try await store.teamMembers(team.id)
-                    try await store.deleteTeam(team.id)
+                    try await store.deleteTeam(team.id, by: .commandLineUser())
                     Console.out(
                         "Deleted team \(team.shown), id \(team.id), with its \(Self.counted(mappings, "group mapping")); it had \(members.headcount)."
                     )

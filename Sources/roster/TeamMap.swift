@@ -32,7 +32,7 @@ extension Roster.TeamCommands {
                 try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
                     let team = try await store.existingTeam(team)
                     try await store.checkDirectory(directory)
-                    let outcome = try await store.map(team: team.id, groupName: groupName, directoryID: directory)
+                    let outcome = try await store.map(team: team.id, groupName: groupName, directoryID: directory, by: .commandLineUser())
                     let members = try await store.teamMembers(team.id)
                     var lines = [
                         outcome.alreadyMapped

@@ -25,7 +25,7 @@ extension Roster.TeamCommands {
                 let name = try TeamArguments.name(name)
                 try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
                     let before = try await store.existingTeam(team)
-                    let after = try await store.renameTeam(before.id, to: name)
+                    let after = try await store.renameTeam(before.id, to: name, by: .commandLineUser())
                     Console.out("Renamed team \(before.shown) to \"\(after.name)\"; its slug stays \(after.slug).")
                 }
             }

@@ -36,7 +36,7 @@ extension Roster.TeamCommands {
                     guard try await store.mappings(team: team.id).contains(mapping) else {
                         throw CommandFailure.failed("team \(team.shown) has no mapping for \(mapping.shown) (see `roster team list`)")
                     }
-                    try await store.unmap(team: team.id, groupName: groupName, directoryID: directory)
+                    try await store.unmap(team: team.id, groupName: groupName, directoryID: directory, by: .commandLineUser())
                     let members = try await store.teamMembers(team.id)
                     Console.out(
                         """

@@ -994,6 +994,50 @@ def step_j_saml_sign_in(ctx):
     ctx.shot("signed-in-with-saml")
 
 
+def step_k_audit_log(ctx):
+    """k. The Audit log page lists what the steps did, by whom and from where, and filters by action."""
+    ctx.open(DSYNC_PATH, "nav.account")
+    ctx.click_and_wait(ctx.find('nav.account a[href$="/audit"]'), "table#audit-log")
+    rows = [
+        {css: first_text(row, f"td.audit-{css}") for css in ("actor", "address", "action", "target", "changes")}
+        for row in ctx.driver.find_elements(By.CSS_SELECTOR, "table#audit-log tr.audit-row")
+    ]
+
+    def has(action, *words):
+        return any(row["action"] == action and all(word in row["target"] + " " + row["changes"] for word in words) for row in rows)
+
+    summary = short([(row["actor"], row["action"], row["target"]) for row in rows])
+    ctx.check("k. the sign-in link of step b is there", has("admin.signed_in", "login-link"), summary)
+    ctx.check('k. the directory "Okta" of step c is there', has("directory.created", "Okta"), summary)
+    ctx.check('k. the team Platform of step e is there', has("team.created", "Platform"), summary)
+    ctx.check('k. the mapping of "Engineering" to Platform is there', has("team.group_mapped", "Platform", "Engineering"), summary)
+    ctx.check("k. the sign-out of step i is there", has("admin.signed_out"), summary)
+    ctx.check("k. the OIDC sign-in of step i is there", has("admin.signed_in", "oidc"), summary)
+    ctx.check("k. the SAML sign-in of step j is there", has("admin.signed_in", "saml"), summary)
+    mine = [row for row in rows if row["action"] == "team.created"]
+    ctx.check(
+        f"k. the admin's email and a client address are on each of the steps' rows",
+        bool(mine) and all(row["actor"].startswith(ADMIN_EMAIL) and row["address"] for row in mine),
+        summary,
+    )
+    ctx.check(
+        "k. the SCIM token of step c is nowhere on the page",
+        bool(ctx.scim_token) and ctx.scim_token not in ctx.driver.page_source,
+        "the token appears" if ctx.scim_token else "no token from step c",
+    )
+    ctx.shot("audit-log")
+
+    Select(ctx.find("form#audit-filter select[name=action]")).select_by_value("team.group_mapped")
+    ctx.click_and_wait(ctx.find("form#audit-filter button[type=submit]"), "table#audit-log")
+    actions = texts(ctx.driver, "table#audit-log tr.audit-row td.audit-action")
+    ctx.check(
+        "k. filtering by team.group_mapped shows only mappings",
+        bool(actions) and all(action == "team.group_mapped" for action in actions),
+        f"actions: {actions}",
+    )
+    ctx.shot("audit-log-filtered")
+
+
 # Each step with the steps it needs: a step that could not finish makes those that need it skip.
 STEPS = [
     ("a", step_a_signed_out, ()),
@@ -1006,6 +1050,7 @@ STEPS = [
     ("h", step_h_html_escaping, ("c",)),
     ("i", step_i_oidc_sign_in, ()),
     ("j", step_j_saml_sign_in, ()),
+    ("k", step_k_audit_log, ("c", "e", "i", "j")),
 ]
 
 

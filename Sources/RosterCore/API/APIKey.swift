@@ -32,12 +32,12 @@ public struct APIKey: Sendable, Hashable {
 
 /// API keys.
 public protocol APIKeyStore: Sendable {
-    /// Stores a new key's hash.
-    func createAPIKey(name: String, prefix: String, tokenHash: [UInt8]) async throws -> APIKey
+    /// Stores a new key's hash, recorded as created by `actor`.
+    func createAPIKey(name: String, prefix: String, tokenHash: [UInt8], by actor: AuditActor) async throws -> APIKey
     /// Every key, newest first.
     func apiKeys() async throws -> [APIKey]
-    /// Revokes a key; false when there is no such live key.
-    func revokeAPIKey(id: String) async throws -> Bool
+    /// Revokes a key, recorded as done by `actor`; false when there is no such live key.
+    func revokeAPIKey(id: String, by actor: AuditActor) async throws -> Bool
     /// The id of the live key with `tokenHash`, marking it used at `at`.
     func apiKeyID(tokenHash: [UInt8], at: Int64) async throws -> String?
 }

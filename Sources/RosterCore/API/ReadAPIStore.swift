@@ -13,8 +13,8 @@ public protocol ReadAPIStore: Sendable {
     /// `limit`, each keyed by the first of their user rows in the team, after `cursor`; nil when there is no such
     /// team.
     func apiTeamMembers(team reference: String, after cursor: Int64?, limit: Int) async throws -> APIPage<APITeamPerson>?
-    /// Removes a manual membership (group-sourced ones stay); false when there was none.
-    func removeManualMember(team reference: String, userID: String) async throws -> Bool
+    /// Removes a manual membership (group-sourced ones stay), recorded as done by `actor`; false when there was none.
+    func removeManualMember(team reference: String, userID: String, by actor: AuditActor) async throws -> Bool
 }
 
 /// Which users a list returns.

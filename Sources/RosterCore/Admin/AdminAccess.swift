@@ -2,7 +2,7 @@ import Foundation
 
 /// Admin sign-in and sessions: one-time links, server-side sessions with idle and absolute expiry, and the
 /// `SAML_ADMINS` check. The CLI issues links with it; the server redeems them and resolves session cookies with it.
-/// Other sign-in methods (OIDC, SAML) end in ``startSession(email:method:)`` like the link does.
+/// Other sign-in methods (OIDC, SAML) end in ``startSession(email:method:address:)`` like the link does.
 public struct AdminAccess<Store: AdminSessionStore>: Sendable {
     /// Where links and sessions are kept.
     public let store: Store
@@ -54,17 +54,25 @@ public struct AdminAccess<Store: AdminSessionStore>: Sendable {
         return root + Self.loginLinkPath + "?token=" + token
     }
 
-    /// Uses up a sign-in link's token and starts a session for its email; nil when the link is unknown, used or
-    /// expired.
-    public func signIn(withLinkToken token: String) async throws -> StartedSession? {
+    /// Uses up a sign-in link's token and starts a session for its email, for a browser at `address`; nil when the
+    /// link is unknown, used or expired (recorded in the audit trail as a refused sign-in).
+    public func signIn(withLinkToken token: String, address: String?) async throws -> StartedSession? {
         guard !token.isEmpty, let email = try await store.redeemLoginLink(tokenHash: BearerToken.hash(token), at: now()) else {
+            try await recordFailedSignIn(email: nil, method: .loginLink, reason: "invalid_link", address: address)
             return nil
         }
-        return try await startSession(email: email, method: .loginLink)
+        return try await startSession(email: email, method: .loginLink, address: address)
     }
 
-    /// Starts a session for someone whose identity a sign-in method has proven.
-    public func startSession(email: String, method: SignInMethod) async throws -> StartedSession {
+    /// Records a refused sign-in in the audit trail: the method, a stable reason code, and the email the attempt
+    /// proved when there is one (never a link, code, token or assertion).
+    public func recordFailedSignIn(email: String?, method: SignInMethod, reason: String, address: String?) async throws {
+        try await store.recordAudit(.signInFailed(email: email, method: method, reason: reason, address: address))
+    }
+
+    /// Starts a session for someone whose identity a sign-in method has proven, from a browser at `address`; the
+    /// sign-in is recorded in the audit trail with the session.
+    public func startSession(email: String, method: SignInMethod, address: String?) async throws -> StartedSession {
         let (token, hash) = BearerToken.generate()
         let started = now()
         let session = AdminSession(
@@ -76,7 +84,7 @@ public struct AdminAccess<Store: AdminSessionStore>: Sendable {
             lastSeenAt: started,
             expiresAt: started + Self.sessionLifetime
         )
-        try await store.createSession(session)
+        try await store.createSession(session, address: address)
         return StartedSession(token: token, session: session)
     }
 
@@ -86,9 +94,9 @@ public struct AdminAccess<Store: AdminSessionStore>: Sendable {
         return try await store.session(tokenHash: BearerToken.hash(token), at: now(), idleTimeout: Self.idleTimeout)
     }
 
-    /// Ends the session a cookie's token names.
-    public func signOut(token: String) async throws {
-        try await store.deleteSession(tokenHash: BearerToken.hash(token))
+    /// Ends the session a cookie's token names, for a browser at `address` (recorded in the audit trail).
+    public func signOut(token: String, address: String?) async throws {
+        try await store.deleteSession(tokenHash: BearerToken.hash(token), address: address)
     }
 }
 

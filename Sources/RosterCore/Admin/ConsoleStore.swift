@@ -158,6 +158,6 @@ public struct TeamOverview: Sendable, Hashable {
 
 /// Everything the HTTP layer needs of storage: the SCIM resources, teams, the settings pages' queries, admin
 /// sessions, webhooks, API keys and the read API's queries. The SQLite store is one; a Postgres store will be another.
-public typealias RosterStorage = RosterStore & TeamStore & ConsoleStore & AdminSessionStore & WebhookStore & APIKeyStore & ReadAPIStore
+public typealias RosterStorage = RosterStore & TeamStore & ConsoleStore & AdminSessionStore & WebhookStore & APIKeyStore & ReadAPIStore & AuditStore
     & BrowserStateStore & RequestLogStore
     & StoreReadiness

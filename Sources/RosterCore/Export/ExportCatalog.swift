@@ -42,8 +42,9 @@ public struct ExportTable: Sendable, Hashable {
 }
 
 /// Everything Roster stores that moves to PostgreSQL, parents before children: directories, users, groups,
-/// memberships, teams, mappings, events, warnings, webhook endpoints and deliveries, API keys, and who has signed
-/// in. Sign-in links and sessions stay behind (admins sign in again).
+/// memberships, teams, mappings, events, warnings, webhook endpoints and deliveries, API keys, who has signed in,
+/// and the audit trail (with its ids, so cursors stay valid). Sign-in links and sessions stay behind (admins sign in
+/// again).
 public enum ExportCatalog {
     /// The tables in copy order.
     public static let tables: [ExportTable] = [
@@ -128,5 +129,14 @@ public enum ExportCatalog {
             ]
         ),
         ExportTable("admin_sign_in", [.init("email", .text), .init("method", .text), .init("first_at", .integer), .init("last_at", .integer)]),
+        ExportTable(
+            "audit_entry",
+            [
+                .init("id", .integer), .init("at", .integer), .init("actor_kind", .text), .init("actor", .text), .init("actor_detail", .text),
+                .init("address", .text), .init("action", .text), .init("target_kind", .text), .init("target_id", .text),
+                .init("target_name", .text), .init("before", .text), .init("after", .text),
+            ],
+            identityColumn: "id"
+        ),
     ]
 }

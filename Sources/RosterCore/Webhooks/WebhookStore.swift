@@ -1,20 +1,27 @@
 /// Webhook endpoints and their deliveries. Deliveries are rows keyed by (endpoint, event sequence): the worker
 /// copies new outbox events into them (``enqueueWebhookDeliveries(endpointID:limit:at:)``), sends the lowest pending
 /// one, and records each attempt, so a restart loses nothing and resumes where it stopped. Each endpoint has one
-/// owner at a time, through a lease row that lapses when its owner stops renewing it.
+/// owner at a time, through a lease row that lapses when its owner stops renewing it. Each admin change (create,
+/// update, rotation, deletion, redelivery) takes the ``AuditActor`` who made it and records it in its transaction.
 public protocol WebhookStore: Sendable {
     /// Creates an endpoint that receives events committed from now on.
-    func createWebhookEndpoint(url: String, eventTypes: [String], secret: String) async throws -> WebhookEndpoint
+    func createWebhookEndpoint(url: String, eventTypes: [String], secret: String, by actor: AuditActor) async throws -> WebhookEndpoint
     /// Every endpoint, oldest first.
     func webhookEndpoints() async throws -> [WebhookEndpoint]
     /// The endpoint with `id`.
     func webhookEndpoint(id: String) async throws -> WebhookEndpoint?
     /// Changes an endpoint's URL, event types and whether it is enabled; nil when there is no such endpoint.
-    func updateWebhookEndpoint(id: String, url: String, eventTypes: [String], enabled: Bool) async throws -> WebhookEndpoint?
+    func updateWebhookEndpoint(
+        id: String,
+        url: String,
+        eventTypes: [String],
+        enabled: Bool,
+        by actor: AuditActor
+    ) async throws -> WebhookEndpoint?
     /// Replaces the signing secret; the old one keeps signing until `previousValidUntil`.
-    func rotateWebhookSecret(id: String, newSecret: String, previousValidUntil: Int64) async throws -> WebhookEndpoint?
+    func rotateWebhookSecret(id: String, newSecret: String, previousValidUntil: Int64, by actor: AuditActor) async throws -> WebhookEndpoint?
     /// Deletes an endpoint with its deliveries.
-    func deleteWebhookEndpoint(id: String) async throws -> Bool
+    func deleteWebhookEndpoint(id: String, by actor: AuditActor) async throws -> Bool
     /// Queues the outbox events committed since the endpoint's last look (those of its types), at most `limit`;
     /// returns how many events were looked at.
     func enqueueWebhookDeliveries(endpointID: String, limit: Int, at: Int64) async throws -> Int
@@ -42,7 +49,7 @@ public protocol WebhookStore: Sendable {
     func webhookBacklog() async throws -> [String: Int]
     /// Queues an event for the endpoint again (a dead-lettered one, or any past event), due at `at`; false when
     /// there is no such endpoint or event.
-    func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64) async throws -> Bool
+    func redeliverWebhook(endpointID: String, sequence: Int64, at: Int64, by actor: AuditActor) async throws -> Bool
 }
 
 /// A pending delivery and the event it carries.

@@ -54,6 +54,53 @@ enum EmbeddedAssets {
         {{/layout}}
 
         """#,
+        "audit": #"""
+        {{<layout}}
+        {{$title}}Audit log{{/title}}
+        {{$body}}
+        <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a></p>
+        <h1>Audit log</h1>
+        <p class="muted">What admins, the command line and API keys changed, newest first, whichever replica served them. Entries are kept for {{retentionDays}} days (AUDIT_RETENTION_DAYS). Tokens, keys and secrets are never recorded, only that they were issued or rotated.</p>
+        <form id="audit-filter" class="inline-form" method="get" action="{{path}}">
+          <label>Actor <input type="text" name="actor" value="{{actor}}" placeholder="email, cli or key name"></label>
+          <label>Action
+            <select name="action">
+              <option value="">Any action</option>
+              {{#actions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/actions}}
+            </select>
+          </label>
+          <label>Target <input type="text" name="target" value="{{target}}" placeholder="id or name"></label>
+          <button type="submit">Filter</button>
+          {{#filtered}}<a href="{{path}}">Clear</a>{{/filtered}}
+        </form>
+        {{#hasEntries}}
+        <div class="table-scroll">
+        <table id="audit-log" class="table">
+          <thead><tr><th>Time (UTC)</th><th>Actor</th><th>Address</th><th>Action</th><th>Target</th><th>Changes</th></tr></thead>
+          <tbody>
+          {{#entries}}
+            <tr class="audit-row" data-id="{{id}}">
+              <td class="audit-time"><time>{{time}}</time></td>
+              <td class="audit-actor wrap">{{actor}}{{#actorDetail}} <span class="muted">({{actorDetail}})</span>{{/actorDetail}}</td>
+              <td class="audit-address">{{address}}</td>
+              <td class="audit-action"><code>{{action}}</code></td>
+              <td class="audit-target wrap">{{targetKind}} {{targetName}}</td>
+              <td class="audit-changes wrap">{{#changes}}<div>{{.}}</div>{{/changes}}</td>
+            </tr>
+          {{/entries}}
+          </tbody>
+        </table>
+        </div>
+        <nav class="pagination" aria-label="Pages">
+          {{#newerPath}}<a href="{{newerPath}}">← Newest</a>{{/newerPath}}
+          {{#olderPath}}<a rel="next" href="{{olderPath}}">Older →</a>{{/olderPath}}
+        </nav>
+        {{/hasEntries}}
+        {{^hasEntries}}<p id="audit-log-empty">No entry{{#filtered}} matches this filter{{/filtered}}.</p>{{/hasEntries}}
+        {{/body}}
+        {{/layout}}
+
+        """#,
         "directory-new": #"""
         {{<layout}}
         {{$title}}Configure Directory Sync{{/title}}
@@ -306,6 +353,7 @@ enum EmbeddedAssets {
           <nav class="account">
             <a href="/settings/organization/dsync/webhooks">Webhooks</a>
             <a href="/settings/organization/dsync/api-keys">API keys</a>
+            <a href="/settings/organization/dsync/audit">Audit log</a>
             <span class="who wrap">{{chrome.email}}</span>
             <form id="sign-out-form" method="post" action="/auth/sign-out">
               <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
@@ -823,6 +871,26 @@ enum EmbeddedAssets {
                   "401": { "$ref": "#/components/responses/Error" }
                 }
               }
+            },
+            "/audit": {
+              "get": {
+                "summary": "The audit trail of admin actions",
+                "operationId": "listAuditEntries",
+                "description": "What admins, the command line and API keys did (sign-ins, directories, tokens, teams, mappings, manual members, webhook endpoints, API keys), newest first; continue with next_cursor. Secrets never appear: tokens, keys and signing secrets are recorded as \"issued\" or \"rotated\".",
+                "parameters": [
+                  { "name": "actor", "in": "query", "schema": { "type": "string" }, "description": "Only entries by this actor: an admin's email, cli, or an API key's name." },
+                  { "name": "action", "in": "query", "schema": { "type": "string", "example": "team.renamed" }, "description": "Only entries of this action." },
+                  { "name": "target_kind", "in": "query", "schema": { "type": "string", "enum": ["directory", "team", "webhook", "api_key", "session"] } },
+                  { "name": "target", "in": "query", "schema": { "type": "string" }, "description": "Only entries whose target has this id or this name." },
+                  { "$ref": "#/components/parameters/cursor" },
+                  { "$ref": "#/components/parameters/limit" }
+                ],
+                "responses": {
+                  "200": { "description": "Audit entries.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuditList" } } } },
+                  "400": { "$ref": "#/components/responses/Error" },
+                  "401": { "$ref": "#/components/responses/Error" }
+                }
+              }
             }
           },
           "components": {
@@ -838,6 +906,22 @@ enum EmbeddedAssets {
               }
             },
             "schemas": {
+              "AuditEntry": {
+                "type": "object",
+                "properties": {
+                  "id": { "type": "integer", "description": "Increasing; the cursor." },
+                  "at": { "type": "string", "format": "date-time" },
+                  "actor": { "type": "string", "description": "The admin's email, cli, or the API key's name." },
+                  "actor_kind": { "type": "string", "enum": ["admin", "cli", "api_key"] },
+                  "actor_detail": { "type": "string", "nullable": true, "description": "The operating-system user for cli, the key's id for an API key." },
+                  "address": { "type": "string", "nullable": true, "description": "The client's address." },
+                  "action": { "type": "string", "example": "team.group_mapped" },
+                  "target": { "type": "object", "properties": { "kind": { "type": "string" }, "id": { "type": "string" }, "name": { "type": "string" } } },
+                  "before": { "type": "object", "additionalProperties": { "type": "string" } },
+                  "after": { "type": "object", "additionalProperties": { "type": "string" } }
+                }
+              },
+              "AuditList": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEntry" } }, "next_cursor": { "type": "string", "nullable": true } } },
               "TeamRef": { "type": "object", "properties": { "id": { "type": "string" }, "name": { "type": "string" }, "slug": { "type": "string" } } },
               "Membership": { "type": "string", "enum": ["active", "suspended"], "description": "active while the user is active in their directory; suspended while the identity provider has deactivated them (kept, not counted, active again on reactivation)." },
               "UserTeam": { "type": "object", "properties": { "id": { "type": "string" }, "name": { "type": "string" }, "slug": { "type": "string" }, "membership": { "$ref": "#/components/schemas/Membership" } } },

@@ -58,7 +58,7 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
         let signIn = cookie.isEmpty ? nil : try await pending.finish(cookie: cookie)
         do {
             let email = try await finish(signIn, query: query)
-            let started = try await access.startSession(email: email, method: .oidc)
+            let started = try await access.startSession(email: email, method: .oidc, address: client)
             context.logger.info("Admin signed in", metadata: ["method": "\(started.session.method.rawValue)"])
             var response = Response.redirect(to: SettingsPaths.root, type: .normal)
             response.setCookie(cookies.issue(started.token, maxAgeSeconds: Int(AdminAccess<Store>.sessionLifetime / 1000)))
@@ -66,6 +66,7 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
             return response
         } catch let error as OIDCSignInError {
             if case .providerRefused = error {} else { _ = failedAttempts?.take(client) }
+            try await access.recordFailedSignIn(email: error.claimedEmail, method: .oidc, reason: error.reasonCode, address: client)
             var response = failure(error, context: context)
             response.setCookie(flowCookie("", maxAge: 0))
             return response

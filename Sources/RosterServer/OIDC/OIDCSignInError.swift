@@ -91,3 +91,29 @@ enum OIDCSignInError: Error, Sendable, Hashable {
         }
     }
 }
+
+extension OIDCSignInError {
+    /// The stable code the audit trail records for the failure.
+    var reasonCode: String {
+        switch self {
+        case .providerRefused: "provider_refused"
+        case .signInExpired: "sign_in_expired"
+        case .stateMismatch: "state_mismatch"
+        case .missingCode: "missing_code"
+        case .providerUnreachable: "provider_unreachable"
+        case .codeRefused: "code_refused"
+        case .invalidIDToken: "invalid_id_token"
+        case .noEmail: "no_email"
+        case .emailNotVerified: "email_not_verified"
+        case .notAnAdmin: "not_admin"
+        }
+    }
+
+    /// The email the identity provider vouched for, when the sign-in failed after the token was verified.
+    var claimedEmail: String? {
+        switch self {
+        case .emailNotVerified(let email), .notAnAdmin(let email): email
+        default: nil
+        }
+    }
+}

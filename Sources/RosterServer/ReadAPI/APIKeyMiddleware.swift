@@ -7,17 +7,19 @@ struct APIKeyMiddleware<Store: APIKeyStore>: RouterMiddleware {
     /// Where keys are kept.
     let store: Store
 
-    /// Handles one request.
+    /// Answers 401 without a live key; otherwise notes the key's id in the context for the audit trail and goes on.
     func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let key = AuthorizationHeader.bearerToken(in: request.headers[.authorization]),
-            try await store.apiKeyID(tokenHash: BearerToken.hash(key), at: WallClock.millisecondsSince1970()) != nil
+            let keyID = try await store.apiKeyID(tokenHash: BearerToken.hash(key), at: WallClock.millisecondsSince1970())
         else {
             return APIResponse.error(status: .unauthorized, "An API key is required: Authorization: Bearer rst_…")
         }
+        var context = context
+        context.apiKeyID = keyID
         return try await next(request, context)
     }
 }

@@ -28,6 +28,34 @@ struct ReadAPIController<Store: RosterStorage>: Sendable {
         api.post("teams/{id}/members", use: addTeamMember)
         api.delete("teams/{id}/members/{userId}", use: removeTeamMember)
         api.get("events", use: events)
+        api.get("audit", use: audit)
+    }
+
+    /// Who the audit trail records for a change made through the API: the key the request presented.
+    func actor(_ context: AppRequestContext) async throws -> AuditActor {
+        let id = context.apiKeyID ?? ""
+        let name = try await store.apiKeys().first { $0.id == id }?.name ?? id
+        return .apiKey(id: id, name: name, address: context.clientAddress)
+    }
+
+    /// GET /api/v1/audit?actor=&action=&target_kind=&target=&cursor=&limit=: the audit trail, newest first;
+    /// `next_cursor` continues with older entries.
+    @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = QueryString(request.uri.query)
+        let paging = try Paging(query)
+        func parameter(_ name: String) -> String? { query.value(named: name).flatMap { $0.isEmpty ? nil : $0 } }
+        let entries = try await store.auditEntries(
+            AuditQuery(
+                actor: parameter("actor"),
+                action: parameter("action").map(AuditAction.init(rawValue:)),
+                targetKind: parameter("target_kind"),
+                target: parameter("target"),
+                cursor: paging.cursor.map(AuditQuery.Cursor.before) ?? .newest,
+                limit: paging.limit
+            )
+        )
+        let nextCursor = entries.count == paging.limit ? entries.last?.id : nil
+        return APIResponse.list(entries.map(\.jsonValue), nextCursor: nextCursor)
     }
 
     /// GET /api/v1/openapi.json.
@@ -98,7 +126,7 @@ struct ReadAPIController<Store: RosterStorage>: Sendable {
         let reference = try context.parameters.require("id")
         guard let team = try await store.team(reference) else { return APIResponse.error(status: .notFound, "No team with this id, slug or name.") }
         guard let user = try await store.apiUser(id: userID) else { return APIResponse.error(status: .notFound, "No user with this id.") }
-        let added = try await store.addManualMember(team: team.id, directoryID: user.directoryID, userID: userID)
+        let added = try await store.addManualMember(team: team.id, directoryID: user.directoryID, userID: userID, by: try await actor(context))
         let updated = try await store.apiUser(id: userID) ?? user
         return APIResponse.json(APIResponse.user(updated), status: added ? .created : .ok)
     }
@@ -107,7 +135,7 @@ struct ReadAPIController<Store: RosterStorage>: Sendable {
     @Sendable func removeTeamMember(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reference = try context.parameters.require("id")
         let userID = try context.parameters.require("userId")
-        guard try await store.removeManualMember(team: reference, userID: userID) else {
+        guard try await store.removeManualMember(team: reference, userID: userID, by: try await actor(context)) else {
             return APIResponse.error(status: .notFound, "This user is not a manual member of this team (group memberships follow the groups).")
         }
         return Response(status: .noContent)

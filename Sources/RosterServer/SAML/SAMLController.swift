@@ -86,15 +86,18 @@ struct SAMLController<Store: AdminSessionStore & BrowserStateStore>: Sendable {
             let accepted = try await check(request)
             guard access.isAdmin(accepted.email) else {
                 _ = failedAttempts?.take(client)
-                return failure(SAMLRejection(.notAnAdmin, "the email is not in SAML_ADMINS"), email: accepted.email, context: context)
+                let rejection = SAMLRejection(.notAnAdmin, "the email is not in SAML_ADMINS")
+                try await access.recordFailedSignIn(email: accepted.email, method: .saml, reason: rejection.reason.rawValue, address: client)
+                return failure(rejection, email: accepted.email, context: context)
             }
-            let started = try await access.startSession(email: accepted.email, method: .saml)
+            let started = try await access.startSession(email: accepted.email, method: .saml, address: client)
             context.logger.info("Admin signed in", metadata: ["method": "\(started.session.method.rawValue)"])
             var response = Response.redirect(to: SettingsPaths.root, type: .normal)
             response.setCookie(cookies.issue(started.token, maxAgeSeconds: Int(AdminAccess<Store>.sessionLifetime / 1000)))
             return response
         } catch let rejection as SAMLRejection {
             _ = failedAttempts?.take(client)
+            try await access.recordFailedSignIn(email: nil, method: .saml, reason: rejection.reason.rawValue, address: client)
             return failure(rejection, email: nil, context: context)
         }
     }

@@ -3,7 +3,7 @@ import Logging
 import RosterCore
 
 /// Admin sign-in: the sign-in help page, one-time sign-in links, and sign-out. Other methods (OIDC, SAML) add their
-/// routes beside these and end, like the link, in ``AdminAccess/startSession(email:method:)``.
+/// routes beside these and end, like the link, in ``AdminAccess/startSession(email:method:address:)``.
 struct AuthController<Store: AdminSessionStore>: Sendable {
     /// Sessions and the admin list.
     let access: AdminAccess<Store>
@@ -54,7 +54,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
         if let failedAttempts, !failedAttempts.allows(client) {
             return pages.tooManySignInAttempts("Too many sign-in links that did not work came from this address.")
         }
-        guard let started = try await access.signIn(withLinkToken: token) else {
+        guard let started = try await access.signIn(withLinkToken: token, address: client) else {
             _ = failedAttempts?.take(client)
             return pages.message(
                 status: .badRequest,
@@ -80,7 +80,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
             } catch let error as SettingsPageError {
                 return pages.message(status: .init(code: error.status), heading: error.heading, message: error.message)
             }
-            try await access.signOut(token: token)
+            try await access.signOut(token: token, address: context.clientAddress)
         }
         var response = Response.redirect(to: SettingsPaths.signIn, type: .normal)
         response.setCookie(cookies.clear())

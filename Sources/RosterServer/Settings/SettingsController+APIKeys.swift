@@ -32,7 +32,7 @@ extension SettingsController {
             return try await redirect(to: SettingsPaths.apiKeys, FlashMessage(.error, "Give the key a name."), context: context)
         }
         let (key, hash) = APIKey.generate()
-        _ = try await store.createAPIKey(name: name, prefix: String(key.prefix(10)), tokenHash: hash)
+        _ = try await store.createAPIKey(name: name, prefix: String(key.prefix(10)), tokenHash: hash, by: try actor(context))
         try await flashes.reveal(token: key, key: "api-key", for: try flashKey(context))
         return try await redirect(
             to: SettingsPaths.apiKeys,
@@ -44,7 +44,7 @@ extension SettingsController {
     /// POST …/api-keys/{keyID}/revoke.
     @Sendable func revokeAPIKey(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await SubmittedForm.read(request, context: context)
-        let revoked = try await store.revokeAPIKey(id: try context.parameters.require("keyID"))
+        let revoked = try await store.revokeAPIKey(id: try context.parameters.require("keyID"), by: try actor(context))
         let message = revoked ? FlashMessage(.success, "The key was revoked: it no longer works.") : FlashMessage(.error, "No such live key.")
         return try await redirect(to: SettingsPaths.apiKeys, message, context: context)
     }

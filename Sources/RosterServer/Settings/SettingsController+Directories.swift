@@ -69,7 +69,7 @@ extension SettingsController {
             return pages.page("directory-new", page, status: .badRequest)
         }
         let (token, hash) = BearerToken.generate()
-        let directory = try await store.createDirectory(name: name, provider: provider ?? .okta, tokenHash: hash)
+        let directory = try await store.createDirectory(name: name, provider: provider ?? .okta, tokenHash: hash, by: try actor(context))
         try await flashes.reveal(token: token, key: directory.id, for: try flashKey(context))
         let message = FlashMessage(
             .success,
@@ -111,7 +111,9 @@ extension SettingsController {
         _ = try await SubmittedForm.read(request, context: context)
         let directory = try await requireDirectory(context)
         let (token, hash) = BearerToken.generate()
-        guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash) else { throw SettingsPageError.notFound("This directory") }
+        guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash, by: try actor(context)) else {
+            throw SettingsPageError.notFound("This directory")
+        }
         try await flashes.reveal(token: token, key: directory.id, for: try flashKey(context))
         let message = FlashMessage(
             .warning,
@@ -128,7 +130,7 @@ extension SettingsController {
             let message = FlashMessage(.error, "Nothing was deleted: type the directory's name, “\(directory.name)”, exactly to confirm.")
             return try await redirect(to: SettingsPaths.directory(directory.id), message, context: context)
         }
-        _ = try await store.deleteDirectory(id: directory.id)
+        _ = try await store.deleteDirectory(id: directory.id, by: try actor(context))
         let message = FlashMessage(.success, "Directory “\(directory.name)” was deleted with its users and groups.")
         return try await redirect(to: SettingsPaths.root, message, context: context)
     }

@@ -8,7 +8,7 @@ extension SettingsController {
         let form = try await SubmittedForm.read(request, context: context)
         let message: FlashMessage
         do {
-            let team = try await store.createTeam(name: form.trimmed("name"), slug: nil)
+            let team = try await store.createTeam(name: form.trimmed("name"), slug: nil, by: try actor(context))
             message = FlashMessage(.success, "Team “\(team.name)” created. Add a group name to fill it from your identity provider.")
         } catch let error as TeamError {
             message = FlashMessage(.error, "No team was created: \(error.description).")
@@ -59,7 +59,7 @@ extension SettingsController {
         let team = try await requireTeam(context)
         let message: FlashMessage
         do {
-            let renamed = try await store.renameTeam(team.id, to: form.trimmed("name"))
+            let renamed = try await store.renameTeam(team.id, to: form.trimmed("name"), by: try actor(context))
             message = FlashMessage(.success, "Team “\(team.name)” is now called “\(renamed.name)”.")
         } catch let error as TeamError {
             message = FlashMessage(.error, "The team was not renamed: \(error.description).")
@@ -71,7 +71,7 @@ extension SettingsController {
     @Sendable func deleteTeam(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await SubmittedForm.read(request, context: context)
         let team = try await requireTeam(context)
-        try await store.deleteTeam(team.id)
+        try await store.deleteTeam(team.id, by: try actor(context))
         return try await redirect(
             to: SettingsPaths.root + "#team-mapping",
             FlashMessage(.success, "Team “\(team.name)” was deleted."),
@@ -89,7 +89,7 @@ extension SettingsController {
             message = FlashMessage(.error, "Type a group name, spelt exactly as your identity provider shows it.")
         } else {
             do {
-                let outcome = try await store.map(team: team.id, groupName: groupName, directoryID: nil)
+                let outcome = try await store.map(team: team.id, groupName: groupName, directoryID: nil, by: try actor(context))
                 message = Self.mappingMessage(outcome, team: team)
             } catch let error as TeamError {
                 message = FlashMessage(.error, "The group name was not added: \(error.description).")
@@ -105,7 +105,7 @@ extension SettingsController {
         let groupName = form["groupName"] ?? ""
         let message: FlashMessage
         do {
-            try await store.unmap(team: team.id, groupName: groupName, directoryID: nil)
+            try await store.unmap(team: team.id, groupName: groupName, directoryID: nil, by: try actor(context))
             message = FlashMessage(.success, "“\(groupName)” no longer feeds \(team.name); members no other group keeps there left the team.")
         } catch let error as TeamError {
             message = FlashMessage(.error, "Nothing was removed: \(error.description).")

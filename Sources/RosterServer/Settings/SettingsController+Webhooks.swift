@@ -37,7 +37,7 @@ extension SettingsController {
             )
         }
         let secret = WebhookSignature.generateSecret()
-        let endpoint = try await store.createWebhookEndpoint(url: url, eventTypes: Self.eventTypes(form), secret: secret)
+        let endpoint = try await store.createWebhookEndpoint(url: url, eventTypes: Self.eventTypes(form), secret: secret, by: try actor(context))
         try await flashes.reveal(token: secret, key: "webhook:" + endpoint.id, for: try flashKey(context))
         let message = FlashMessage(.success, "Endpoint added. Copy its signing secret now: it is shown only once.")
         return try await redirect(to: SettingsPaths.webhook(endpoint.id), message, context: context)
@@ -90,7 +90,13 @@ extension SettingsController {
                 context: context
             )
         }
-        _ = try await store.updateWebhookEndpoint(id: endpoint.id, url: url, eventTypes: Self.eventTypes(form), enabled: form["enabled"] != nil)
+        _ = try await store.updateWebhookEndpoint(
+            id: endpoint.id,
+            url: url,
+            eventTypes: Self.eventTypes(form),
+            enabled: form["enabled"] != nil,
+            by: try actor(context)
+        )
         return try await redirect(to: path, FlashMessage(.success, "Saved."), context: context)
     }
 
@@ -100,7 +106,7 @@ extension SettingsController {
         let endpoint = try await requireWebhook(context)
         let secret = WebhookSignature.generateSecret()
         let until = WallClock.millisecondsSince1970() + Self.secretOverlap
-        _ = try await store.rotateWebhookSecret(id: endpoint.id, newSecret: secret, previousValidUntil: until)
+        _ = try await store.rotateWebhookSecret(id: endpoint.id, newSecret: secret, previousValidUntil: until, by: try actor(context))
         try await flashes.reveal(token: secret, key: "webhook:" + endpoint.id, for: try flashKey(context))
         let message = FlashMessage(.warning, "New secret made; the old one also signs until \(DisplayText.time(until)). Copy the new one now.")
         return try await redirect(to: SettingsPaths.webhook(endpoint.id), message, context: context)
@@ -112,15 +118,19 @@ extension SettingsController {
         let endpoint = try await requireWebhook(context)
         let message = WebhookMessage.test(endpoint: endpoint, now: WallClock.millisecondsSince1970())
         let flash: FlashMessage
+        let result: String
         do {
             let response = try await webhookTransport.post(url: endpoint.url, headers: message.headers, body: message.body, timeout: .seconds(10))
             flash =
                 (200..<300).contains(response.status)
                 ? FlashMessage(.success, "The test event was accepted: HTTP \(response.status).")
                 : FlashMessage(.error, "The endpoint answered HTTP \(response.status): \(response.excerpt.prefix(200))")
+            result = "HTTP \(response.status)"
         } catch {
             flash = FlashMessage(.error, "The test event got no answer: \(String(describing: error).prefix(200))")
+            result = "no answer"
         }
+        try await store.recordAudit(.webhookTestSent(endpoint, result: result, by: try actor(context)))
         return try await redirect(to: SettingsPaths.webhook(endpoint.id), flash, context: context)
     }
 
@@ -130,7 +140,12 @@ extension SettingsController {
         let endpoint = try await requireWebhook(context)
         let path = SettingsPaths.webhook(endpoint.id)
         guard let sequence = Int64(form.trimmed("sequence")),
-            try await store.redeliverWebhook(endpointID: endpoint.id, sequence: sequence, at: WallClock.millisecondsSince1970())
+            try await store.redeliverWebhook(
+                endpointID: endpoint.id,
+                sequence: sequence,
+                at: WallClock.millisecondsSince1970(),
+                by: try actor(context)
+            )
         else {
             return try await redirect(to: path, FlashMessage(.error, "There is no event with that number."), context: context)
         }
@@ -141,7 +156,7 @@ extension SettingsController {
     @Sendable func deleteWebhook(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await SubmittedForm.read(request, context: context)
         let endpoint = try await requireWebhook(context)
-        _ = try await store.deleteWebhookEndpoint(id: endpoint.id)
+        _ = try await store.deleteWebhookEndpoint(id: endpoint.id, by: try actor(context))
         return try await redirect(to: SettingsPaths.webhooks, FlashMessage(.success, "Endpoint \(endpoint.url) was deleted."), context: context)
     }
 

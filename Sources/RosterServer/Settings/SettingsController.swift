@@ -2,7 +2,8 @@ import Hummingbird
 import RosterCore
 
 /// The settings pages under `/settings/organization/dsync`: directories (configure, SCIM credentials, status,
-/// token regeneration, deletion, request log), their users and groups, and teams with their group-name mappings.
+/// token regeneration, deletion, request log), their users and groups, teams with their group-name mappings, webhooks,
+/// API keys and the audit log.
 /// Every route runs behind ``AdminSessionMiddleware``; every POST checks the form's CSRF token
 /// (``SubmittedForm/read(_:context:)``) and answers with a redirect carrying a flash message (POST/redirect/GET).
 struct SettingsController<Store: RosterStorage>: Sendable {
@@ -53,6 +54,7 @@ struct SettingsController<Store: RosterStorage>: Sendable {
         settings.get("api-keys", use: apiKeys)
         settings.post("api-keys", use: createAPIKey)
         settings.post("api-keys/{keyID}/revoke", use: revokeAPIKey)
+        settings.get("audit", use: auditLog)
     }
 
     // MARK: Shared steps
@@ -61,6 +63,11 @@ struct SettingsController<Store: RosterStorage>: Sendable {
     func session(_ context: AppRequestContext) throws -> AdminSession {
         guard let session = context.adminSession else { throw SettingsPageError(status: 401, heading: "Signed out", message: "Sign in again.") }
         return session
+    }
+
+    /// Who the audit trail records for this request's changes: the signed-in admin, from the client's address.
+    func actor(_ context: AppRequestContext) throws -> AuditActor {
+        .admin(email: try session(context).email, address: context.clientAddress)
     }
 
     /// Whose flash values the request reads and leaves: the signed-in session's.

@@ -17,6 +17,8 @@ enum SettingsPaths {
     static let webhooks = root + "/webhooks"
     /// The API keys page.
     static let apiKeys = root + "/api-keys"
+    /// The audit log.
+    static let audit = root + "/audit"
     /// A webhook endpoint's page.
     static func webhook(_ id: String) -> String { webhooks + "/" + segment(id) }
     /// A team's page.

@@ -122,6 +122,7 @@ extension SecurityTests {
                 root + "/webhooks": [Page(path: root + "/webhooks", labels: [])],
                 root + "/webhooks/{webhookID}": [Page(path: root + "/webhooks/" + webhookID, labels: [])],
                 root + "/api-keys": [Page(path: root + "/api-keys", labels: [])],
+                root + "/audit": [Page(path: root + "/audit", labels: ["directory", "team", "group"])],
             ]
         }
 

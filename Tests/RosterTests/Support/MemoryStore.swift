@@ -53,7 +53,7 @@ actor MemoryStore: RosterStore {
     // MARK: Directories
 
     /// Creates a directory.
-    func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8]) async throws -> Directory {
+    func createDirectory(name: String, provider: DirectoryProvider, tokenHash: [UInt8], by actor: AuditActor) async throws -> Directory {
         let directory = Directory(id: newID(), name: name, provider: provider, createdAt: tick())
         directoryList.append((directory, tokenHash))
         return directory
@@ -71,14 +71,14 @@ actor MemoryStore: RosterStore {
     }
 
     /// Replaces a token hash.
-    func replaceTokenHash(directoryID: String, tokenHash: [UInt8]) async throws -> Bool {
+    func replaceTokenHash(directoryID: String, tokenHash: [UInt8], by actor: AuditActor) async throws -> Bool {
         guard let index = directoryList.firstIndex(where: { $0.directory.id == directoryID }) else { return false }
         directoryList[index].hash = tokenHash
         return true
     }
 
     /// Deletes a directory and its resources.
-    func deleteDirectory(id: String) async throws -> Bool {
+    func deleteDirectory(id: String, by actor: AuditActor) async throws -> Bool {
         guard let index = directoryList.firstIndex(where: { $0.directory.id == id }) else { return false }
         directoryList.remove(at: index)
         for kind in ResourceKind.allCases { records[key(kind, id)] = nil }

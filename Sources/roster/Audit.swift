@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+extension Roster {
+    /// `roster audit`: the audit trail of admin actions, oldest first, one line per entry (text, or JSON with
+    /// `--json`); `--follow` keeps printing new entries until SIGINT or SIGTERM.
+    struct Audit: AsyncParsableCommand {
+        /// The command's help.
+        static let configuration = CommandConfiguration(
+            abstract: "Print the audit trail: who signed in and who changed directories, teams, webhooks and API keys, oldest first.",
+            discussion: """
+                Each line is one entry: its id, time, actor (an admin's email, cli with the operating-system user, or an \
+                API key's name, and the client's address), action, target and the values it changed; tokens, keys and \
+                secrets appear only as "issued" or "rotated". With --json each line is one object: {"id", "at", "actor", \
+                "actor_kind", "actor_detail", "address", "action", "target": {"kind", "id", "name"}, "before", "after"}. \
+                To resume where a previous run stopped, pass the last "id" seen as --after.
+                """
+        )
+
+        /// How often `--follow` looks for new entries.
+        static let pollInterval: Duration = .milliseconds(500)
+        /// How many entries one read fetches at most.
+        static let batchSize = 500
+
+        /// The database.
+        @OptionGroup var global: GlobalOptions
+
+        /// Print entries whose id is greater than this.
+        @Option(help: ArgumentHelp("Print only entries whose id is greater than this (default 0: all).", valueName: "id"))
+        var after: String?
+
+        /// Keep printing new entries.
+        @Flag(help: "Keep printing new entries as they are recorded (checking every 500 ms) until SIGINT or SIGTERM.")
+        var follow = false
+
+        /// Stop after this many entries.
+        @Option(help: ArgumentHelp("Print at most this many entries, then exit (with --follow too).", valueName: "n"))
+        var limit: String?
+
+        /// Print JSON instead of text.
+        @Flag(help: "Print each entry as one JSON object on its own line.")
+        var json = false
+
+        /// Only this actor's entries.
+        @Option(help: ArgumentHelp("Only entries by this actor: an admin's email, cli, or an API key's name (exactly).", valueName: "name"))
+        var actor: String?
+
+        /// Only entries of this action.
+        @Option(help: ArgumentHelp("Only entries of this action, such as team.renamed or directory.token_rotated.", valueName: "action"))
+        var action: String?
+
+        /// Only entries whose target is of this kind.
+        @Option(
+            name: .customLong("target-kind"),
+            help: ArgumentHelp("Only entries whose target is of this kind: directory, team, webhook, api_key or session.", valueName: "kind")
+        )
+        var targetKind: String?
+
+        /// Only entries whose target has this id or name.
+        @Option(help: ArgumentHelp("Only entries whose target has this id or this name (exactly).", valueName: "id-or-name"))
+        var target: String?
+
+        /// Prints the entries.
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let start = try Self.number(after, flag: "--after", minimum: 0, expected: "an audit entry id, 0 or more") ?? 0
+                let limit = try Self.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of entries")
+                let filter = try query()
+                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
+                    let feed = AuditFeed(store: store, filter: filter, after: start, limit: limit.map(Int.init), json: json)
+                    guard follow else {
+                        try await feed.printAvailable()
+                        return
+                    }
+                    let printer = Task { try await feed.follow(every: Self.pollInterval) }
+                    let watch = SignalWatch { printer.cancel() }
+                    defer { watch.stop() }
+                    do {
+                        try await printer.value
+                    } catch {
+                        // After SIGINT or SIGTERM every entry read so far has been printed whole: a clean stop.
+                        guard printer.isCancelled else { throw error }
+                    }
+                }
+            }
+        }
+
+        /// The filters as a query (its cursor and limit are the feed's); a blank filter or an unknown action fails
+        /// with exit code 2.
+        private func query() throws(CommandFailure) -> AuditQuery {
+            var query = AuditQuery()
+            query.actor = try Self.filter(actor, flag: "--actor")
+            query.targetKind = try Self.filter(targetKind, flag: "--target-kind")
+            query.target = try Self.filter(target, flag: "--target")
+            if let name = try Self.filter(action, flag: "--action") {
+                let action = AuditAction(rawValue: name)
+                guard AuditAction.all.contains(action) else {
+                    let known = AuditAction.all.map(\.rawValue).sorted().joined(separator: ", ")
+                    throw .configuration("--action must be one of \(known); not \"\(name.replacingNewlines())\"")
+                }
+                query.action = action
+            }
+            return query
+        }
+
+        /// A filter's value without surrounding whitespace, or nil when not given; a blank one fails with exit code 2.
+        private static func filter(_ text: String?, flag: String) throws(CommandFailure) -> String? {
+            guard let text else { return nil }
+            let value = text.trimmed()
+            guard !value.isEmpty else { throw .configuration("\(flag) must not be blank") }
+            return value
+        }
+
+        /// Parses a whole-number option; an unusable value fails with exit code 2.
+        private static func number(_ text: String?, flag: String, minimum: Int64, expected: String) throws(CommandFailure) -> Int64? {
+            guard let text else { return nil }
+            guard let number = Int64(text.trimmed()), number >= minimum else {
+                throw .configuration("\(flag) must be \(expected), not \"\(text.replacingNewlines())\"")
+            }
+            return number
+        }
+    }
+}
