@@ -714,6 +714,26 @@ class Run:
                    page.status == 200 and not page.input_value("scim-bearer-token")
                    and "scim-bearer-token-masked" in page.body, page.describe())
 
+        # The audit trail: the directory made on replica 3 and its token regenerated on replica 2 are the same two
+        # entries on every replica's Audit log and in `roster audit`.
+        rows = []
+        for number, url in enumerate((one, two, three), start=1):
+            page = browser.get(url + DSYNC + "/audit?target=" + urllib.parse.quote(directory))
+            found = re.findall(r'<tr class="audit-row" data-id="(\d+)">.*?<td class="audit-action"><code>([a-z_.]+)</code>',
+                               page.body, re.S)
+            rows.append(found)
+            self.check(f"3. ... the Audit log on replica {number} lists the directory's creation and token rotation, "
+                       f"by the admin: {[action for _, action in found]}",
+                       page.status == 200 and [action for _, action in found] == ["directory.token_rotated", "directory.created"]
+                       and ADMIN_EMAIL in page.body, page.describe())
+        self.check("3. ... with the same entries (ids) on the three replicas", rows[0] == rows[1] == rows[2] and rows[0],
+                   f"{rows}")
+        entries = [json.loads(line) for line in self.cli("audit", "--json", "--target", directory).splitlines() if line]
+        self.check("3. ... and roster audit --json has them, oldest first, with the admin and a client address",
+                   [entry["action"] for entry in entries] == ["directory.created", "directory.token_rotated"]
+                   and all(entry["actor"] == ADMIN_EMAIL and entry["address"] for entry in entries),
+                   short(entries))
+
         # OIDC: the control on one replica, then start and callback on two.
         for name, start_on, callback_on, (finish_on, finish_number) in (
                 ("3. OIDC sign-in with start and callback both on replica 1 (the control)", one, one, (one, 1)),
