@@ -48,7 +48,7 @@ extension PostgresStore {
             let previousName = team.name
             try await transaction.execute("UPDATE team SET name = \(trimmed) WHERE id = \(team.id)")
             team.name = trimmed
-            if previousName != trimmed { transaction.record(.teamRenamed(team, from: previousName, by: actor), at: timestamp) }
+            if let entry = AuditEntry.teamRenamed(team, from: previousName, by: actor) { transaction.record(entry, at: timestamp) }
             return team
         }
     }

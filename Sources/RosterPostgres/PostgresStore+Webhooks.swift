@@ -69,8 +69,7 @@ extension PostgresStore {
                     """
                 ).map(PostgresStore.endpoint(from:))
             else { return nil }
-            let entry = AuditEntry.webhookChanged(updated, from: previous, by: actor)
-            if !entry.before.isEmpty || !entry.after.isEmpty { transaction.record(entry, at: timestamp) }
+            if let entry = AuditEntry.webhookChanged(updated, from: previous, by: actor) { transaction.record(entry, at: timestamp) }
             return updated
         }
     }

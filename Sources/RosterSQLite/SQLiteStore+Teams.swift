@@ -42,10 +42,9 @@ extension SQLiteStore: TeamStore {
         return try await commits.write { db in
             var team = try SQLiteStore.requireTeam(db, reference)
             let previousName = team.name
-            guard previousName != trimmed else { return team }
             try db.execute(sql: "UPDATE team SET name = ? WHERE id = ?", arguments: [trimmed, team.id])
             team.name = trimmed
-            try AuditTrail.append(db, .teamRenamed(team, from: previousName, by: actor), at: timestamp)
+            if let entry = AuditEntry.teamRenamed(team, from: previousName, by: actor) { try AuditTrail.append(db, entry, at: timestamp) }
             return team
         }
     }

@@ -50,10 +50,7 @@ extension SQLiteStore: WebhookStore {
                 arguments: [url, eventTypes.joined(separator: ","), enabled, id]
             )
             guard let endpoint = try SQLiteStore.fetchEndpoint(db, id: id) else { return nil }
-            let entry = AuditEntry.webhookChanged(endpoint, from: previous, by: actor)
-            if !entry.before.isEmpty || !entry.after.isEmpty {
-                try AuditTrail.append(db, entry, at: timestamp)
-            }
+            if let entry = AuditEntry.webhookChanged(endpoint, from: previous, by: actor) { try AuditTrail.append(db, entry, at: timestamp) }
             return endpoint
         }
     }

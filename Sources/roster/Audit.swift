@@ -12,16 +12,15 @@ extension Roster {
             discussion: """
                 Each line is one entry: its id, time, actor (an admin's email, cli with the operating-system user, or an \
                 API key's name, and the client's address), action, target and the values it changed; tokens, keys and \
-                secrets appear only as "issued" or "rotated". With --json each line is one object: {"id", "at", "actor", \
-                "actor_kind", "actor_detail", "address", "action", "target": {"kind", "id", "name"}, "before", "after"}. \
+                secrets appear only as "issued" or "rotated". With --json each line is one object, as the read API gives it: \
+                {"action", "actor", "actor_detail", "actor_kind", "address", "after", "at", "before", "id", "target": \
+                {"id", "kind", "name"}}. \
                 To resume where a previous run stopped, pass the last "id" seen as --after.
                 """
         )
 
         /// How often `--follow` looks for new entries.
         static let pollInterval: Duration = .milliseconds(500)
-        /// How many entries one read fetches at most.
-        static let batchSize = 500
 
         /// The database.
         @OptionGroup var global: GlobalOptions
@@ -64,24 +63,14 @@ extension Roster {
         /// Prints the entries.
         func run() async throws {
             try await CommandFailure.reporting {
-                let start = try Self.number(after, flag: "--after", minimum: 0, expected: "an audit entry id, 0 or more") ?? 0
-                let limit = try Self.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of entries")
+                let start = try OrderedFeed.number(after, flag: "--after", minimum: 0, expected: "an audit entry id, 0 or more") ?? 0
+                let limit = try OrderedFeed.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of entries")
                 let filter = try query()
                 try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    let feed = AuditFeed(store: store, filter: filter, after: start, limit: limit.map(Int.init), json: json)
-                    guard follow else {
-                        try await feed.printAvailable()
-                        return
-                    }
-                    let printer = Task { try await feed.follow(every: Self.pollInterval) }
-                    let watch = SignalWatch { printer.cancel() }
-                    defer { watch.stop() }
-                    do {
-                        try await printer.value
-                    } catch {
-                        // After SIGINT or SIGTERM every entry read so far has been printed whole: a clean stop.
-                        guard printer.isCancelled else { throw error }
-                    }
+                    try await OrderedFeed.audit(of: store, filter: filter, after: start, limit: limit.map(Int.init), json: json).print(
+                        following: follow,
+                        every: Self.pollInterval
+                    )
                 }
             }
         }
@@ -110,15 +99,6 @@ extension Roster {
             let value = text.trimmed()
             guard !value.isEmpty else { throw .configuration("\(flag) must not be blank") }
             return value
-        }
-
-        /// Parses a whole-number option; an unusable value fails with exit code 2.
-        private static func number(_ text: String?, flag: String, minimum: Int64, expected: String) throws(CommandFailure) -> Int64? {
-            guard let text else { return nil }
-            guard let number = Int64(text.trimmed()), number >= minimum else {
-                throw .configuration("\(flag) must be \(expected), not \"\(text.replacingNewlines())\"")
-            }
-            return number
         }
     }
 }

@@ -17,8 +17,6 @@ extension Roster {
 
         /// How often `--follow` looks for new events.
         static let pollInterval: Duration = .milliseconds(500)
-        /// How many events one read fetches at most.
-        static let batchSize = 500
 
         /// The database.
         @OptionGroup var global: GlobalOptions
@@ -38,34 +36,15 @@ extension Roster {
         /// Prints the events.
         func run() async throws {
             try await CommandFailure.reporting {
-                let start = try Self.number(after, flag: "--after", minimum: 0, expected: "a sequence number, 0 or more") ?? 0
-                let limit = try Self.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of events")
+                let start = try OrderedFeed.number(after, flag: "--after", minimum: 0, expected: "a sequence number, 0 or more") ?? 0
+                let limit = try OrderedFeed.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of events")
                 try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    let feed = EventFeed(store: store, after: start, limit: limit.map(Int.init))
-                    guard follow else {
-                        try await feed.printAvailable()
-                        return
-                    }
-                    let printer = Task { try await feed.follow(every: Self.pollInterval) }
-                    let watch = SignalWatch { printer.cancel() }
-                    defer { watch.stop() }
-                    do {
-                        try await printer.value
-                    } catch {
-                        // After SIGINT or SIGTERM every event read so far has been printed whole: a clean stop.
-                        guard printer.isCancelled else { throw error }
-                    }
+                    try await OrderedFeed.events(of: store, after: start, limit: limit.map(Int.init)).print(
+                        following: follow,
+                        every: Self.pollInterval
+                    )
                 }
             }
-        }
-
-        /// Parses a whole-number option; an unusable value fails with exit code 2.
-        private static func number(_ text: String?, flag: String, minimum: Int64, expected: String) throws(CommandFailure) -> Int64? {
-            guard let text else { return nil }
-            guard let number = Int64(text.trimmed()), number >= minimum else {
-                throw .configuration("\(flag) must be \(expected), not \"\(text.replacingNewlines())\"")
-            }
-            return number
         }
     }
 }

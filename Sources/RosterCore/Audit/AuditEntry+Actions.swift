@@ -31,9 +31,10 @@ extension AuditEntry {
         AuditEntry(actor: actor, action: .teamCreated, target: .team(team), after: ["name": team.name, "slug": team.slug])
     }
 
-    /// A team was renamed from `previousName`.
-    public static func teamRenamed(_ team: Team, from previousName: String, by actor: AuditActor) -> AuditEntry {
-        AuditEntry(actor: actor, action: .teamRenamed, target: .team(team), before: ["name": previousName], after: ["name": team.name])
+    /// A team was renamed from `previousName`; nil when the name did not change (nothing to record).
+    public static func teamRenamed(_ team: Team, from previousName: String, by actor: AuditActor) -> AuditEntry? {
+        guard previousName != team.name else { return nil }
+        return AuditEntry(actor: actor, action: .teamRenamed, target: .team(team), before: ["name": previousName], after: ["name": team.name])
     }
 
     /// A team was deleted.
@@ -73,11 +74,13 @@ extension AuditEntry {
         return AuditEntry(actor: actor, action: .webhookCreated, target: .webhook(endpoint), after: values)
     }
 
-    /// A webhook endpoint changed from `previous` to `endpoint`; only the values that changed are kept.
-    public static func webhookChanged(_ endpoint: WebhookEndpoint, from previous: WebhookEndpoint, by actor: AuditActor) -> AuditEntry {
+    /// A webhook endpoint changed from `previous` to `endpoint`; only the values that changed are kept, and nil when
+    /// none did (nothing to record).
+    public static func webhookChanged(_ endpoint: WebhookEndpoint, from previous: WebhookEndpoint, by actor: AuditActor) -> AuditEntry? {
         let old = webhookValues(previous)
         let new = webhookValues(endpoint)
         let changed = Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }
+        guard !changed.isEmpty else { return nil }
         return AuditEntry(
             actor: actor,
             action: .webhookChanged,
