@@ -39,8 +39,8 @@ struct PostgresAuditTrail {
     /// (``lock()``) and commits right after.
     func insert(_ entries: [(entry: AuditEntry, at: Int64)]) async throws {
         for (entry, at) in entries {
-            let before = try PostgresAuditTrail.encoded(entry.before)
-            let after = try PostgresAuditTrail.encoded(entry.after)
+            let before = try AuditStoredValues.text(of: entry.before)
+            let after = try AuditStoredValues.text(of: entry.after)
             try await transaction.execute(
                 """
                 INSERT INTO audit_entry (at, actor_kind, actor, actor_detail, address, action, target_kind, target_id, target_name, before, after)
@@ -66,29 +66,9 @@ struct PostgresAuditTrail {
             actor: AuditActor(kind: AuditActor.Kind(rawValue: actorKind), name: actor, detail: actorDetail, address: address),
             action: AuditAction(rawValue: action),
             target: AuditTarget(kind: targetKind, id: targetID, name: targetName),
-            before: try decoded(before),
-            after: try decoded(after)
+            before: try AuditStoredValues.values(of: before),
+            after: try AuditStoredValues.values(of: after)
         )
         return RecordedAuditEntry(id: id, at: at, entry: entry)
-    }
-
-    /// `values` as a JSON object with sorted keys, as `before` and `after` are stored on both back ends; nil when
-    /// there are none.
-    static func encoded(_ values: [String: String]) throws -> String? {
-        guard !values.isEmpty else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(values), as: UTF8.self)
-    }
-
-    /// The values a stored `before` or `after` holds; empty for NULL, ``StoreCorruption`` for anything but a JSON
-    /// object of strings (as on SQLite).
-    static func decoded(_ text: String?) throws -> [String: String] {
-        guard let text else { return [:] }
-        do {
-            return try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
-        } catch {
-            throw StoreCorruption(detail: "an audit entry's values are not a JSON object of strings: \(text)")
-        }
     }
 }

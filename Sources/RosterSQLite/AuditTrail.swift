@@ -11,8 +11,8 @@ enum AuditTrail {
 
     /// Appends one entry, recorded at `timestamp` (milliseconds since 1970), in the open transaction.
     static func append(_ db: Database, _ entry: AuditEntry, at timestamp: Int64) throws {
-        let before = try json(entry.before)
-        let after = try json(entry.after)
+        let before = try AuditStoredValues.text(of: entry.before)
+        let after = try AuditStoredValues.text(of: entry.after)
         try db.executeCached(
             sql: """
                 INSERT INTO audit_entry (at, actor_kind, actor, actor_detail, address, action, target_kind, target_id, target_name, before, after)
@@ -37,28 +37,10 @@ enum AuditTrail {
             actor: actor,
             action: AuditAction(rawValue: row[6]),
             target: AuditTarget(kind: row[7], id: row[8], name: row[9]),
-            before: try values(row[10]),
-            after: try values(row[11])
+            before: try AuditStoredValues.values(of: row[10]),
+            after: try AuditStoredValues.values(of: row[11])
         )
         return RecordedAuditEntry(id: row[0], at: row[1], entry: entry)
-    }
-
-    /// `values` as a JSON object with sorted keys (and unescaped slashes, so URLs read as they are); nil when empty.
-    static func json(_ values: [String: String]) throws -> String? {
-        guard !values.isEmpty else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(values), as: UTF8.self)
-    }
-
-    /// The values of a stored JSON object; empty for NULL, ``StoreCorruption`` for anything but an object of strings.
-    static func values(_ json: String?) throws -> [String: String] {
-        guard let json else { return [:] }
-        do {
-            return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
-        } catch {
-            throw StoreCorruption(detail: "an audit entry's values are not a JSON object of strings: \(json)")
-        }
     }
 
     /// The user in row `userRow` as an audit entry names them; nil when there is no such row.
