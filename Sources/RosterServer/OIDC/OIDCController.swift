@@ -65,8 +65,16 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
             response.setCookie(flowCookie("", maxAge: 0))
             return response
         } catch let error as OIDCSignInError {
-            if case .providerRefused = error {} else { _ = failedAttempts?.take(client) }
-            try await access.recordFailedSignIn(email: error.claimedEmail, method: .oidc, reason: error.reasonCode, address: client)
+            if case .providerRefused = error {
+                // Not counted against the address (a person may press "deny"), so recorded only for a sign-in this
+                // browser started here, which the refusal used up: a stranger cannot write entries with bare URLs.
+                if signIn != nil {
+                    try await access.recordFailedSignIn(email: nil, method: .oidc, reason: error.reasonCode, address: client)
+                }
+            } else {
+                _ = failedAttempts?.take(client)
+                try await access.recordFailedSignIn(email: error.claimedEmail, method: .oidc, reason: error.reasonCode, address: client)
+            }
             var response = failure(error, context: context)
             response.setCookie(flowCookie("", maxAge: 0))
             return response

@@ -124,6 +124,25 @@ struct OIDCSignInTests {
         }
     }
 
+    @Test func signInsAndRefusalsAreInTheAuditTrailButBareCallbacksAreNot() async throws {
+        try await withApp { client in
+            let admin = try await start(client)
+            _ = try await callback(client, try fake.approve(admin.authorizationURL, as: testAdmin), cookie: admin.cookie)
+            let intruder = try await start(client)
+            _ = try await callback(client, try fake.approve(intruder.authorizationURL, as: "intruder@example.com"), cookie: intruder.cookie)
+            let denied = try await start(client)
+            _ = try await callback(client, ["error": "access_denied"], cookie: denied.cookie)
+            for _ in 0..<5 {
+                _ = try await callback(client, ["error": "access_denied"], cookie: nil)
+            }
+            let entries = try await store.auditEntries(AuditQuery(cursor: .after(0), limit: 100)).map(\.entry)
+            #expect(entries.map(\.action) == [.signedIn, .signInFailed, .signInFailed], "a callback without a sign-in records nothing")
+            #expect(entries[0].actor.name == testAdmin && entries[0].after == ["method": "oidc"])
+            #expect(entries[1].actor.name == "intruder@example.com" && entries[1].after == ["method": "oidc", "reason": "not_admin"])
+            #expect(entries[2].actor.name == "unknown" && entries[2].after == ["method": "oidc", "reason": "provider_refused"])
+        }
+    }
+
     @Test func anUnverifiedEmailIsRefused() async throws {
         fake.editClaims = { $0.email_verified = false }
         try await withApp { client in

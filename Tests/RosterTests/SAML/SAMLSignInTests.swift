@@ -153,6 +153,13 @@ struct SAMLSignInTests {
             )
             expectRefused(response, .forbidden, heading: "Not an admin")
             #expect(response.bodyText.contains("intruder@example.com, which is not listed in SAML_ADMINS"))
+            expectRefused(try await post(client, response: "garbage", relayState: nil), .badRequest, heading: "Sign-in could not be verified")
+            let entries = try await store.auditEntries(AuditQuery(cursor: .after(0), limit: 10)).map(\.entry)
+            #expect(entries.map(\.action) == [.signInFailed, .signInFailed])
+            #expect(entries.first?.actor.name == "intruder@example.com")
+            #expect(entries.first?.after == ["method": "saml", "reason": SAMLRejection.Reason.notAnAdmin.rawValue])
+            #expect(entries.last?.actor.name == "unknown" && entries.last?.after["method"] == "saml")
+            #expect(entries.allSatisfy { $0.actor.address != nil })
         }
     }
 
