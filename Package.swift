@@ -112,8 +112,38 @@ let package = Package(
         // Release-mode micro-benchmark of the protocol core (see BENCHMARKS.md).
         .executableTarget(name: "scim-microbench", dependencies: ["SCIM"]),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        // Tests by layer: the protocol core, the stores (one suite on SQLite and PostgreSQL), PostgreSQL alone (export,
+        // outages, the feed's order), and the server over HTTP. What several share is in RosterTestSupport.
+        .target(
+            name: "RosterTestSupport",
+            dependencies: [
+                "SCIM",
+                "RosterCore",
+                "RosterSQLite",
+                "RosterPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RosterTestSupport"
+        ),
         .testTarget(
-            name: "RosterTests",
+            name: "RosterStoreTests",
+            dependencies: [
+                "SCIM", "RosterCore", "RosterSQLite", "RosterPostgres", "RosterTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "RosterPostgresTests",
+            dependencies: [
+                "SCIM", "RosterCore", "RosterSQLite", "RosterPostgres", "RosterServer", "RosterTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RosterServerTests",
             dependencies: [
                 "SCIM",
                 "RosterCore",
@@ -122,6 +152,7 @@ let package = Package(
                 "RosterServer",
                 "RosterSAML",
                 "CXMLSec",
+                "RosterTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -37,9 +37,9 @@
 # Any non-2xx answer or socket error fails the run. Installs wrk and nginx from
 # Debian when missing. The per-directory limits are off (they would be what is measured).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export PATH="/opt/swift/usr/bin:$PATH"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/../scripts/lib.sh"
+
 SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
 SEEDED=${BENCH_SEEDED:-2000}
 IMPORT_USERS=${BENCH_IMPORT_USERS:-10000}
@@ -50,16 +50,8 @@ SSLMODE=${BENCH_POSTGRES_SSLMODE:-disable}
 STORES=(sqlite)
 [[ ${BENCH_POSTGRES:-1} == 1 ]] && STORES+=(postgresql)
 
-say() { echo "bench/run.sh: $*" >&2; }
-# shellcheck source=scripts/lib.sh
-source scripts/lib.sh
-
-for tool in wrk nginx; do
-    command -v "$tool" >/dev/null || command -v "/usr/sbin/$tool" >/dev/null || {
-        say "installing $tool"
-        apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null
-    }
-done
+install_tool wrk
+install_tool nginx
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 if [[ -n ${BENCH_ROSTER:-} ]]; then
@@ -82,11 +74,11 @@ declare -A SERVER_PID=() DATABASE_URL=() PORT=() TOKEN=() BASE_PATH=()
 NGINX_PID=
 POSTGRES_DIR=
 cleanup() {
-    stop_processes "${SERVER_PID[@]}" "$NGINX_PID"
-    [[ -n $POSTGRES_DIR ]] && bash scripts/postgres.sh stop "$POSTGRES_DIR"
+    stop_processes "$ROSTER_PID" "${SERVER_PID[@]}" "$NGINX_PID"
+    if [[ -n $POSTGRES_DIR ]]; then bash scripts/postgres.sh stop "$POSTGRES_DIR"; fi
     rm -rf "$WORK"
 }
-trap cleanup EXIT
+install_cleanup cleanup
 
 echo "Load before: $(uptime)"
 echo
@@ -127,17 +119,13 @@ new_database() {
     fi
 }
 
-# serve STORE: starts `roster serve` on STORE's database and waits until it listens.
+# serve STORE: starts `roster serve` on STORE's database (on the same port each time) and waits until it answers.
 serve() {
     local store=$1
     [[ -n ${PORT[$store]:-} ]] || PORT[$store]=$(free_port)
-    "$ROSTER" serve --database-url "${DATABASE_URL[$store]}" --port "${PORT[$store]}" --base-url "http://127.0.0.1:${PORT[$store]}" \
-        --rate-limit-concurrent-requests 0 >>"$WORK/server-$store.log" 2>&1 &
-    SERVER_PID[$store]=$!
-    wait_until_listening "${SERVER_PID[$store]}" "${PORT[$store]}" 60 || {
-        cat "$WORK/server-$store.log" >&2
-        exit 1
-    }
+    start_roster "$WORK/server-$store.log" "${PORT[$store]}" "$ROSTER" serve --database-url "${DATABASE_URL[$store]}" \
+        --port "${PORT[$store]}" --base-url "http://127.0.0.1:${PORT[$store]}" --rate-limit-concurrent-requests 0 || exit 1
+    SERVER_PID[$store]=$ROSTER_PID
 }
 
 stop_server() {
@@ -198,7 +186,7 @@ http {
 CONF
 "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
-sleep 0.5
+wait_until_listening "$NGINX_PID" "$NGINX_PORT" || exit 1
 phase ceiling "nginx return 200 (ceiling, measured once)" both "http://127.0.0.1:$NGINX_PORT/"
 
 # A fresh database and server for each store, with SEEDED users in a directory of their own.

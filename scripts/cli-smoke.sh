@@ -19,24 +19,10 @@
 # Prints one line per failed check and `N passed, N failed` at the end. Exit status: 0 when every check passed, 1
 # otherwise (or when the run cannot be set up). Always stops the server and removes the temporary files.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
-
-say() { echo "cli-smoke.sh: $*" >&2; }
 # shellcheck source=scripts/lib.sh
-source scripts/lib.sh
-die() {
-    say "$*"
-    exit 1
-}
+source "$(dirname "$0")/lib.sh"
 
-if [[ -n ${ROSTER_BIN:-} ]]; then
-    ROSTER=$ROSTER_BIN
-else
-    BIN_PATH=$(swift build --show-bin-path 2>/dev/null) || die "cannot find the build directory (swift build --show-bin-path failed)"
-    ROSTER=$BIN_PATH/roster
-fi
-[[ -x $ROSTER ]] || die "no roster executable at $ROSTER: build it with \`swift build --product roster\` or set ROSTER_BIN"
+find_roster prebuilt
 command -v python3 >/dev/null || die "python3 is required"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-cli-smoke.XXXXXX")
@@ -45,18 +31,12 @@ FOLLOW_PID=
 FIRST_PID=
 PG_SERVER_PID=
 cleanup() {
-    local status=$?
-    stop_processes "$FOLLOW_PID" "$SERVER_PID" "$FIRST_PID" "$PG_SERVER_PID"
-    if [[ $status -ne 0 && -s $WORK/server.log ]]; then
-        say "last lines of the server's log:"
-        tail -n 20 "$WORK/server.log" >&2
-    fi
+    stop_processes "$FOLLOW_PID" "$ROSTER_PID" "$SERVER_PID" "$FIRST_PID" "$PG_SERVER_PID"
+    postgres_drop_databases
+    if [[ $1 -ne 0 ]]; then show_log_tail "the server's log" "$WORK/server.log"; fi
     rm -rf "$WORK"
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+install_cleanup cleanup
 
 # --- checks ---
 PASSED=0
@@ -109,75 +89,75 @@ lacks() {
     if [[ $OUT != *"$2"* ]]; then pass; else fail "$1: output contains \`$2\`" "$OUT"; fi
 }
 
-# json NAME PYTHON: parses the last output as one JSON value `d` and runs the PYTHON assertions on it.
-json() {
+# python_check NAME PROGRAM: runs the Python PROGRAM on the last output (its standard input); passes when it exits 0,
+# else fails NAME with the end of its error and the output.
+python_check() {
     local problem
-    if problem=$(python3 -c "
-import json, sys
-d = json.loads(sys.stdin.read())
-$2
-" <<<"$OUT" 2>&1); then
+    if problem=$(python3 -c "$2" <<<"$OUT" 2>&1); then
         pass
     else
-        fail "$1" "$(tail -n 3 <<<"$problem")"$'\n'"output: $OUT"
+        fail "$1" "$(tail -n 3 <<<"$problem")"$'\n'"output: $(head -c 2000 <<<"$OUT")"
     fi
 }
 
-# event_lines NAME PYTHON: parses every line of the last output as one event object (list `events`, checked for the
-# keys and order every event has) and runs the PYTHON assertions.
-event_lines() {
-    local problem
-    if problem=$(python3 -c "
+# json NAME PYTHON: parses the last output as one JSON value `d` and runs the PYTHON assertions on it.
+json() {
+    python_check "$1" "
 import json, sys
-events = []
+d = json.loads(sys.stdin.read())
+$2
+"
+}
+
+# object_lines NAME CHECK_ONE PYTHON: parses every line of the last output as one JSON object, runs the assertions
+# CHECK_ONE (indented 4 spaces) on each (`value`, on line `number`), keeps them in the list `rows` and runs PYTHON.
+object_lines() {
+    python_check "$1" "
+import json, re, sys
+rows = []
 for number, line in enumerate(sys.stdin.read().splitlines(), 1):
     value = json.loads(line)
     assert isinstance(value, dict), f'line {number} is not a JSON object: {line}'
+$2
+    rows.append(value)
+$3
+"
+}
+
+# event_lines NAME PYTHON: parses every line of the last output as one event object (list `events`, checked for the
+# keys and order every event has, and for increasing sequence numbers; `types` lists their types) and runs the
+# PYTHON assertions.
+event_lines() {
+    object_lines "$1" "
     keys = ['id', 'type', 'sequence', 'created_at', 'directory_id', 'data', 'previous_attributes']
     assert list(value) == keys, f'line {number} has keys {list(value)}, expected {keys}'
     assert isinstance(value['id'], str) and isinstance(value['type'], str), f'line {number}: id and type must be strings'
     assert isinstance(value['sequence'], int) and value['sequence'] > 0, f'line {number}: bad sequence'
     assert isinstance(value['created_at'], str), f'line {number}: created_at must be a string'
     assert value['directory_id'] is None or isinstance(value['directory_id'], str), f'line {number}: bad directory_id'
-    assert isinstance(value['data'], dict), f'line {number}: data must be an object'
-    events.append(value)
+    assert isinstance(value['data'], dict), f'line {number}: data must be an object'" "
+events = rows
 sequences = [event['sequence'] for event in events]
 assert sequences == sorted(set(sequences)), f'sequences are not strictly increasing: {sequences}'
 types = [event['type'] for event in events]
-$2
-" <<<"$OUT" 2>&1); then
-        pass
-    else
-        fail "$1" "$(tail -n 3 <<<"$problem")"$'\n'"output: $(head -c 2000 <<<"$OUT")"
-    fi
+$2"
 }
 
 # audit_lines NAME PYTHON: parses every line of the last output as one audit entry (list `entries`, checked for the
 # keys every entry has and for increasing ids; `actions` lists their actions) and runs the PYTHON assertions.
 audit_lines() {
-    local problem
-    if problem=$(python3 -c "
-import json, re, sys
-entries = []
-for number, line in enumerate(sys.stdin.read().splitlines(), 1):
-    value = json.loads(line)
-    assert isinstance(value, dict), f'line {number} is not a JSON object: {line}'
+    object_lines "$1" "
     keys = ['action', 'actor', 'actor_detail', 'actor_kind', 'address', 'after', 'at', 'before', 'id', 'target']
     assert sorted(value) == keys, f'line {number} has keys {sorted(value)}, expected {keys}'
     assert isinstance(value['id'], int) and value['id'] > 0, f'line {number}: bad id'
     assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z', value['at']), f'line {number}: at is not UTC with milliseconds'
     assert isinstance(value['target'], dict) and sorted(value['target']) == ['id', 'kind', 'name'], f'line {number}: bad target'
-    assert isinstance(value['before'], dict) and isinstance(value['after'], dict), f'line {number}: before and after must be objects'
-    entries.append(value)
+    assert isinstance(value['before'], dict) and isinstance(value['after'], dict), f'line {number}: before and after must be objects'" "
+entries = rows
 ids = [entry['id'] for entry in entries]
 assert ids == sorted(set(ids)), f'ids are not strictly increasing: {ids}'
 actions = [entry['action'] for entry in entries]
-$2
-" <<<"$OUT" 2>&1); then
-        pass
-    else
-        fail "$1" "$(tail -n 3 <<<"$problem")"$'\n'"output: $(head -c 2000 <<<"$OUT")"
-    fi
+$2"
 }
 
 # scim METHOD PATH [BODY]: one SCIM request to the directory; prints the response body; fails the run on a non-2xx.
@@ -222,9 +202,9 @@ SCIM_BASE_URL=$(field "$OUT" base_url)
 SCIM_TOKEN=$(field "$OUT" token)
 export SCIM_BASE_URL SCIM_TOKEN
 
-"$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PORT" --base-url "$BASE_URL" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-wait_until_listening "$SERVER_PID" "$PORT" || exit 1
+start_roster "$WORK/server.log" "$PORT" "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PORT" \
+    --base-url "$BASE_URL" || exit 1
+SERVER_PID=$ROSTER_PID
 
 ALICE=$(field "$(scim POST /Users "$(user_body alice)")" id)
 BOB=$(field "$(scim POST /Users "$(user_body bob)")" id)
@@ -496,19 +476,15 @@ if [[ $STATUS == 400 ]]; then pass; else fail "the link does not work twice (400
 # A second server on a fresh database with SAML_ADMINS prints a first sign-in link until someone signs in.
 FIRST_DATABASE=sqlite:$WORK/first.sqlite
 FIRST_PORT=$(free_port)
-# start_first_server: runs `roster serve` on the fresh database until it is listening; output in first.log.
+# start_first_server: runs `roster serve` on the fresh database until it answers; output in first.log.
 start_first_server() {
-    SAML_ADMINS="first@example.com, second@example.com" "$ROSTER" serve --database-url "$FIRST_DATABASE" --host 127.0.0.1 --port "$FIRST_PORT" >"$WORK/first.log" 2>&1 &
-    FIRST_PID=$!
-    for _ in $(seq 300); do
-        grep -q "listening" "$WORK/first.log" && return 0
-        sleep 0.1
-    done
-    return 1
+    start_roster "$WORK/first.log" "$FIRST_PORT" env SAML_ADMINS="first@example.com, second@example.com" "$ROSTER" serve \
+        --database-url "$FIRST_DATABASE" --host 127.0.0.1 --port "$FIRST_PORT"
+    FIRST_PID=$ROSTER_PID
 }
 stop_first_server() {
-    kill -TERM "$FIRST_PID" 2>/dev/null
-    wait "$FIRST_PID" 2>/dev/null
+    stop_processes "$FIRST_PID"
+    FIRST_PID=
 }
 if start_first_server; then
     FIRST_LINK=$(grep -o "http://127.0.0.1:$FIRST_PORT/auth/login?token=[A-Za-z0-9_-]*" "$WORK/first.log")
@@ -557,12 +533,11 @@ fi
 if [[ -z ${ROSTER_TEST_POSTGRES_URL:-} ]]; then
     say "ROSTER_TEST_POSTGRES_URL is unset (scripts/test.sh sets it): skipping export-postgres and the CLI on PostgreSQL"
 else
-    PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | head -n 1)
     PG_DATABASE=roster_cli_smoke_$$
-    if ! "$PSQL" "$ROSTER_TEST_POSTGRES_URL" -qc "CREATE DATABASE $PG_DATABASE" >/dev/null 2>"$WORK/psql.err"; then
-        fail "create the PostgreSQL database $PG_DATABASE" "$(cat "$WORK/psql.err")"
+    if ! postgres_create_database "$PG_DATABASE"; then
+        fail "create the PostgreSQL database $PG_DATABASE"
     else
-        DATABASE="${ROSTER_TEST_POSTGRES_URL%/*}/$PG_DATABASE?sslmode=no-verify"
+        DATABASE=$(postgres_database_url "$PG_DATABASE")
         PG_PORT=$(free_port)
         PG_BASE_URL=http://127.0.0.1:$PG_PORT
         roster directory create --name "PG Okta" --provider okta --base-url "$PG_BASE_URL" --json
@@ -585,9 +560,9 @@ assert actions == ['directory.created', 'team.created', 'team.group_mapped'], ac
 assert all(e['actor'] == 'cli' and e['actor_detail'] == '$AUDIT_USER' for e in entries), entries
 assert entries[0]['target']['id'] == '$PG_DIRECTORY', entries[0]"
         lacks "audit on PostgreSQL never shows the directory's token" "$SCIM_TOKEN"
-        "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PG_PORT" --base-url "$PG_BASE_URL" >"$WORK/pg-server.log" 2>&1 &
-        PG_SERVER_PID=$!
-        if wait_until_listening "$PG_SERVER_PID" "$PG_PORT"; then
+        if start_roster "$WORK/pg-server.log" "$PG_PORT" "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 \
+            --port "$PG_PORT" --base-url "$PG_BASE_URL"; then
+            PG_SERVER_PID=$ROSTER_PID
             if grep -q "Database: PostgreSQL postgresql://roster@" "$WORK/pg-server.log" && ! grep -q "${ROSTER_TEST_POSTGRES_URL#*roster:}" "$WORK/pg-server.log"; then
                 pass
             else
@@ -610,7 +585,7 @@ assert 'team.member_added' in types, types"
         fi
         fails "backup on PostgreSQL" 2 "back it up with pg_dump" backup --to "$WORK/pg-backup.sqlite"
         fails "export-postgres from PostgreSQL" 2 "point it at the SQLite file to copy" export-postgres --to "$DATABASE"
-        "$PSQL" "$ROSTER_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $PG_DATABASE WITH (FORCE)" >/dev/null 2>&1
+        postgres_drop_databases
     fi
 fi
 

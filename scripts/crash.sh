@@ -20,34 +20,25 @@
 # Before each real run, a one-kill run whose store is rewound after the kill to a copy taken a moment before (losing
 # acknowledged commits) must fail: the suite checks that it can.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export PATH="/opt/swift/usr/bin:$PATH"
-say() { echo "crash.sh: $*" >&2; }
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 KILLS=${1:-3}
 POSTGRES_KILLS=${1:-2}
 POSTGRES_STOPS=${2:-2}
-if [[ -n ${ROSTER_BIN:-} ]]; then
-    ROSTER=$ROSTER_BIN
-else
-    swift build --product roster >/dev/null
-    ROSTER=$(swift build --show-bin-path)/roster
-fi
+find_roster build
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-crash.XXXXXX")
-DATABASES=()
 cleanup() {
-    for database in "${DATABASES[@]}"; do
-        psql "$ROSTER_TEST_POSTGRES_URL" -X -q -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
-    done
+    stop_processes "$CHILD_PID"
+    postgres_drop_databases
     rm -rf "$WORK"
 }
-trap cleanup EXIT
+install_cleanup cleanup
 
 say "SQLite self-check: with the store rewound after a kill, the suite must fail"
 mkdir "$WORK/sabotage"
-if ROSTER_CRASH_SABOTAGE=rewind timeout 300 python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" "$WORK/sabotage" 1 \
-    ${CRASH_SEED:+"$CRASH_SEED"} >"$WORK/sabotage.log" 2>&1; then
+if run_child env ROSTER_CRASH_SABOTAGE=rewind timeout 300 python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" \
+    "$WORK/sabotage" 1 ${CRASH_SEED:+"$CRASH_SEED"} >"$WORK/sabotage.log" 2>&1; then
     cat "$WORK/sabotage.log" >&2
     say "the suite passed although acknowledged commits were lost: it cannot detect lost writes"
     exit 1
@@ -56,10 +47,9 @@ say "SQLite self-check ok: $(grep -c '^FAIL' "$WORK/sabotage.log") failures repo
 
 mkdir "$WORK/run"
 say "SQLite: $KILLS kills under 8 clients"
-if ! timeout $((120 + KILLS * 60)) python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" "$WORK/run" "$KILLS" \
+if ! run_child timeout $((120 + KILLS * 60)) python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" "$WORK/run" "$KILLS" \
     ${CRASH_SEED:+"$CRASH_SEED"}; then
-    say "last lines of the server's log:"
-    tail -n 40 "$WORK/run/server.log" >&2
+    show_log_tail "the server's log" "$WORK/run/server.log" 40
     exit 1
 fi
 
@@ -69,21 +59,14 @@ fi
 }
 
 # Fresh databases beside the URL's (dropped on exit), reached with the URL's user, host and options.
-create_database() {
-    psql "$ROSTER_TEST_POSTGRES_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $1" >&2
-    DATABASES+=("$1")
-}
-database_url() {
-    python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
-        "$ROSTER_TEST_POSTGRES_URL" "$1"
-}
-create_database "roster_crash_sabotage_$$"
-create_database "roster_crash_run_$$"
+postgres_create_database "roster_crash_sabotage_$$" || exit 1
+postgres_create_database "roster_crash_run_$$" || exit 1
 
 say "PostgreSQL self-check: with the database rewound after a kill, the suite must fail"
 mkdir "$WORK/postgres-sabotage"
-if ROSTER_CRASH_SABOTAGE=rewind timeout 300 python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" "$WORK/postgres-sabotage" 1 \
-    ${CRASH_SEED:+"$CRASH_SEED"} --postgres "$(database_url "roster_crash_sabotage_$$")" >"$WORK/postgres-sabotage.log" 2>&1; then
+if run_child env ROSTER_CRASH_SABOTAGE=rewind timeout 300 python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" \
+    "$WORK/postgres-sabotage" 1 ${CRASH_SEED:+"$CRASH_SEED"} --postgres "$(postgres_cluster_url "roster_crash_sabotage_$$")" \
+    >"$WORK/postgres-sabotage.log" 2>&1; then
     cat "$WORK/postgres-sabotage.log" >&2
     say "the suite passed although acknowledged commits were lost: it cannot detect lost writes on PostgreSQL"
     exit 1
@@ -97,10 +80,10 @@ say "PostgreSQL self-check ok: $(grep -c '^FAIL' "$WORK/postgres-sabotage.log") 
 
 mkdir "$WORK/postgres"
 say "PostgreSQL: $POSTGRES_KILLS kills and $POSTGRES_STOPS immediate stops of PostgreSQL under 8 clients"
-if ! timeout $((120 + POSTGRES_KILLS * 60 + POSTGRES_STOPS * 90)) python3 "$ROOT/Tests/crash/consistency.py" "$ROSTER" \
-    "$WORK/postgres" "$POSTGRES_KILLS" ${CRASH_SEED:+"$CRASH_SEED"} --postgres "$(database_url "roster_crash_run_$$")" \
-    --postgres-stops "$POSTGRES_STOPS" --postgres-dir "$ROSTER_TEST_POSTGRES_DIR"; then
-    say "last lines of the server's log:"
-    tail -n 40 "$WORK/postgres/server.log" >&2
+if ! run_child timeout $((120 + POSTGRES_KILLS * 60 + POSTGRES_STOPS * 90)) python3 "$ROOT/Tests/crash/consistency.py" \
+    "$ROSTER" "$WORK/postgres" "$POSTGRES_KILLS" ${CRASH_SEED:+"$CRASH_SEED"} \
+    --postgres "$(postgres_cluster_url "roster_crash_run_$$")" --postgres-stops "$POSTGRES_STOPS" \
+    --postgres-dir "$ROSTER_TEST_POSTGRES_DIR"; then
+    show_log_tail "the server's log" "$WORK/postgres/server.log" 40
     exit 1
 fi

@@ -27,89 +27,43 @@
 # Environment: ROSTER_BIN (the binary to test), SWIFT_SCRATCH_PATH (default .build; where to look for it).
 # Works as root on a clean machine: it installs what it needs with apt-get.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export PATH="/opt/swift/usr/bin:$PATH"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-SCRATCH=${SWIFT_SCRATCH_PATH:-$ROOT/.build}
-VENV=$ROOT/.build/e2e-venv
-REQUIREMENTS=$ROOT/scripts/e2e-requirements.txt
-OIDC_VENV=$ROOT/.build/oidc-venv
-OIDC_REQUIREMENTS=$ROOT/scripts/oidc-requirements.txt
-SAML_VENV=$ROOT/.build/saml-venv
-SAML_REQUIREMENTS=$ROOT/scripts/saml-requirements.txt
 ARTIFACTS=$ROOT/test-artifacts/e2e
 
-say() { echo "e2e.sh: $*" >&2; }
-# shellcheck source=scripts/lib.sh
-source "$ROOT/scripts/lib.sh"
-die() {
-    say "$*"
-    exit 1
-}
-
 # --- the roster binary (never built here) ---
-if [[ -n ${ROSTER_BIN:-} ]]; then
-    ROSTER=$ROSTER_BIN
-else
-    command -v swift >/dev/null || die "swift is not on PATH: set ROSTER_BIN to a built roster binary"
-    BIN_PATH=$(swift build --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null) ||
-        die "cannot find the build directory (swift build --scratch-path $SCRATCH --show-bin-path failed)"
-    ROSTER=$BIN_PATH/roster
-fi
-[[ -x $ROSTER ]] || die "no roster executable at $ROSTER: build it with \`swift build --product roster\` or set ROSTER_BIN"
-ROSTER=$(cd "$(dirname "$ROSTER")" && pwd)/$(basename "$ROSTER")
+find_roster prebuilt
 
 # --- 1. the browser and its driver, from Debian ---
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "installing chromium and chromium-driver"
-    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
-fi
+install_tool chromium
+install_tool chromedriver chromium-driver
 # pysaml2 signs the IdP's responses with the xmlsec1 tool; the IdP makes its key with openssl.
-if ! command -v xmlsec1 >/dev/null; then
-    say "installing xmlsec1"
-    apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null
-fi
-command -v xmlsec1 >/dev/null || die "xmlsec1 is still missing"
+install_tool xmlsec1
 command -v openssl >/dev/null || die "openssl is missing (the SAML IdP makes its key with it)"
 
 # --- 2. selenium in a venv (reinstalled only when the requirements change) ---
-say "installing selenium into $VENV"
-install_venv "$VENV" "$REQUIREMENTS"
-say "installing oidc-provider-mock into $OIDC_VENV"
-install_venv "$OIDC_VENV" "$OIDC_REQUIREMENTS"
-say "installing pysaml2 into $SAML_VENV"
-install_venv "$SAML_VENV" "$SAML_REQUIREMENTS"
+install_venv VENV e2e selenium
+install_venv OIDC_VENV oidc oidc-provider-mock
+install_venv SAML_VENV saml pysaml2
 
 # --- 3. start the OpenID Connect provider, the SAML IdP and roster serve ---
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-e2e.XXXXXX")
-SERVER_PID=
 PROVIDER_PID=
 IDP_PID=
-TEST_PID=
+# shellcheck disable=SC2317 # called on exit (install_cleanup)
 cleanup() {
-    local status=$?
-    stop_processes "$TEST_PID" "$SERVER_PID" "$PROVIDER_PID" "$IDP_PID"
-    if [[ $status -ne 0 && -s $WORK/server.log ]]; then
-        say "last lines of the server's log:"
-        tail -n 40 "$WORK/server.log" >&2
-    fi
-    if [[ $status -ne 0 && -s $WORK/provider.log ]]; then
-        say "last lines of the OIDC provider's log:"
-        tail -n 15 "$WORK/provider.log" >&2
-    fi
-    if [[ $status -ne 0 && -s $WORK/idp.log ]]; then
-        say "last lines of the SAML IdP's log:"
-        tail -n 15 "$WORK/idp.log" >&2
+    stop_processes "$CHILD_PID" "$ROSTER_PID" "$PROVIDER_PID" "$IDP_PID"
+    if [[ $1 -ne 0 ]]; then
+        show_log_tail "the server's log" "$WORK/server.log" 40
+        show_log_tail "the OIDC provider's log" "$WORK/provider.log" 15
+        show_log_tail "the SAML IdP's log" "$WORK/idp.log" 15
     fi
     rm -rf "$WORK"
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+install_cleanup cleanup
 
 PROVIDER_PORT=$(free_port)
 OIDC_ISSUER=http://127.0.0.1:$PROVIDER_PORT
@@ -139,47 +93,21 @@ DATABASE=sqlite:$WORK/roster.db
 # button then names the provider from the issuer's host. The provider accepts any client ID and secret. A
 # SAML_PROVIDER_NAME: the name derived from the IdP's host (localhost) would be "single sign-on" too, and the two
 # buttons would read the same.
-env -u OIDC_PROVIDER_NAME -u SAML_IDP_ENTITY_ID -u SAML_IDP_SSO_URL -u SAML_IDP_CERTIFICATE -u SAML_SP_ENTITY_ID \
-    -u SAML_ALLOW_IDP_INITIATED \
+start_roster "$WORK/server.log" "$PORT" env -u OIDC_PROVIDER_NAME -u SAML_IDP_ENTITY_ID -u SAML_IDP_SSO_URL \
+    -u SAML_IDP_CERTIFICATE -u SAML_SP_ENTITY_ID -u SAML_ALLOW_IDP_INITIATED \
     SAML_ADMINS=admin@example.com SAML_DATABASE_URL="$DATABASE" HOST=127.0.0.1 PORT="$PORT" \
     BASE_URL="$BASE_URL" OIDC_ISSUER="$OIDC_ISSUER" OIDC_CLIENT_ID=roster-e2e \
     OIDC_CLIENT_SECRET="e2e-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" \
     SAML_IDP_METADATA="$SAML_IDP/metadata" SAML_PROVIDER_NAME="$SAML_PROVIDER_NAME_SHOWN" \
-    "$ROSTER" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-# answers: GET /settings/organization/dsync gets an HTTP response, whatever its status.
-answers() {
-    "$VENV/bin/python" - "$BASE_URL/settings/organization/dsync" <<'PYTHON' 2>/dev/null
-import sys, urllib.error, urllib.request
-try:
-    urllib.request.urlopen(sys.argv[1], timeout=2).close()
-except urllib.error.HTTPError:
-    pass
-PYTHON
-}
-ready=
-for _ in $(seq 300); do
-    kill -0 "$SERVER_PID" 2>/dev/null || die "roster serve exited before answering"
-    if answers; then
-        ready=1
-        break
-    fi
-    sleep 0.2
-done
-[[ -n $ready ]] || die "roster serve does not answer GET $BASE_URL/settings/organization/dsync after 60 s"
+    "$ROSTER" serve || exit 1
 say "roster serve is answering on $BASE_URL"
 
 # --- 4. the browser test ---
-# In the background and waited for, so that an INT or TERM reaches the traps at once. TMPDIR inside $WORK, so that
-# the profile and socket directories Chromium leaves behind are removed with it.
+# TMPDIR inside $WORK, so that the profile and socket directories Chromium leaves behind are removed with it.
 mkdir -p "$WORK/tmp"
-TMPDIR=$WORK/tmp timeout 900 "$VENV/bin/python" "$ROOT/Tests/e2e/settings_e2e.py" "$ROSTER" "$BASE_URL" "$DATABASE" \
-    --artifacts "$ARTIFACTS" --oidc-issuer "$OIDC_ISSUER" \
-    --saml-idp "$SAML_IDP" --saml-provider-name "$SAML_PROVIDER_NAME_SHOWN" &
-TEST_PID=$!
 status=0
-wait "$TEST_PID" || status=$?
-TEST_PID=
+run_child env TMPDIR="$WORK/tmp" timeout 900 "$VENV/bin/python" "$ROOT/Tests/e2e/settings_e2e.py" "$ROSTER" "$BASE_URL" \
+    "$DATABASE" --artifacts "$ARTIFACTS" --oidc-issuer "$OIDC_ISSUER" \
+    --saml-idp "$SAML_IDP" --saml-provider-name "$SAML_PROVIDER_NAME_SHOWN" || status=$?
 say "screenshots are in ${ARTIFACTS#"$ROOT"/}/"
 exit "$status"

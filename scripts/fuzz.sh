@@ -27,17 +27,11 @@
 # minimise it with `-minimize_crash=1 -runs=100000`, and once fixed add it to fuzz/corpus/TARGET/ under a name that
 # says what it is.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export PATH="/opt/swift/usr/bin:$PATH"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 # Swift's own crash handler reads memory that AddressSanitizer reports as an overflow, hiding the real trap; without
 # it a `fatalError` or failed precondition prints its message and libFuzzer reports a deadly signal.
 export SWIFT_BACKTRACE=enable=no
-say() { echo "fuzz.sh: $*" >&2; }
-die() {
-    say "$*"
-    exit 1
-}
 
 MODE=${1:-replay}
 TARGETS=${FUZZ_TARGETS:-filter patch json saml}
@@ -101,7 +95,9 @@ rm -f "$BUILD_LOG"
 
 if [[ $MODE == replay ]]; then
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-fuzz.XXXXXX")
-    trap 'rm -rf "$WORK"' EXIT
+    # shellcheck disable=SC2317 # called on exit (install_cleanup)
+    cleanup() { rm -rf "$WORK"; }
+    install_cleanup cleanup
     for target in $TARGETS; do
         seeds=$(find "fuzz/corpus/$target" -type f | wc -l)
         [[ $seeds -gt 0 ]] || die "fuzz/corpus/$target is empty"

@@ -8,113 +8,42 @@
 #
 #   scripts/hostile.sh        # builds roster (debug); for each store starts it on a free port, runs the corpus,
 #                             # stops it; then prints each pass's counts again, named by its store
+#   ROSTER_BIN=.build-cli/debug/roster scripts/hostile.sh   # builds nothing, tests that binary
 #
 # The SQLite pass uses a temporary SQLite file. The PostgreSQL pass (when ROSTER_TEST_POSTGRES_URL is set:
 # scripts/test.sh starts a throwaway cluster and sets it; locally, eval "$(bash scripts/postgres.sh start)") uses a
 # fresh database created in that cluster (`--database-url postgresql://…?sslmode=no-verify`), dropped afterwards;
 # when it is unset, the script says the pass is skipped. Exit status: 0 when both passes passed, 1 otherwise.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export PATH="/opt/swift/usr/bin:$PATH"
-say() { echo "hostile.sh: $*" >&2; }
 # shellcheck source=scripts/lib.sh
-source "$ROOT/scripts/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
-swift build --product roster >/dev/null
-ROSTER=$(swift build --show-bin-path)/roster
+find_roster build
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-hostile.XXXXXX")
-SERVER_PID=
-CORPUS_PID=
-PG_DATABASE=
-finish() {
-    local status=$?
-    stop_processes "$CORPUS_PID" "$SERVER_PID"
-    if [[ -n $PG_DATABASE ]]; then postgres_drop_database "$PG_DATABASE"; fi
+cleanup() {
+    stop_processes "$CHILD_PID" "$ROSTER_PID"
+    postgres_drop_databases
     rm -rf "$WORK"
-    exit "$status"
 }
-trap finish EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+install_cleanup cleanup
 
-# run_corpus STORE DATABASE: one pass. Starts `roster serve` on DATABASE, creates a directory, runs the corpus, stops
-# the server, checks its log, and records the pass's `N passed, N failed` line (or why it has none) in SUMMARY.
-# Returns 1, printing the last lines of the server's log, when a check failed or the pass could not be set up.
-SUMMARY=()
+# run_corpus STORE DATABASE: one pass (each_store, scripts/lib.sh): starts `roster serve` on DATABASE with a
+# directory (every setting at its default: the corpus fires requests back to back, one at a time, which the defaults
+# allow), runs the corpus against it, stops the server and checks its log.
 run_corpus() {
-    local store=$1 database=$2 port base_url log output created directory token status counts tee_fd tee_pid
-    port=$(free_port)
-    base_url=http://127.0.0.1:$port
-    log=$WORK/$store-server.log
-    output=$WORK/$store-corpus.out
-    # Every setting at its default: the corpus fires requests back to back, one at a time, which the defaults allow.
-    "$ROSTER" serve --database-url "$database" --host 127.0.0.1 --port "$port" --base-url "$base_url" >"$log" 2>&1 &
-    SERVER_PID=$!
-    if ! wait_until_listening "$SERVER_PID" "$port"; then
-        pass_failed "$store" "$log" "roster serve did not start"
-        return 1
-    fi
-    if ! created=$("$ROSTER" directory create --database-url "$database" --base-url "$base_url" --name hostile \
-        --provider okta --json); then
-        pass_failed "$store" "$log" "roster directory create failed"
-        return 1
-    fi
-    read -r directory token < <(python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["id"], d["token"])' <<<"$created")
-    say "$store: running the corpus against $base_url"
-    # In the background and waited for, so that an INT or TERM reaches the traps at once; the output streams through
-    # tee (waited for too, so that its copy, read for the counts, is complete).
-    exec {tee_fd}> >(tee "$output")
-    tee_pid=$!
-    timeout 600 python3 -u "$ROOT/Tests/hostile/corpus.py" "$port" "/api/scim/v2.0/$directory" "$token" "$SERVER_PID" \
-        >&"$tee_fd" 2>&1 &
-    CORPUS_PID=$!
-    exec {tee_fd}>&-
-    status=0
-    wait "$CORPUS_PID" || status=$?
-    CORPUS_PID=
-    wait "$tee_pid" 2>/dev/null || true
-    counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$output" | tail -n 1 || true)
-    if [[ $status -ne 0 ]]; then
-        pass_failed "$store" "$log" "${counts:-the corpus exited with status $status before counting}"
-        return 1
-    fi
-    if grep -qE "SCIM request (failed|not served)" "$log"; then
+    local store=$1
+    start_pass_server "$store" "$2" hostile okta || return 1
+    say "$store: running the corpus against $ROSTER_URL"
+    run_pass_checks "$store" timeout 600 python3 -u "$ROOT/Tests/hostile/corpus.py" "$ROSTER_PORT" \
+        "/api/scim/v2.0/$DIRECTORY_ID" "$DIRECTORY_TOKEN" "$ROSTER_PID" || return 1
+    if grep -qE "SCIM request (failed|not served)" "$PASS_LOG"; then
         say "$store: the server logged a failed (500) or unserved (503) request:"
-        grep -E "SCIM request (failed|not served)" "$log" | head -n 5 >&2
-        pass_failed "$store" "$log" "$counts, but the server logged a failed or unserved request"
+        grep -E "SCIM request (failed|not served)" "$PASS_LOG" | head -n 5 >&2
+        pass_failed "$store" "$PASS_COUNTS, but the server logged a failed or unserved request"
         return 1
     fi
-    stop_processes "$SERVER_PID"
-    SERVER_PID=
-    SUMMARY+=("$store: $counts")
+    stop_processes "$ROSTER_PID"
+    ROSTER_PID=
 }
 
-# pass_failed STORE LOG WHY: stops the server, records a failed pass in SUMMARY and prints the last lines of its log.
-pass_failed() {
-    local store=$1 log=$2 why=$3
-    stop_processes "$SERVER_PID"
-    SERVER_PID=
-    SUMMARY+=("$store: $why")
-    if [[ -s $log ]]; then
-        say "$store: last lines of the server's log:"
-        tail -n 40 "$log" >&2
-    fi
-}
-
-FAILED=0
-run_corpus SQLite "sqlite:$WORK/roster.sqlite" || FAILED=1
-
-if [[ -z ${ROSTER_TEST_POSTGRES_URL:-} ]]; then
-    say "ROSTER_TEST_POSTGRES_URL is unset (scripts/test.sh sets it): skipping the PostgreSQL pass"
-    SUMMARY+=("PostgreSQL: skipped (ROSTER_TEST_POSTGRES_URL is unset)")
-elif ! postgres_create_database "roster_hostile_$$"; then
-    SUMMARY+=("PostgreSQL: could not create the database")
-    FAILED=1
-else
-    PG_DATABASE=roster_hostile_$$
-    run_corpus PostgreSQL "$(postgres_database_url "$PG_DATABASE")" || FAILED=1
-fi
-
-printf '%s\n' "${SUMMARY[@]}"
-exit "$FAILED"
+each_store run_corpus roster_hostile

@@ -10,8 +10,8 @@
 # Debian's postgresql-15 with apt-get when its binaries are missing. As root, the cluster runs as the `postgres`
 # user (created when missing); otherwise as the current user.
 set -euo pipefail
-
-say() { echo "postgres.sh: $*" >&2; }
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 find_bin() {
     for candidate in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
@@ -41,7 +41,7 @@ start() {
         chown postgres "$dir"
         run_as=(runuser -u postgres --)
     fi
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+    port=$(free_port)
     password=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
     "${run_as[@]}" bash -c "echo '$password' > '$dir/password'"
     "${run_as[@]}" "$bin/initdb" -D "$dir/data" -U roster --pwfile="$dir/password" --auth=scram-sha-256 -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {

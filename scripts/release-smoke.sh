@@ -16,17 +16,8 @@
 # 5. with LOG_FORMAT=json the log lines are JSON objects.
 # Prints `N passed, N failed`; exit status 0 when every check passed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export PATH="/opt/swift/usr/bin:$PATH"
-
-say() { echo "release-smoke.sh: $*" >&2; }
-die() {
-    say "$*"
-    exit 1
-}
 # shellcheck source=scripts/lib.sh
-source scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 if [[ -n ${ROSTER_RELEASE_BIN:-} ]]; then
     BUILT=$ROSTER_RELEASE_BIN
@@ -43,18 +34,12 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-release.XXXXXX")
 chmod 755 "$WORK"
-SERVER_PID=
 cleanup() {
-    local status=$?
-    stop_processes "$SERVER_PID"
-    if [[ $status -ne 0 && -s $WORK/server.log ]]; then
-        say "last lines of the server's log:"
-        tail -n 20 "$WORK/server.log" >&2
-    fi
+    stop_processes "$ROSTER_PID"
+    if [[ $1 -ne 0 ]]; then show_log_tail "the server's log" "$WORK/server.log"; fi
     rm -rf "$WORK"
-    exit "$status"
 }
-trap cleanup EXIT
+install_cleanup cleanup
 
 # The binary alone in an empty directory, owned by the user who runs it.
 APP=$WORK/app
@@ -79,7 +64,7 @@ check() {
 check "the binary needs no Swift runtime libraries" "! ldd '$APP/roster' | grep -q 'libswift'"
 check "the binary finds libxmlsec1 and libxml2" "ldd '$APP/roster' | grep -q 'libxmlsec1-openssl' && ! ldd '$APP/roster' | grep -q 'not found'"
 # A SAML IdP for the run: its key signs one response below; the server knows only its certificate.
-command -v xmlsec1 >/dev/null || { apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null; }
+install_tool xmlsec1
 IDP=$WORK/idp
 mkdir "$IDP"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$IDP/key.pem" -out "$IDP/cert.pem" -days 1 -subj /CN=smoke-idp 2>/dev/null
@@ -90,18 +75,13 @@ DIRECTORY_JSON=$(run directory create --name Smoke --provider okta --json --base
 TOKEN=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["token"])' "$DIRECTORY_JSON")
 SCIM_BASE=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["base_url"])' "$DIRECTORY_JSON")
 
-cd "$APP"
-"${AS[@]}" env -i PATH=/usr/bin:/bin HOME="$APP" SAML_ADMINS=admin@example.com PORT="$PORT" BASE_URL="$BASE" LOG_FORMAT=json \
-    SAML_IDP_ENTITY_ID=http://idp.smoke.test/metadata SAML_IDP_SSO_URL=http://127.0.0.1:9/sso \
-    SAML_IDP_CERTIFICATE="$IDP/cert.pem" "$APP/roster" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-cd "$ROOT"
-for _ in $(seq 300); do
-    grep -q "listening" "$WORK/server.log" 2>/dev/null && break
-    sleep 0.1
-done
-# SERVER_PID may be runuser's; signals go to the roster process itself.
-ROSTER_PID=$(pgrep -n -f "$APP/roster serve")
+cd "$APP" || exit 1
+start_roster "$WORK/server.log" "$PORT" "${AS[@]}" env -i PATH=/usr/bin:/bin HOME="$APP" SAML_ADMINS=admin@example.com \
+    PORT="$PORT" BASE_URL="$BASE" LOG_FORMAT=json SAML_IDP_ENTITY_ID=http://idp.smoke.test/metadata \
+    SAML_IDP_SSO_URL=http://127.0.0.1:9/sso SAML_IDP_CERTIFICATE="$IDP/cert.pem" "$APP/roster" serve || exit 1
+cd "$ROOT" || exit 1
+# ROSTER_PID may be runuser's; signals go to the roster process itself.
+SIGNALLED_PID=$(pgrep -n -f "$APP/roster serve")
 
 python3 - "$BASE" "$SCIM_BASE" "$TOKEN" "$WORK/server.log" "$IDP" >"$WORK/checks.out" 2>&1 <<'PY'
 import base64, datetime, http.client, http.cookiejar, json, os, re, subprocess, sys, urllib.parse, urllib.request, zlib
@@ -196,7 +176,7 @@ FAILED=$((FAILED + $(grep -c '^FAIL ' "$WORK/checks.out")))
 [[ $CHECKS -eq 0 ]] || say "the HTTP checks failed"
 
 # SIGTERM while a request is in flight: its body is only half sent when the signal arrives.
-python3 - "$PORT" "$SCIM_BASE" "$TOKEN" "$ROSTER_PID" >"$WORK/sigterm.out" 2>&1 <<'PY'
+python3 - "$PORT" "$SCIM_BASE" "$TOKEN" "$SIGNALLED_PID" >"$WORK/sigterm.out" 2>&1 <<'PY'
 import os, signal, socket, sys, time, urllib.parse
 port, scim, token, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 path = urllib.parse.urlparse(scim).path + "/Users"
@@ -218,14 +198,14 @@ cat "$WORK/sigterm.out"
 check "a request in flight when SIGTERM arrives is still answered 201" "[[ $SIGTERM_OK -eq 0 ]]"
 EXIT_STATUS=
 for _ in $(seq 100); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        wait "$SERVER_PID"
+    if ! kill -0 "$ROSTER_PID" 2>/dev/null; then
+        wait "$ROSTER_PID"
         EXIT_STATUS=$?
         break
     fi
     sleep 0.1
 done
-SERVER_PID=
+ROSTER_PID=
 check "after SIGTERM the server exits with status 0 (got ${EXIT_STATUS:-none within 10 s})" "[[ '${EXIT_STATUS:-}' == 0 ]]"
 check "it says it stopped" "grep -q 'Roster stopped.' '$WORK/server.log'"
 check "LOG_FORMAT=json writes log lines as JSON objects" \

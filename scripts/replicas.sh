@@ -35,70 +35,30 @@
 # ROSTER_TEST_POSTGRES_URL and ROSTER_TEST_POSTGRES_DIR (a running cluster to use), CRASH_SEED.
 # Works as root on a clean machine: it installs what it needs (nginx, postgresql-15, python3-venv) with apt-get.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export PATH="/opt/swift/usr/bin:$PATH"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-SCRATCH=${SWIFT_SCRATCH_PATH:-$ROOT/.build}
-VENV=$ROOT/.build/oidc-venv
-REQUIREMENTS=$ROOT/scripts/oidc-requirements.txt
 KILLS=${1:-1}
 STOPS=${2:-1}
 
-say() { echo "replicas.sh: $*" >&2; }
-# shellcheck source=scripts/lib.sh
-source "$ROOT/scripts/lib.sh"
-die() {
-    say "$*"
-    exit 1
-}
 BEGAN=$(date +%s)
 
 # --- 1. what it needs ---
-if [[ -n ${ROSTER_BIN:-} ]]; then
-    ROSTER=$ROSTER_BIN
-else
-    command -v swift >/dev/null || die "swift is not on PATH: set ROSTER_BIN to a built roster binary"
-    say "building roster (debug, scratch path $SCRATCH)"
-    swift build --product roster --scratch-path "$SCRATCH" >/dev/null
-    ROSTER=$(swift build --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null)/roster
-fi
-[[ -x $ROSTER ]] || die "no roster executable at $ROSTER"
-ROSTER=$(cd "$(dirname "$ROSTER")" && pwd)/$(basename "$ROSTER")
+find_roster build
 
-NGINX=$(command -v nginx || true)
-[[ -z $NGINX && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
-if [[ -z $NGINX ]]; then
-    say "installing nginx"
-    # Debian's package starts its service on port 80 unless policy-rc.d says no (as it does in Docker images).
-    POLICY_MADE=
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && POLICY_MADE=1
-    fi
-    apt-get update -qq && apt-get install -y -qq nginx >/dev/null
-    [[ -n $POLICY_MADE ]] && rm -f /usr/sbin/policy-rc.d
-    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-    [[ -x $NGINX ]] || die "no nginx after installing it"
-fi
+install_tool nginx
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-say "installing oidc-provider-mock into $VENV"
-install_venv "$VENV" "$REQUIREMENTS"
+install_venv VENV oidc oidc-provider-mock
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-replicas.XXXXXX")
 mkdir "$WORK/crash" "$WORK/run"
 STARTED_POSTGRES=
-DATABASES=()
-CHILD_PID=
 cleanup() {
-    local status=$? pids
+    local status=$1 log
     stop_processes "$CHILD_PID"
-    # Whatever the Python scripts could not stop themselves (they were killed): the pids they wrote.
-    for pids in "$WORK/crash/pids" "$WORK/run/pids"; do
-        if [[ -s $pids ]]; then
-            # shellcheck disable=SC2046 # one pid a line
-            stop_processes $(cat "$pids")
-        fi
-    done
+    # What the Python scripts could not stop themselves (they were killed).
+    stop_listed_processes "$WORK/crash/pids" "$WORK/run/pids"
     if [[ $status -ne 0 ]]; then
         for log in "$WORK"/crash/replica-*.log "$WORK"/run/replica-*.log; do
             [[ -s $log ]] || continue
@@ -108,20 +68,13 @@ cleanup() {
             tail -n 8 "$log" | cut -c1-300 >&2
         done
     fi
-    if [[ -n ${ROSTER_TEST_POSTGRES_URL:-} ]]; then
-        for database in "${DATABASES[@]}"; do
-            postgres_drop_database "$database"
-        done
-    fi
+    postgres_drop_databases
     if [[ -n $STARTED_POSTGRES ]]; then
         bash "$ROOT/scripts/postgres.sh" stop "$ROSTER_TEST_POSTGRES_DIR"
     fi
     rm -rf "$WORK"
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+install_cleanup cleanup
 
 if [[ -z ${ROSTER_TEST_POSTGRES_URL:-} || -z ${ROSTER_TEST_POSTGRES_DIR:-} ]]; then
     say "starting a throwaway PostgreSQL (scripts/postgres.sh)"
@@ -129,16 +82,8 @@ if [[ -z ${ROSTER_TEST_POSTGRES_URL:-} || -z ${ROSTER_TEST_POSTGRES_DIR:-} ]]; t
     eval "$(bash "$ROOT/scripts/postgres.sh" start)"
 fi
 
-# database_url NAME: the cluster's URL (user, password, host, options) for database NAME, which both roster and psql
-# accept (postgres_database_url's sslmode=no-verify is roster's alone).
-database_url() {
-    python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
-        "$ROSTER_TEST_POSTGRES_URL" "$1"
-}
-for database in "roster_replicas_crash_$$" "roster_replicas_$$"; do
-    postgres_create_database "$database" || exit 1
-    DATABASES+=("$database")
-done
+postgres_create_database "roster_replicas_crash_$$" || exit 1
+postgres_create_database "roster_replicas_$$" || exit 1
 
 # README's nginx block, the configuration under test.
 python3 - "$ROOT/README.md" "$WORK/roster.conf.template" <<'PYTHON' || die "cannot take the nginx configuration from README.md"
@@ -151,34 +96,19 @@ open(sys.argv[2], "w").write(block)
 PYTHON
 say "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') with README.md's block ($(wc -l <"$WORK/roster.conf.template") lines); roster $ROSTER"
 
-# run_logged LOG COMMAND…: runs COMMAND in the background (so that an INT or TERM reaches the traps at once), shows its
-# output as it comes and keeps it in LOG; returns its exit status.
-run_logged() {
-    local log=$1 status=0 tail_pid
-    shift
-    "$@" >"$log" 2>&1 &
-    CHILD_PID=$!
-    tail -n +1 -f --pid="$CHILD_PID" "$log" &
-    tail_pid=$!
-    wait "$CHILD_PID" || status=$?
-    wait "$tail_pid" 2>/dev/null || true
-    CHILD_PID=
-    return "$status"
-}
-
 # --- 2. crash consistency through nginx ---
 say "crash consistency through nginx: $KILLS kill(s) of one replica, 1 of all, $STOPS PostgreSQL stop(s), 8 clients"
 crash_status=0
-run_logged "$WORK/crash.out" timeout $((180 + KILLS * 60 + STOPS * 90)) python3 "$ROOT/Tests/crash/consistency.py" \
-    "$ROSTER" "$WORK/crash" "$KILLS" ${CRASH_SEED:+"$CRASH_SEED"} --postgres "$(database_url "roster_replicas_crash_$$")" \
+run_child --tee "$WORK/crash.out" timeout $((180 + KILLS * 60 + STOPS * 90)) python3 "$ROOT/Tests/crash/consistency.py" \
+    "$ROSTER" "$WORK/crash" "$KILLS" ${CRASH_SEED:+"$CRASH_SEED"} --postgres "$(postgres_cluster_url "roster_replicas_crash_$$")" \
     --postgres-stops "$STOPS" --postgres-dir "$ROSTER_TEST_POSTGRES_DIR" --replicas 3 \
     --nginx-config "$WORK/roster.conf.template" --nginx "$NGINX" || crash_status=$?
 
 # --- 3. the event feed, webhooks, the settings pages and OIDC, X-Forwarded-For ---
 say "event feed, webhooks, settings pages and OIDC across replicas, X-Forwarded-For"
 run_status=0
-run_logged "$WORK/run.out" timeout 300 "$VENV/bin/python" "$ROOT/Tests/replicas/replicas.py" "$ROSTER" \
-    "$VENV/bin/oidc-provider-mock" "$WORK/run" --database-url "$(database_url "roster_replicas_$$")" \
+run_child --tee "$WORK/run.out" timeout 300 "$VENV/bin/python" "$ROOT/Tests/replicas/replicas.py" "$ROSTER" \
+    "$VENV/bin/oidc-provider-mock" "$WORK/run" --database-url "$(postgres_cluster_url "roster_replicas_$$")" \
     --nginx-config "$WORK/roster.conf.template" --nginx "$NGINX" || run_status=$?
 
 # --- the total ---

@@ -27,21 +27,8 @@
 # SAML_LOG_LEVEL (roster's LOG_LEVEL during the run, default debug: the log check is strictest there).
 # Works as root on a clean machine: it installs what it needs (xmlsec1, python3-venv via apt-get).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export PATH="/opt/swift/usr/bin:$PATH"
-
-SCRATCH=${SWIFT_SCRATCH_PATH:-$ROOT/.build}
-VENV=$ROOT/.build/saml-venv
-REQUIREMENTS=$ROOT/scripts/saml-requirements.txt
-
-say() { echo "saml.sh: $*" >&2; }
 # shellcheck source=scripts/lib.sh
-source "$ROOT/scripts/lib.sh"
-die() {
-    say "$*"
-    exit 1
-}
+source "$(dirname "$0")/lib.sh"
 
 STUB=
 if [[ ${1:-} == --stub ]]; then
@@ -50,67 +37,18 @@ if [[ ${1:-} == --stub ]]; then
 fi
 
 # --- 1. xmlsec1 (pysaml2 signs with it; so do the forged responses) and the venv ---
-if ! command -v xmlsec1 >/dev/null; then
-    say "installing xmlsec1"
-    apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null
-fi
-command -v xmlsec1 >/dev/null || die "xmlsec1 is still missing"
+install_tool xmlsec1
 command -v openssl >/dev/null || die "openssl is missing (the IdP makes its key with it)"
-say "installing pysaml2 and lxml into $VENV"
-install_venv "$VENV" "$REQUIREMENTS"
+install_venv VENV saml "pysaml2 and lxml"
 
 # --- 2. the roster binary ---
 if [[ -n $STUB ]]; then
     ROSTER=$ROOT/Tests/saml/stub_roster.py
-elif [[ -n ${ROSTER_BIN:-} ]]; then
-    ROSTER=$ROSTER_BIN
 else
-    command -v swift >/dev/null || die "swift is not on PATH: set ROSTER_BIN to a built roster binary"
-    say "building roster (debug, scratch path $SCRATCH)"
-    BUILD_LOG=$(mktemp "${TMPDIR:-/tmp}/roster-saml-build.XXXXXX")
-    if ! swift build --product roster --scratch-path "$SCRATCH" >"$BUILD_LOG" 2>&1; then
-        cat "$BUILD_LOG" >&2
-        rm -f "$BUILD_LOG"
-        die "the build failed"
-    fi
-    rm -f "$BUILD_LOG"
-    ROSTER=$(swift build --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null)/roster
+    find_roster build
 fi
-[[ -f $ROSTER && ( -x $ROSTER || $ROSTER == *.py ) ]] || die "no roster executable at $ROSTER"
-ROSTER=$(cd "$(dirname "$ROSTER")" && pwd)/$(basename "$ROSTER")
 
 # --- 3. the checks; flow.py starts and stops the IdP and every roster serve ---
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-saml.XXXXXX")
-FLOW_PID=
-cleanup() {
-    local status=$?
-    stop_processes "$FLOW_PID"
-    # Whatever flow.py could not stop itself (it was killed): the pids it wrote.
-    if [[ -s $WORK/pids ]]; then
-        # shellcheck disable=SC2046 # one pid a line
-        stop_processes $(cat "$WORK/pids")
-    fi
-    if [[ $status -ne 0 && -s $WORK/server.log ]]; then
-        say "last lines of the server's log:"
-        tail -n 40 "$WORK/server.log" >&2
-    fi
-    if [[ $status -ne 0 && -s $WORK/idp.log ]]; then
-        say "last lines of the IdP's log:"
-        tail -n 15 "$WORK/idp.log" >&2
-    fi
-    rm -rf "$WORK"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
+flow_work saml "the IdP's log" idp.log
 say "running Tests/saml/flow.py against $ROSTER"
-# In the background and waited for, so that an INT or TERM reaches the traps at once.
-timeout 300 "$VENV/bin/python" "$ROOT/Tests/saml/flow.py" "$ROSTER" "$WORK" \
-    --log-level "${SAML_LOG_LEVEL:-debug}" "$@" &
-FLOW_PID=$!
-status=0
-wait "$FLOW_PID" || status=$?
-FLOW_PID=
-exit "$status"
+run_child timeout 300 "$VENV/bin/python" "$ROOT/Tests/saml/flow.py" "$ROSTER" "$WORK" --log-level "${SAML_LOG_LEVEL:-debug}" "$@"

@@ -3,12 +3,13 @@ import NIOCore
 import RosterCore
 
 /// The request context of Roster's router: Hummingbird's basics, the client's address (for per-client limits), and
-/// the admin session, which ``AdminSessionMiddleware`` sets on the settings pages.
+/// the admin session, which ``AdminSessionMiddleware`` sets on the settings pages for their ``AdminRequestContext``.
 public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, ClientAddressRequestContext {
-    /// Hummingbird's storage.
+    /// Hummingbird's storage (route parameters, the matched route's path, the logger).
     public var coreContext: CoreRequestContextStorage
-    /// The signed-in admin's session, on the settings pages.
-    public var adminSession: AdminSession?
+    /// The signed-in admin's session, on the settings pages: set by ``AdminSessionMiddleware``, taken by
+    /// ``AdminRequestContext``, whose non-optional copy the handlers read.
+    var adminSession: AdminSession?
     /// Whose flash values the settings pages read and leave, set with ``adminSession``.
     var flashOwner: FlashOwner?
     /// The address the connection came from.

@@ -147,17 +147,18 @@ public func buildRouter(
             failedAttempts: failedAuthentications
         ).addRoutes(to: router)
     }
-    SettingsController(
-        store: store,
-        configuration: configuration,
-        pages: pages,
-        flashes: flashes,
-        requestLog: requestLog,
-        webhookTransport: webhookTransport,
-        webhookRetryWindow: webhookRetryWindow
-    ).addRoutes(
-        to: router.group(RouterPath(SettingsPaths.root)).add(middleware: AdminSessionMiddleware(access: access, pages: pages, cookies: cookies))
-    )
+    // The settings pages: AdminSessionMiddleware lets only an admin's session through and sets it on the context, from
+    // which each route's AdminRequestContext is made; one controller per area adds its routes.
+    let settings = router.group(RouterPath(SettingsPaths.root))
+        .add(middleware: AdminSessionMiddleware(access: access, pages: pages, cookies: cookies))
+        .group(context: AdminRequestContext.self)
+    let support = SettingsPageSupport(pages: pages, flashes: flashes)
+    DirectoriesController(store: store, requestLog: requestLog, baseURL: configuration.baseURL, support: support).addRoutes(to: settings)
+    PeopleController(store: store, support: support).addRoutes(to: settings)
+    TeamsController(store: store, support: support).addRoutes(to: settings)
+    WebhooksController(store: store, transport: webhookTransport, retryWindow: webhookRetryWindow, support: support).addRoutes(to: settings)
+    APIKeysController(store: store, support: support).addRoutes(to: settings)
+    AuditLogController(store: store, retention: configuration.auditRetention, support: support).addRoutes(to: settings)
     ReadAPIController(store: store).addRoutes(to: router)
     StaticFilesController().addRoutes(to: router)
     router.get("/") { _, _ in Response.redirect(to: SettingsPaths.root, type: .found) }
@@ -227,7 +228,8 @@ struct StoreOutageMiddleware: RouterMiddleware {
     /// Renders the settings pages' 503.
     let pages: PageRenderer
 
-    /// Handles one request.
+    /// Passes the request on; a ``StoreUnavailable`` that comes back is logged and answered with a 503 in the
+    /// path's form.
     func handle(
         _ request: Request,
         context: AppRequestContext,

@@ -6,7 +6,6 @@ extension Roster {
     /// `roster audit`: the audit trail of admin actions, oldest first, one line per entry (text, or JSON with
     /// `--json`); `--follow` keeps printing new entries until SIGINT or SIGTERM.
     struct Audit: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             abstract: "Print the audit trail: who signed in and who changed directories, teams, webhooks and API keys, oldest first.",
             discussion: """
@@ -22,45 +21,35 @@ extension Roster {
         /// How often `--follow` looks for new entries.
         static let pollInterval: Duration = .milliseconds(500)
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// Print entries whose id is greater than this.
         @Option(help: ArgumentHelp("Print only entries whose id is greater than this (default 0: all).", valueName: "id"))
         var after: String?
 
-        /// Keep printing new entries.
         @Flag(help: "Keep printing new entries as they are recorded (checking every 500 ms) until SIGINT or SIGTERM.")
         var follow = false
 
-        /// Stop after this many entries.
         @Option(help: ArgumentHelp("Print at most this many entries, then exit (with --follow too).", valueName: "n"))
         var limit: String?
 
-        /// Print JSON instead of text.
         @Flag(help: "Print each entry as one JSON object on its own line.")
         var json = false
 
-        /// Only this actor's entries.
         @Option(help: ArgumentHelp("Only entries by this actor: an admin's email, cli, or an API key's name (exactly).", valueName: "name"))
         var actor: String?
 
-        /// Only entries of this action.
         @Option(help: ArgumentHelp("Only entries of this action, such as team.renamed or directory.token_rotated.", valueName: "action"))
         var action: String?
 
-        /// Only entries whose target is of this kind.
         @Option(
             name: .customLong("target-kind"),
             help: ArgumentHelp("Only entries whose target is of this kind: directory, team, webhook, api_key or session.", valueName: "kind")
         )
         var targetKind: String?
 
-        /// Only entries whose target has this id or name.
         @Option(help: ArgumentHelp("Only entries whose target has this id or this name (exactly).", valueName: "id-or-name"))
         var target: String?
 
-        /// Prints the entries.
         func run() async throws {
             try await CommandFailure.reporting {
                 let start = try OrderedFeed.number(after, flag: "--after", minimum: 0, expected: "an audit entry id, 0 or more") ?? 0

@@ -4,7 +4,6 @@ import SCIM
 
 /// One audit entry as `roster audit` prints it: one compact JSON object, or one line of text for people.
 struct AuditLine {
-    /// The entry.
     var recorded: RecordedAuditEntry
 
     /// The entry's JSON form (``RecordedAuditEntry/jsonValue``, the read API's) on one line.

@@ -6,7 +6,6 @@ extension Roster {
     /// `roster backup --to FILE`: a consistent copy of the SQLite file, taken while Roster serves. PostgreSQL is
     /// refused: its own tools (`pg_dump`) back it up.
     struct Backup: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             abstract: "Write a consistent copy of the database to a new file, while roster serve keeps running.",
             discussion: """
@@ -16,14 +15,11 @@ extension Roster {
                 """
         )
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// Where the copy goes.
         @Option(name: .customLong("to"), help: ArgumentHelp("The new file to write (it must not exist).", valueName: "file"))
         var destination: String
 
-        /// Writes the copy.
         func run() async throws {
             try await CommandFailure.reporting {
                 let location = try global.databaseLocation(environment: ProcessInfo.processInfo.environment)

@@ -7,7 +7,6 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     /// The line shown after `roster: `.
     var message: String
-    /// The process's exit code.
     var exitCode: Int32
 
     /// An unusable configuration: exit code 2.

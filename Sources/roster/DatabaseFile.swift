@@ -6,7 +6,6 @@ import RosterSQLite
 struct DatabaseFile: Sendable {
     /// The file's absolute path.
     var path: String
-    /// The store on it.
     var store: SQLiteStore
 
     /// Creates the directory of the file at `sqlitePath` when missing and opens (creating and migrating) the file.

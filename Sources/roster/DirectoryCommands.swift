@@ -3,7 +3,6 @@ import ArgumentParser
 extension Roster {
     /// `roster directory …`: create, list, re-key and delete directories (one per IdP connection).
     struct DirectoryCommands: AsyncParsableCommand {
-        /// The command group.
         static let configuration = CommandConfiguration(
             commandName: "directory",
             abstract: "Manage directories: each is one identity provider's SCIM connection, with its own URL and token.",

@@ -5,29 +5,23 @@ import RosterCore
 extension Roster.DirectoryCommands {
     /// `roster directory create`: makes a directory and shows its SCIM Base URL and Bearer Token, the token once.
     struct Create: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             abstract: "Create a directory and print its SCIM Base URL and SCIM Bearer Token (the token is shown only once)."
         )
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
         /// The public URL rule (BASE_URL, else http://HOST:PORT).
         @OptionGroup var address: ServerAddressOptions
 
-        /// The directory's name.
         @Option(help: "The directory's name, shown to admins.")
         var name: String
 
-        /// The identity provider.
         @Option(help: "The identity provider.")
         var provider: DirectoryProvider
 
-        /// Print one JSON object instead of text.
         @Flag(help: "Print one JSON object: {\"id\", \"name\", \"provider\", \"base_url\", \"token\"}.")
         var json = false
 
-        /// Creates the directory.
         func run() async throws {
             try await CommandFailure.reporting {
                 let environment = ProcessInfo.processInfo.environment

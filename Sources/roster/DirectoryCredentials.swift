@@ -4,7 +4,6 @@ import RosterCore
 /// What an admin pastes into the identity provider: the SCIM Base URL and the Bearer Token, printed as text or as
 /// one JSON object.
 struct DirectoryCredentials {
-    /// The directory.
     var directory: Directory
     /// Roster's public URL.
     var baseURL: String

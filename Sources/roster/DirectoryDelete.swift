@@ -5,17 +5,13 @@ import RosterCore
 extension Roster.DirectoryCommands {
     /// `roster directory delete ID`: deletes a directory with its users and groups.
     struct Delete: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(abstract: "Delete a directory with all its users and groups.")
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// The directory's id.
         @Argument(help: "The directory's id (see `roster directory list`).")
         var id: String
 
-        /// Deletes the directory.
         func run() async throws {
             try await CommandFailure.reporting {
                 try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in

@@ -5,19 +5,15 @@ import RosterCore
 extension Roster.DirectoryCommands {
     /// `roster directory list`: every directory with its provider and SCIM Base URL (never a token).
     struct List: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(abstract: "List directories with their provider and SCIM Base URL.")
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
         /// The public URL rule (BASE_URL, else http://HOST:PORT).
         @OptionGroup var address: ServerAddressOptions
 
-        /// Print a JSON array instead of a table.
         @Flag(help: "Print one JSON array of {\"id\", \"name\", \"provider\", \"provider_name\", \"base_url\", \"enabled\"}.")
         var json = false
 
-        /// Lists the directories.
         func run() async throws {
             try await CommandFailure.reporting {
                 let environment = ProcessInfo.processInfo.environment

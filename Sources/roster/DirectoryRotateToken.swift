@@ -5,25 +5,20 @@ import RosterCore
 extension Roster.DirectoryCommands {
     /// `roster directory rotate-token ID`: replaces a directory's token and shows the new one once.
     struct RotateToken: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             abstract: "Replace a directory's SCIM Bearer Token; the old one stops working and the new one is shown only once."
         )
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
         /// The public URL rule (BASE_URL, else http://HOST:PORT).
         @OptionGroup var address: ServerAddressOptions
 
-        /// The directory's id.
         @Argument(help: "The directory's id (see `roster directory list`).")
         var id: String
 
-        /// Print one JSON object instead of text.
         @Flag(help: "Print one JSON object: {\"id\", \"name\", \"provider\", \"base_url\", \"token\"}.")
         var json = false
 
-        /// Rotates the token.
         func run() async throws {
             try await CommandFailure.reporting {
                 let environment = ProcessInfo.processInfo.environment

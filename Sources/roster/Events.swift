@@ -6,7 +6,6 @@ extension Roster {
     /// `roster events`: the event outbox, one JSON object per line, oldest first; `--follow` keeps printing new
     /// events until SIGINT or SIGTERM.
     struct Events: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             abstract: "Print events (user, group and team changes) as one JSON object per line, oldest first.",
             discussion: """
@@ -18,22 +17,17 @@ extension Roster {
         /// How often `--follow` looks for new events.
         static let pollInterval: Duration = .milliseconds(500)
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// Print events whose sequence is greater than this.
         @Option(help: ArgumentHelp("Print only events whose sequence is greater than this (default 0: all).", valueName: "seq"))
         var after: String?
 
-        /// Keep printing new events.
         @Flag(help: "Keep printing new events as they are committed (checking every 500 ms) until SIGINT or SIGTERM.")
         var follow = false
 
-        /// Stop after this many events.
         @Option(help: ArgumentHelp("Print at most this many events, then exit (with --follow too).", valueName: "n"))
         var limit: String?
 
-        /// Prints the events.
         func run() async throws {
             try await CommandFailure.reporting {
                 let start = try OrderedFeed.number(after, flag: "--after", minimum: 0, expected: "a sequence number, 0 or more") ?? 0

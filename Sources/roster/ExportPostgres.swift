@@ -8,7 +8,6 @@ import RosterSQLite
 extension Roster {
     /// `roster export-postgres --to URL`: copies the SQLite store into PostgreSQL and verifies the copy.
     struct ExportPostgres: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             commandName: "export-postgres",
             abstract: "Copy everything Roster stores from its SQLite file into PostgreSQL, then verify the copy.",
@@ -25,22 +24,18 @@ extension Roster {
         /// The SQLite file to copy (a PostgreSQL URL is refused).
         @OptionGroup var global: GlobalOptions
 
-        /// The target.
         @Option(
             name: .customLong("to"),
             help: ArgumentHelp("The PostgreSQL URL: postgresql://USER:PASSWORD@HOST:5432/DATABASE[?sslmode=…].", valueName: "url")
         )
         var target: String
 
-        /// Whether to overwrite Roster's tables in the target.
         @Flag(help: "Drop and recreate Roster's tables when the target already has them.")
         var replace = false
 
-        /// Rows per batch.
         @Option(help: ArgumentHelp("Rows per batch (default 5000).", valueName: "rows"))
         var batchSize = 5_000
 
-        /// Runs the export.
         func run() async throws {
             try await CommandFailure.reporting {
                 let environment = ProcessInfo.processInfo.environment

@@ -13,7 +13,8 @@ final class ExportProgressPrinter: @unchecked Sendable {
         self.interactive = interactive
     }
 
-    /// Shows one update.
+    /// On a terminal, redraws the table's bar; otherwise prints a line when the table starts, at most every 2 s while
+    /// it is copied, and when it is done.
     func show(_ progress: ExportProgress) {
         lock.withLock {
             let rate = progress.elapsedSeconds > 0 ? Double(progress.rowsCopied) / progress.elapsedSeconds : 0

@@ -4,15 +4,7 @@ import RosterCore
 
 /// The options every command shares: where the data is.
 struct GlobalOptions: ParsableArguments {
-    /// `--database-url`, else `SAML_DATABASE_URL`.
-    @Option(
-        name: .customLong("database-url"),
-        help: ArgumentHelp(
-            "The database: a SQLite file as sqlite:PATH, file:PATH or a plain path, or PostgreSQL as "
-                + "postgresql://USER:PASSWORD@HOST:5432/DATABASE[?sslmode=…] (env SAML_DATABASE_URL; default \(DatabaseLocation.defaultSQLitePath)).",
-            valueName: "url"
-        )
-    )
+    @Option(name: Setting.databaseURL.optionName, help: Setting.databaseURL.optionHelp)
     var databaseURL: String?
 
     /// The database location from the flag or the environment; an unusable URL fails with exit code 2.

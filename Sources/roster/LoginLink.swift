@@ -5,7 +5,6 @@ import RosterCore
 extension Roster {
     /// `roster login-link EMAIL`: prints a one-time sign-in link to the settings pages.
     struct LoginLink: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             commandName: "login-link",
             abstract: "Print a one-time sign-in link to the settings pages for an admin.",
@@ -15,18 +14,14 @@ extension Roster {
                 """
         )
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
         /// The public URL the link starts with.
         @OptionGroup var address: ServerAddressOptions
-        /// The admin list.
         @OptionGroup var adminOptions: AdminOptions
 
-        /// The admin's email.
         @Argument(help: "An email listed in SAML_ADMINS.")
         var email: String
 
-        /// Stores the link and prints it.
         func run() async throws {
             try await CommandFailure.reporting {
                 let environment = ProcessInfo.processInfo.environment

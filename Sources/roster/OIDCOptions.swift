@@ -4,35 +4,16 @@ import RosterServer
 
 /// Admin sign-in with the identity provider over OpenID Connect, for `serve`.
 struct OIDCOptions: ParsableArguments {
-    /// `--oidc-issuer`, else `OIDC_ISSUER`.
-    @Option(
-        name: .customLong("oidc-issuer"),
-        help: ArgumentHelp(
-            "The OpenID provider's issuer URL, such as https://example.okta.com; turns on \"Sign in with …\" (env OIDC_ISSUER).",
-            valueName: "url"
-        )
-    )
+    @Option(name: Setting.oidcIssuer.optionName, help: Setting.oidcIssuer.optionHelp)
     var issuer: String?
 
-    /// `--oidc-client-id`, else `OIDC_CLIENT_ID`.
-    @Option(name: .customLong("oidc-client-id"), help: ArgumentHelp("The app integration's client ID (env OIDC_CLIENT_ID).", valueName: "id"))
+    @Option(name: Setting.oidcClientID.optionName, help: Setting.oidcClientID.optionHelp)
     var clientID: String?
 
-    /// `--oidc-client-secret`, else `OIDC_CLIENT_SECRET` (prefer the environment: flags show in process lists).
-    @Option(
-        name: .customLong("oidc-client-secret"),
-        help: ArgumentHelp("The app integration's client secret (env OIDC_CLIENT_SECRET; prefer the environment).", valueName: "secret")
-    )
+    @Option(name: Setting.oidcClientSecret.optionName, help: Setting.oidcClientSecret.optionHelp)
     var clientSecret: String?
 
-    /// `--oidc-provider-name`, else `OIDC_PROVIDER_NAME`.
-    @Option(
-        name: .customLong("oidc-provider-name"),
-        help: ArgumentHelp(
-            "The name on the sign-in button, \"Sign in with NAME\" (env OIDC_PROVIDER_NAME; default from the issuer, such as Okta).",
-            valueName: "name"
-        )
-    )
+    @Option(name: Setting.oidcProviderName.optionName, help: Setting.oidcProviderName.optionHelp)
     var providerName: String?
 
     /// The OIDC settings; nil when no issuer is set. Fails when the issuer is set without a client ID and secret,
@@ -43,7 +24,9 @@ struct OIDCOptions: ParsableArguments {
         let clientSecret = Setting.oidcClientSecret.value(flag: clientSecret, environment: environment)?.trimmed()
         guard let issuer else {
             if clientID != nil || clientSecret != nil {
-                throw .configuration("\(Setting.oidcIssuer.name) must be set when OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is")
+                throw .configuration(
+                    "\(Setting.oidcIssuer.name) must be set when \(Setting.oidcClientID.variable) or \(Setting.oidcClientSecret.variable) is"
+                )
             }
             return nil
         }
@@ -56,9 +39,11 @@ struct OIDCOptions: ParsableArguments {
         guard scheme == "https" || (scheme == "http" && loopback) else {
             throw .configuration("\(Setting.oidcIssuer.name) must be an https URL (http only on loopback), not \"\(issuer)\"")
         }
-        guard let clientID, !clientID.isEmpty else { throw .configuration("\(Setting.oidcClientID.name) must be set with OIDC_ISSUER") }
+        guard let clientID, !clientID.isEmpty else {
+            throw .configuration("\(Setting.oidcClientID.name) must be set with \(Setting.oidcIssuer.variable)")
+        }
         guard let clientSecret, !clientSecret.isEmpty else {
-            throw .configuration("\(Setting.oidcClientSecret.name) must be set with OIDC_ISSUER")
+            throw .configuration("\(Setting.oidcClientSecret.name) must be set with \(Setting.oidcIssuer.variable)")
         }
         return OIDCSettings(
             issuer: issuer,

@@ -5,56 +5,25 @@ import RosterServer
 
 /// Admin sign-in with the identity provider over SAML 2.0, for `serve`.
 struct SAMLOptions: ParsableArguments {
-    /// `--saml-idp-metadata`, else `SAML_IDP_METADATA`.
-    @Option(
-        name: .customLong("saml-idp-metadata"),
-        help: ArgumentHelp(
-            "The IdP's SAML metadata: an https URL (http only on loopback), such as Okta's metadata URL, or a file; turns on \"Sign in with …\" over SAML (env SAML_IDP_METADATA).",
-            valueName: "url-or-file"
-        )
-    )
+    @Option(name: Setting.samlIdPMetadata.optionName, help: Setting.samlIdPMetadata.optionHelp)
     var metadata: String?
 
-    /// `--saml-idp-entity-id`, else `SAML_IDP_ENTITY_ID`.
-    @Option(
-        name: .customLong("saml-idp-entity-id"),
-        help: ArgumentHelp("Without metadata: the IdP's entityID (env SAML_IDP_ENTITY_ID).", valueName: "id")
-    )
+    @Option(name: Setting.samlIdPEntityID.optionName, help: Setting.samlIdPEntityID.optionHelp)
     var entityID: String?
 
-    /// `--saml-idp-sso-url`, else `SAML_IDP_SSO_URL`.
-    @Option(
-        name: .customLong("saml-idp-sso-url"),
-        help: ArgumentHelp("Without metadata: the IdP's single sign-on URL, HTTP-Redirect binding (env SAML_IDP_SSO_URL).", valueName: "url")
-    )
+    @Option(name: Setting.samlIdPSSOURL.optionName, help: Setting.samlIdPSSOURL.optionHelp)
     var singleSignOnURL: String?
 
-    /// `--saml-idp-certificate`, else `SAML_IDP_CERTIFICATE`.
-    @Option(
-        name: .customLong("saml-idp-certificate"),
-        help: ArgumentHelp("Without metadata: a PEM file with the IdP's signing certificate(s) (env SAML_IDP_CERTIFICATE).", valueName: "file")
-    )
+    @Option(name: Setting.samlIdPCertificate.optionName, help: Setting.samlIdPCertificate.optionHelp)
     var certificate: String?
 
-    /// `--saml-sp-entity-id`, else `SAML_SP_ENTITY_ID`.
-    @Option(
-        name: .customLong("saml-sp-entity-id"),
-        help: ArgumentHelp("Roster's entityID at the IdP (env SAML_SP_ENTITY_ID; default BASE_URL/auth/saml/metadata).", valueName: "id")
-    )
+    @Option(name: Setting.samlSPEntityID.optionName, help: Setting.samlSPEntityID.optionHelp)
     var serviceProviderEntityID: String?
 
-    /// `--saml-allow-idp-initiated`, else `SAML_ALLOW_IDP_INITIATED`.
-    @Option(
-        name: .customLong("saml-allow-idp-initiated"),
-        help: ArgumentHelp("Accept sign-ins started at the IdP's dashboard (env SAML_ALLOW_IDP_INITIATED; default false).", valueName: "true|false")
-    )
+    @Option(name: Setting.samlAllowIdPInitiated.optionName, help: Setting.samlAllowIdPInitiated.optionHelp)
     var allowIdentityProviderInitiated: String?
 
-    /// `--saml-provider-name`, else `SAML_PROVIDER_NAME`.
-    @Option(
-        name: .customLong("saml-provider-name"),
-        help: ArgumentHelp("The name on the SAML sign-in button (env SAML_PROVIDER_NAME; default from the IdP's host).", valueName: "name")
-    )
+    @Option(name: Setting.samlProviderName.optionName, help: Setting.samlProviderName.optionHelp)
     var providerName: String?
 
     /// The SAML settings; nil when no IdP is configured. Reads the metadata (fetching a URL) once; anything unusable
@@ -77,7 +46,8 @@ struct SAMLOptions: ParsableArguments {
         } else if entityID != nil || singleSignOnURL != nil || certificate != nil {
             guard let entityID, let singleSignOnURL, let certificate else {
                 throw .configuration(
-                    "SAML_IDP_ENTITY_ID, SAML_IDP_SSO_URL and SAML_IDP_CERTIFICATE must be set together (or SAML_IDP_METADATA alone)"
+                    "\(Setting.samlIdPEntityID.variable), \(Setting.samlIdPSSOURL.variable) and \(Setting.samlIdPCertificate.variable) "
+                        + "must be set together (or \(Setting.samlIdPMetadata.variable) alone)"
                 )
             }
             guard SAMLMetadataSource.isAllowed(singleSignOnURL) else {
@@ -101,18 +71,11 @@ struct SAMLOptions: ParsableArguments {
                 (Setting.samlProviderName, providerName),
             ]
             if let orphan = others.first(where: { $0.0.value(flag: $0.1, environment: environment) != nil }) {
-                throw .configuration("\(orphan.0.name) is set, but no SAML IdP is: set SAML_IDP_METADATA")
+                throw .configuration("\(orphan.0.name) is set, but no SAML IdP is: set \(Setting.samlIdPMetadata.variable)")
             }
             return nil
         }
-        var allows = false
-        if let text = Setting.samlAllowIdPInitiated.value(flag: allowIdentityProviderInitiated, environment: environment) {
-            switch text.trimmed().lowercased() {
-            case "true", "1", "yes": allows = true
-            case "false", "0", "no": allows = false
-            default: throw .configuration("\(Setting.samlAllowIdPInitiated.name) must be true or false, not \"\(text)\"")
-            }
-        }
+        let allows = try Setting.samlAllowIdPInitiated.boolean(flag: allowIdentityProviderInitiated, environment: environment) ?? false
         return SAMLSettings(
             identityProvider: identityProvider,
             serviceProviderEntityID: Setting.samlSPEntityID.value(flag: serviceProviderEntityID, environment: environment)?.trimmed(),

@@ -7,136 +7,48 @@ import RosterServer
 extension Roster {
     /// `roster serve`: reads the configuration, opens the database and runs the HTTP server until SIGTERM or SIGINT.
     struct Serve: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(abstract: "Run the SCIM server.")
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
-        /// Where to listen, and the public URL.
         @OptionGroup var address: ServerAddressOptions
-        /// Who may sign in to the settings pages.
         @OptionGroup var adminOptions: AdminOptions
-        /// Sign-in with the identity provider.
         @OptionGroup var oidcOptions: OIDCOptions
-        /// SAML sign-in.
         @OptionGroup var samlOptions: SAMLOptions
 
-        /// `--max-body-bytes`, else `MAX_BODY_BYTES`.
-        @Option(
-            name: .customLong("max-body-bytes"),
-            help: ArgumentHelp(
-                "The largest request body accepted, in bytes (env MAX_BODY_BYTES; default \(Serve.defaultMaxBodyBytes)).",
-                valueName: "bytes"
-            )
-        )
+        // Each option's name and help, like those of the groups above, come from its entry in `Setting.all`.
+        @Option(name: Setting.maxBodyBytes.optionName, help: Setting.maxBodyBytes.optionHelp)
         var maxBodyBytes: String?
 
-        /// `--webhook-retry-hours`, else `WEBHOOK_RETRY_HOURS`.
-        @Option(
-            name: .customLong("webhook-retry-hours"),
-            help: ArgumentHelp(
-                "How long a failing webhook delivery is retried before it is dead-lettered, in hours (env WEBHOOK_RETRY_HOURS; default 72).",
-                valueName: "hours"
-            )
-        )
+        @Option(name: Setting.webhookRetryHours.optionName, help: Setting.webhookRetryHours.optionHelp)
         var webhookRetryHours: String?
 
-        /// `--rate-limit-per-second`, else `RATE_LIMIT_PER_SECOND`.
-        @Option(
-            name: .customLong("rate-limit-per-second"),
-            help: ArgumentHelp(
-                "SCIM requests a second each directory may make, sustained; 0 turns the limit off (env RATE_LIMIT_PER_SECOND; default 0).",
-                valueName: "requests"
-            )
-        )
+        @Option(name: Setting.rateLimitPerSecond.optionName, help: Setting.rateLimitPerSecond.optionHelp)
         var rateLimitPerSecond: String?
 
-        /// `--rate-limit-burst`, else `RATE_LIMIT_BURST`.
-        @Option(
-            name: .customLong("rate-limit-burst"),
-            help: ArgumentHelp("SCIM requests a directory may make at once (env RATE_LIMIT_BURST; default 200).", valueName: "requests")
-        )
+        @Option(name: Setting.rateLimitBurst.optionName, help: Setting.rateLimitBurst.optionHelp)
         var rateLimitBurst: String?
 
-        /// `--rate-limit-concurrent-requests`, else `RATE_LIMIT_CONCURRENT_REQUESTS`.
-        @Option(
-            name: .customLong("rate-limit-concurrent-requests"),
-            help: ArgumentHelp(
-                "SCIM requests of one directory handled at once; more get 429 with Retry-After; 0 turns the limit off (env RATE_LIMIT_CONCURRENT_REQUESTS; default \(ServerConfiguration.defaultConcurrentRequests)).",
-                valueName: "requests"
-            )
-        )
+        @Option(name: Setting.rateLimitConcurrentRequests.optionName, help: Setting.rateLimitConcurrentRequests.optionHelp)
         var rateLimitConcurrentRequests: String?
 
-        /// `--metrics-token`, else `METRICS_TOKEN`.
-        @Option(
-            name: .customLong("metrics-token"),
-            help: ArgumentHelp(
-                "The bearer token a scrape of /metrics must present; unset, /metrics is off (env METRICS_TOKEN).",
-                valueName: "token"
-            )
-        )
+        @Option(name: Setting.metricsToken.optionName, help: Setting.metricsToken.optionHelp)
         var metricsToken: String?
 
-        /// `--trusted-proxies`, else `TRUSTED_PROXIES`.
-        @Option(
-            name: .customLong("trusted-proxies"),
-            help: ArgumentHelp(
-                "Load balancers whose X-Forwarded-For names the client, as addresses or CIDR ranges separated by commas; unset, the header is ignored (env TRUSTED_PROXIES).",
-                valueName: "addresses"
-            )
-        )
+        @Option(name: Setting.trustedProxies.optionName, help: Setting.trustedProxies.optionHelp)
         var trustedProxies: String?
 
-        /// `--audit-retention-days`, else `AUDIT_RETENTION_DAYS`.
-        @Option(
-            name: .customLong("audit-retention-days"),
-            help: ArgumentHelp(
-                "How long the audit trail keeps entries, in days; older ones are deleted a whole day at a time (env AUDIT_RETENTION_DAYS; default \(AuditRetention.defaultDays)).",
-                valueName: "days"
-            )
-        )
+        @Option(name: Setting.auditRetentionDays.optionName, help: Setting.auditRetentionDays.optionHelp)
         var auditRetentionDays: String?
 
-        /// 10 MiB. (Logging is set by LOG_FORMAT=text|json and LOG_LEVEL, environment only.)
-        static let defaultMaxBodyBytes = 10_485_760
-        /// The longest `AUDIT_RETENTION_DAYS` accepted: 100 years, far from overflowing the cutoff's milliseconds.
-        static let maxAuditRetentionDays = AuditRetention.maximumDays
-
-        /// Runs the server.
         func run() async throws {
             try await CommandFailure.reporting {
                 let environment = ProcessInfo.processInfo.environment
                 let address = try address.resolve(environment: environment)
-                var bodyLimit = Serve.defaultMaxBodyBytes
-                if let text = Setting.maxBodyBytes.value(flag: maxBodyBytes, environment: environment) {
-                    bodyLimit = try Setting.maxBodyBytes.integer(text, in: 1...Int.max, expected: "a positive number of bytes")
-                }
-                var retryPolicy = RetryPolicy()
-                if let text = Setting.webhookRetryHours.value(flag: webhookRetryHours, environment: environment) {
-                    let hours = try Setting.webhookRetryHours.integer(text, in: 1...8760, expected: "a number of hours from 1 to 8760")
-                    retryPolicy.window = Int64(hours) * 3_600_000
-                }
-                var perSecond = 0
-                if let text = Setting.rateLimitPerSecond.value(flag: rateLimitPerSecond, environment: environment) {
-                    perSecond = try Setting.rateLimitPerSecond.integer(
-                        text,
-                        in: 0...1_000_000,
-                        expected: "a number of requests a second (0: no limit)"
-                    )
-                }
-                var burst = 200
-                if let text = Setting.rateLimitBurst.value(flag: rateLimitBurst, environment: environment) {
-                    burst = try Setting.rateLimitBurst.integer(text, in: 1...1_000_000, expected: "a positive number of requests")
-                }
-                var concurrent = ServerConfiguration.defaultConcurrentRequests
-                if let text = Setting.rateLimitConcurrentRequests.value(flag: rateLimitConcurrentRequests, environment: environment) {
-                    concurrent = try Setting.rateLimitConcurrentRequests.integer(
-                        text,
-                        in: 0...1_000_000,
-                        expected: "a number of requests (0: no limit)"
-                    )
-                }
+                let bodyLimit = try Setting.maxBodyBytes.integer(flag: maxBodyBytes, environment: environment)
+                let retryHours = try Setting.webhookRetryHours.integer(flag: webhookRetryHours, environment: environment)
+                let perSecond = try Setting.rateLimitPerSecond.integer(flag: rateLimitPerSecond, environment: environment)
+                let burst = try Setting.rateLimitBurst.integer(flag: rateLimitBurst, environment: environment)
+                let concurrent = try Setting.rateLimitConcurrentRequests.integer(flag: rateLimitConcurrentRequests, environment: environment)
                 var proxies = TrustedProxies.none
                 if let text = Setting.trustedProxies.value(flag: trustedProxies, environment: environment) {
                     do throws(TrustedProxies.InvalidEntry) {
@@ -145,15 +57,7 @@ extension Roster {
                         throw CommandFailure.configuration(error.description)
                     }
                 }
-                var auditRetention = AuditRetention()
-                if let text = Setting.auditRetentionDays.value(flag: auditRetentionDays, environment: environment) {
-                    let days = try Setting.auditRetentionDays.integer(
-                        text,
-                        in: 1...Serve.maxAuditRetentionDays,
-                        expected: "a number of days from 1 to \(Serve.maxAuditRetentionDays)"
-                    )
-                    auditRetention = AuditRetention(days: days)
-                }
+                let retentionDays = try Setting.auditRetentionDays.integer(flag: auditRetentionDays, environment: environment)
                 let level = try LogSetup.bootstrap(environment: environment)
                 var logger = Logger(label: "roster")
                 logger.logLevel = level
@@ -170,12 +74,12 @@ extension Roster {
                     scimRequestsPerSecond: Double(perSecond),
                     scimBurst: Double(burst),
                     scimConcurrentRequests: concurrent,
-                    debugDirectoryID: environment["LOG_DEBUG_DIRECTORY"].flatMap { $0.trimmed().isEmpty ? nil : $0.trimmed() },
+                    debugDirectoryID: Setting.logDebugDirectory.value(flag: nil, environment: environment)?.trimmed(),
                     oidc: oidc,
                     saml: saml,
                     metricsToken: Setting.metricsToken.value(flag: metricsToken, environment: environment)?.trimmed(),
                     trustedProxies: proxies,
-                    auditRetention: auditRetention
+                    auditRetention: AuditRetention(days: retentionDays)
                 )
                 let baseURL = address.baseURL
                 // On PostgreSQL the pool runs in the server's service group (stopped last, once requests have drained
@@ -184,7 +88,7 @@ extension Roster {
                     configuration: configuration,
                     store: database.storage,
                     logger: logger,
-                    webhooks: WebhookWorkerConfiguration(retryPolicy: retryPolicy),
+                    webhooks: WebhookWorkerConfiguration(retryPolicy: RetryPolicy(window: Int64(retryHours) * 3_600_000)),
                     services: database.postgresStore.map { [$0] } ?? [],
                     beforeServing: {
                         try await database.migrate()

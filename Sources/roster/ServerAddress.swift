@@ -2,12 +2,9 @@
 struct ServerAddress {
     /// The default listening address: loopback only.
     static let defaultHost = "127.0.0.1"
-    /// The default port.
     static let defaultPort = 3000
 
-    /// The address to bind.
     var host: String
-    /// The port to bind.
     var port: Int
     /// The public URL SCIM Base URLs start with, without a trailing slash.
     var baseURL: String

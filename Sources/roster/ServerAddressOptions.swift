@@ -4,19 +4,13 @@ import Foundation
 /// Where Roster listens and the public URL that SCIM Base URLs start with; shared by `serve` and the directory
 /// commands that print SCIM Base URLs, so that both follow the same rule.
 struct ServerAddressOptions: ParsableArguments {
-    /// `--base-url`, else `BASE_URL`.
-    @Option(
-        name: .customLong("base-url"),
-        help: ArgumentHelp("Roster's public URL, which SCIM Base URLs start with (env BASE_URL; default http://HOST:PORT).", valueName: "url")
-    )
+    @Option(name: Setting.baseURL.optionName, help: Setting.baseURL.optionHelp)
     var baseURL: String?
 
-    /// `--host`, else `HOST`.
-    @Option(help: ArgumentHelp("The address `roster serve` listens on (env HOST; default 127.0.0.1).", valueName: "host"))
+    @Option(name: Setting.host.optionName, help: Setting.host.optionHelp)
     var host: String?
 
-    /// `--port`, else `PORT`.
-    @Option(help: ArgumentHelp("The TCP port `roster serve` listens on (env PORT; default 3000).", valueName: "port"))
+    @Option(name: Setting.port.optionName, help: Setting.port.optionHelp)
     var port: String?
 
     /// The resolved values; an invalid one fails with exit code 2.
@@ -25,10 +19,7 @@ struct ServerAddressOptions: ParsableArguments {
         guard !host.contains(where: { $0.isWhitespace || $0 == "/" }) else {
             throw .configuration("\(Setting.host.name) must be a host name or an IP address, not \"\(host.replacingNewlines())\"")
         }
-        var resolvedPort = ServerAddress.defaultPort
-        if let text = Setting.port.value(flag: port, environment: environment) {
-            resolvedPort = try Setting.port.integer(text, in: 1...65_535, expected: "a TCP port number from 1 to 65535")
-        }
+        let resolvedPort = try Setting.port.integer(flag: port, environment: environment)
         var resolvedBaseURL = ServerAddress.url(host: host, port: resolvedPort)
         if let text = Setting.baseURL.value(flag: baseURL, environment: environment) {
             resolvedBaseURL = try Self.validatedBaseURL(text.trimmed())

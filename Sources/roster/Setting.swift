@@ -1,10 +1,45 @@
-/// One configuration value that comes from a flag or, when the flag is absent, from an environment variable. Blank
-/// values count as absent.
-struct Setting {
-    /// The flag, such as `--port`.
-    var flag: String
+import ArgumentParser
+import Foundation
+
+/// One setting of `roster serve` (some of which other commands share): the flag and the environment variable it comes
+/// from (the flag wins; a blank value counts as absent), its default, what it means, and how its text is parsed.
+/// ``Setting/all`` is the one place each is written down: the options' names and help, `roster --help`, and README.md's
+/// settings table (`roster settings-table`) are all made from it.
+struct Setting: Sendable {
+    /// How a value's text is parsed.
+    enum Kind: Sendable {
+        /// Text, checked (when at all) by the code that uses it, such as a URL or a list of addresses.
+        case text
+        /// A whole number in `range`, `defaultValue` when unset; `expected` ends the error "PORT (or --port) must be …".
+        case integer(range: ClosedRange<Int>, expected: String, defaultValue: Int)
+        /// `true`, `1` or `yes`; `false`, `0` or `no`; any case.
+        case boolean
+    }
+
     /// The environment variable, such as `PORT`.
     var variable: String
+    /// The flag's long name, such as `port` for `--port`; nil for a setting that only the environment sets.
+    var flagName: String?
+    /// How `--help` names the flag's value, such as `port`; nil when there is no flag.
+    var valueName: String?
+    /// The default in Markdown, such as "`3000`" or "from the issuer"; nil when an unset setting is simply off.
+    var defaultText: String?
+    /// What the setting does, as one sentence without its final period: both `--help` and the README show it, so it
+    /// may hold Markdown code spans (which `--help` shows as they are) but no other Markdown.
+    var summary: String
+    /// What the README's table adds after the summary, in Markdown; nil when the summary says it all.
+    var details: String?
+    /// How the value's text is parsed.
+    var kind: Kind = .text
+
+    /// The flag, such as `--port`; nil when only the environment sets the setting.
+    var flag: String? { flagName.map { "--\($0)" } }
+
+    /// How an error line names the setting: `PORT (or --port)`, or just the variable when there is no flag.
+    var name: String {
+        guard let flag else { return variable }
+        return "\(variable) (or \(flag))"
+    }
 
     /// The flag's value if given, else the environment variable's; nil when both are absent or blank.
     func value(flag flagValue: String?, environment: [String: String]) -> String? {
@@ -14,65 +49,78 @@ struct Setting {
         return nil
     }
 
-    /// How an error line names the setting: `PORT (or --port)`.
-    var name: String { "\(variable) (or \(flag))" }
-
-    /// Parses a whole number in `range`, or fails with exit code 2 naming the setting.
-    func integer(_ text: String, in range: ClosedRange<Int>, expected: String) throws(CommandFailure) -> Int {
+    /// The whole number the flag or the environment gives, or the default when neither does; a value that is not a
+    /// number in the setting's range fails with exit code 2, naming the setting. Only for an ``Kind/integer`` setting.
+    func integer(flag flagValue: String?, environment: [String: String]) throws(CommandFailure) -> Int {
+        guard case .integer(let range, let expected, let defaultValue) = kind else {
+            preconditionFailure("\(variable) is not a number")
+        }
+        guard let text = value(flag: flagValue, environment: environment) else { return defaultValue }
         guard let number = Int(text.trimmed()), range.contains(number) else {
             throw .configuration("\(name) must be \(expected), not \"\(text.replacingNewlines())\"")
         }
         return number
     }
+
+    /// The yes-or-no the flag or the environment gives, nil when neither does; any other word fails with exit code 2.
+    /// Only for a ``Kind/boolean`` setting.
+    func boolean(flag flagValue: String?, environment: [String: String]) throws(CommandFailure) -> Bool? {
+        guard case .boolean = kind else { preconditionFailure("\(variable) is not a yes-or-no setting") }
+        guard let text = value(flag: flagValue, environment: environment) else { return nil }
+        switch text.trimmed().lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw .configuration("\(name) must be true or false, not \"\(text)\"")
+        }
+    }
+
+    /// The default as `--help` shows it: the Markdown default without its backticks.
+    var plainDefault: String? { defaultText.map { $0.filter { $0 != "`" } } }
+
+    /// The `--help` line: the summary, then where the value comes from and its default.
+    var helpText: String {
+        var source = "env \(variable)"
+        if let plainDefault { source += "; default \(plainDefault)" }
+        return "\(summary) (\(source))."
+    }
+
+    /// The name of the `@Option` that reads the flag: `@Option(name: Setting.port.optionName, …)`.
+    var optionName: NameSpecification {
+        guard let flagName else { preconditionFailure("\(variable) has no flag") }
+        return .customLong(flagName)
+    }
+
+    /// The help of the `@Option` that reads the flag.
+    var optionHelp: ArgumentHelp { ArgumentHelp(helpText, valueName: valueName) }
 }
 
 extension Setting {
-    /// `SAML_DATABASE_URL`.
-    static let databaseURL = Setting(flag: "--database-url", variable: "SAML_DATABASE_URL")
-    /// `BASE_URL`.
-    static let baseURL = Setting(flag: "--base-url", variable: "BASE_URL")
-    /// `HOST`.
-    static let host = Setting(flag: "--host", variable: "HOST")
-    /// `PORT`.
-    static let port = Setting(flag: "--port", variable: "PORT")
-    /// `SAML_ADMINS`.
-    static let admins = Setting(flag: "--admins", variable: "SAML_ADMINS")
-    /// `WEBHOOK_RETRY_HOURS`.
-    static let webhookRetryHours = Setting(flag: "--webhook-retry-hours", variable: "WEBHOOK_RETRY_HOURS")
-    /// `RATE_LIMIT_PER_SECOND`.
-    static let rateLimitPerSecond = Setting(flag: "--rate-limit-per-second", variable: "RATE_LIMIT_PER_SECOND")
-    /// `RATE_LIMIT_BURST`.
-    static let rateLimitBurst = Setting(flag: "--rate-limit-burst", variable: "RATE_LIMIT_BURST")
-    /// `RATE_LIMIT_CONCURRENT_REQUESTS`.
-    static let rateLimitConcurrentRequests = Setting(flag: "--rate-limit-concurrent-requests", variable: "RATE_LIMIT_CONCURRENT_REQUESTS")
-    /// `MAX_BODY_BYTES`.
-    static let maxBodyBytes = Setting(flag: "--max-body-bytes", variable: "MAX_BODY_BYTES")
-    /// `OIDC_ISSUER`.
-    static let oidcIssuer = Setting(flag: "--oidc-issuer", variable: "OIDC_ISSUER")
-    /// `OIDC_CLIENT_ID`.
-    static let oidcClientID = Setting(flag: "--oidc-client-id", variable: "OIDC_CLIENT_ID")
-    /// `OIDC_CLIENT_SECRET`.
-    static let oidcClientSecret = Setting(flag: "--oidc-client-secret", variable: "OIDC_CLIENT_SECRET")
-    /// `OIDC_PROVIDER_NAME`.
-    static let oidcProviderName = Setting(flag: "--oidc-provider-name", variable: "OIDC_PROVIDER_NAME")
-    /// `METRICS_TOKEN`.
-    static let metricsToken = Setting(flag: "--metrics-token", variable: "METRICS_TOKEN")
-    /// `SAML_IDP_METADATA`.
-    static let samlIdPMetadata = Setting(flag: "--saml-idp-metadata", variable: "SAML_IDP_METADATA")
-    /// `SAML_IDP_ENTITY_ID`.
-    static let samlIdPEntityID = Setting(flag: "--saml-idp-entity-id", variable: "SAML_IDP_ENTITY_ID")
-    /// `SAML_IDP_SSO_URL`.
-    static let samlIdPSSOURL = Setting(flag: "--saml-idp-sso-url", variable: "SAML_IDP_SSO_URL")
-    /// `SAML_IDP_CERTIFICATE`.
-    static let samlIdPCertificate = Setting(flag: "--saml-idp-certificate", variable: "SAML_IDP_CERTIFICATE")
-    /// `SAML_SP_ENTITY_ID`.
-    static let samlSPEntityID = Setting(flag: "--saml-sp-entity-id", variable: "SAML_SP_ENTITY_ID")
-    /// `SAML_ALLOW_IDP_INITIATED`.
-    static let samlAllowIdPInitiated = Setting(flag: "--saml-allow-idp-initiated", variable: "SAML_ALLOW_IDP_INITIATED")
-    /// `SAML_PROVIDER_NAME`.
-    static let samlProviderName = Setting(flag: "--saml-provider-name", variable: "SAML_PROVIDER_NAME")
-    /// `TRUSTED_PROXIES`.
-    static let trustedProxies = Setting(flag: "--trusted-proxies", variable: "TRUSTED_PROXIES")
-    /// `AUDIT_RETENTION_DAYS`.
-    static let auditRetentionDays = Setting(flag: "--audit-retention-days", variable: "AUDIT_RETENTION_DAYS")
+    /// README.md's settings table, one row per setting in ``all``'s order (no final newline). `roster settings-table`
+    /// prints it; `scripts/settings-table.sh` puts it in the README or checks that it is there.
+    static var markdownTable: String {
+        var lines = ["| Variable | Flag | Default | Meaning |", "| --- | --- | --- | --- |"]
+        for setting in all {
+            let meaning = [setting.summary + ".", setting.details].compactMap { $0 }.joined(separator: " ")
+            let cells = [
+                "`\(setting.variable)`", setting.flag.map { "`\($0)`" } ?? "", setting.defaultText ?? "none", meaning,
+            ]
+            lines.append("|" + cells.map { $0.isEmpty ? " |" : " \($0.replacingOccurrences(of: "|", with: "\\|")) |" }.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The part of `roster --help` about settings: which variables the options read, and those only the environment
+    /// sets, each with its meaning.
+    static var helpDiscussion: String {
+        let withFlags = all.filter { $0.flag != nil }.map(\.variable)
+        let environmentOnly = all.filter { $0.flag == nil }.map { setting in
+            let suffix = setting.plainDefault.map { " (default \($0))" } ?? ""
+            return "\(setting.variable): \(setting.summary)\(suffix)."
+        }
+        return """
+            Every option that has an environment variable reads it when the flag is not given: \
+            \(withFlags.joined(separator: ", ")). roster serve also reads these, from the environment only: \
+            \(environmentOnly.joined(separator: " "))
+            """
+    }
 }

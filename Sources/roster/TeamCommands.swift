@@ -4,7 +4,6 @@ import RosterCore
 extension Roster {
     /// `roster team …`: create, list, rename and delete teams, map IdP group names to them and list their members.
     struct TeamCommands: AsyncParsableCommand {
-        /// The command group.
         static let configuration = CommandConfiguration(
             commandName: "team",
             abstract: "Manage teams: their members follow the identity provider's groups mapped to them by exact name.",

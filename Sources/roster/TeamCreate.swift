@@ -5,25 +5,19 @@ import RosterCore
 extension Roster.TeamCommands {
     /// `roster team create NAME`: makes a team; its slug is made from the name unless `--slug` gives one.
     struct Create: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(abstract: "Create a team.")
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// The team's name.
         @Argument(help: "The team's name, shown to people.")
         var name: String
 
-        /// The team's slug, when not made from the name.
         @Option(help: ArgumentHelp("The team's unique URL-safe name (default: made from NAME).", valueName: "slug"))
         var slug: String?
 
-        /// Print one JSON object instead of text.
         @Flag(help: "Print one JSON object: {\"id\", \"name\", \"slug\"}.")
         var json = false
 
-        /// Creates the team.
         func run() async throws {
             try await CommandFailure.reporting {
                 let name = try TeamArguments.name(name)

@@ -5,17 +5,13 @@ import RosterCore
 extension Roster.TeamCommands {
     /// `roster team delete TEAM`: deletes a team with its mappings and memberships.
     struct Delete: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(abstract: "Delete a team with its group mappings and memberships.")
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// The team.
         @Argument(help: "The team's id, slug or name (see `roster team list`).")
         var team: String
 
-        /// Deletes the team.
         func run() async throws {
             try await CommandFailure.reporting {
                 try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in

@@ -5,27 +5,21 @@ import RosterCore
 extension Roster.TeamCommands {
     /// `roster team map TEAM "GROUP NAME"`: maps a group name to a team; the groups of that name fill the team at once.
     struct Map: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             abstract: "Map a group name to a team: every active member of a group of that exact name is in the team, now and later."
         )
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// The team.
         @Argument(help: "The team's id, slug or name (see `roster team list`).")
         var team: String
 
-        /// The group name.
         @Argument(help: "The group's name exactly as the identity provider shows it (its SCIM displayName), case included.")
         var groupName: String
 
-        /// The directory whose groups count.
         @Option(help: ArgumentHelp("Only groups of this directory count (default: groups of every directory).", valueName: "id"))
         var directory: String?
 
-        /// Adds the mapping.
         func run() async throws {
             try await CommandFailure.reporting {
                 let groupName = try TeamArguments.groupName(groupName)

@@ -3,7 +3,6 @@ import RosterCore
 /// A team's people as a table or as JSON: the users of one email across directories are one person, each user with
 /// their directory, membership status and sources.
 struct TeamMemberListing {
-    /// The team.
     var team: Team
     /// Its members, suspended ones included.
     var members: [TeamMember]

@@ -5,20 +5,16 @@ import RosterCore
 extension Roster.TeamCommands {
     /// `roster team members TEAM`: the team's members with what holds each of them there.
     struct Members: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             abstract:
                 "List a team's people (the users of one email across directories are one person): active or suspended (deactivated in the identity provider), and their sources."
         )
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// The team.
         @Argument(help: "The team's id, slug or name (see `roster team list`).")
         var team: String
 
-        /// Print a JSON array instead of a table.
         @Flag(
             help: """
                 Print one JSON array of people {"email", "membership", "users": [{"user_id", "user_name", "directory_id", \
@@ -27,7 +23,6 @@ extension Roster.TeamCommands {
         )
         var json = false
 
-        /// Lists the members.
         func run() async throws {
             try await CommandFailure.reporting {
                 try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in

@@ -5,21 +5,16 @@ import RosterCore
 extension Roster.TeamCommands {
     /// `roster team rename TEAM NAME`: gives a team a new name; its slug, mappings and members stay.
     struct Rename: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(abstract: "Rename a team; its slug, mappings and members stay.")
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// The team.
         @Argument(help: "The team's id, slug or name (see `roster team list`).")
         var team: String
 
-        /// The new name.
         @Argument(help: "The team's new name.")
         var name: String
 
-        /// Renames the team.
         func run() async throws {
             try await CommandFailure.reporting {
                 let name = try TeamArguments.name(name)

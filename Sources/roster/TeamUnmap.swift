@@ -5,27 +5,21 @@ import RosterCore
 extension Roster.TeamCommands {
     /// `roster team unmap TEAM "GROUP NAME"`: removes a mapping and the memberships only it held.
     struct Unmap: AsyncParsableCommand {
-        /// The command's help.
         static let configuration = CommandConfiguration(
             abstract: "Remove a group-name mapping from a team; members it alone held leave the team."
         )
 
-        /// The database.
         @OptionGroup var global: GlobalOptions
 
-        /// The team.
         @Argument(help: "The team's id, slug or name (see `roster team list`).")
         var team: String
 
-        /// The group name.
         @Argument(help: "The mapped group name, exactly as `roster team list` shows it.")
         var groupName: String
 
-        /// The directory of the mapping.
         @Option(help: ArgumentHelp("The mapping's directory (default: the mapping for every directory).", valueName: "id"))
         var directory: String?
 
-        /// Removes the mapping.
         func run() async throws {
             try await CommandFailure.reporting {
                 let groupName = try TeamArguments.groupName(groupName)

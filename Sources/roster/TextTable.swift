@@ -1,7 +1,6 @@
 /// A plain-text table for terminals: a header row, every column but the last padded to its widest cell plus two
 /// spaces, as `roster directory list` lays them out.
 struct TextTable {
-    /// The header row.
     var header: [String]
     /// The data rows, each as long as the header.
     var rows: [[String]]

@@ -61,14 +61,15 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from databases import PostgresCluster, PostgresDatabase, SQLiteDatabase, postgres_bin_dir  # noqa: E402
+from ports import free_port  # noqa: E402
 
 arguments = argparse.ArgumentParser(description="Crash consistency of roster serve under kill -9 and PostgreSQL stops.")
 arguments.add_argument("roster")
@@ -132,12 +133,6 @@ def fail(message):
     with failures_lock:
         failures.append(message)
     print(f"FAIL {message}", flush=True)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def cli(*arguments):

@@ -43,7 +43,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -53,6 +52,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+from ports import free_port, listening  # noqa: E402 - after the path
 
 HTTP_SECONDS = 30
 START_SECONDS = 60  # the mock (uvicorn) or a debug build of roster on a busy machine
@@ -85,20 +87,6 @@ HOP_BY_HOP = {
 
 class StepError(Exception):
     """A check cannot go on (a response is not what the next hop needs); the checks that need it are skipped."""
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def listening(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def short(value, limit=600):

@@ -16,9 +16,12 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from ports import free_port, listening  # noqa: E402 - after the path
 
 ADMIN_EMAIL = "admin@example.com"
 # The placeholders of README's nginx block.
@@ -27,20 +30,6 @@ README_UPSTREAMS = ["127.0.0.1:3001", "127.0.0.1:3002", "127.0.0.1:3003"]
 # Settings a replica must not inherit from the caller's environment.
 INHERITED_PREFIXES = ("OIDC_", "SAML_", "LOG_", "RATE_LIMIT_", "WEBHOOK_", "METRICS_")
 INHERITED_NAMES = ("BASE_URL", "HOST", "PORT", "TRUSTED_PROXIES", "MAX_BODY_BYTES")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def listening(port, host="127.0.0.1"):
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def readme_nginx_block(readme_path):

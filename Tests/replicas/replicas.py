@@ -61,8 +61,10 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "crash"))
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
 import cluster  # noqa: E402
 from databases import PostgresDatabase, postgres_bin_dir  # noqa: E402
+from ports import free_port  # noqa: E402
 
 ADMIN_EMAIL = cluster.ADMIN_EMAIL
 DSYNC = "/settings/organization/dsync"
@@ -336,7 +338,7 @@ class Receiver:
             def log_message(self, format, *args):  # noqa: A002 - the base class's name
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", cluster.free_port()), Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self.thread.start()
@@ -364,9 +366,9 @@ class Run:
         self.database = PostgresDatabase(arguments.database_url, postgres_bin_dir(), self.work)
         self.passed = self.failed = 0
         self.mock_process = None
-        self.mock_port = cluster.free_port()
+        self.mock_port = free_port()
         self.client_secret = "roster-replicas-" + secrets.token_urlsafe(24)
-        ports = [cluster.free_port() for _ in range(3)]
+        ports = [free_port() for _ in range(3)]
         with open(arguments.nginx_config, encoding="utf-8") as template:
             self.nginx = cluster.Nginx(arguments.nginx, template.read(), ports, os.path.join(self.work, "nginx"), self.pids)
         oidc = {"OIDC_ISSUER": self.mock_url, "OIDC_CLIENT_ID": "roster-replicas", "OIDC_CLIENT_SECRET": self.client_secret,

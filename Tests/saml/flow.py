@@ -48,7 +48,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -61,8 +60,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
 import forge  # noqa: E402 - after the path
 from forge import ASSERTION_SIGNATURE, DS, RESPONSE_SIGNATURE, SAML, SAMLP, etree, q  # noqa: E402
+from ports import free_port, listening  # noqa: E402
 
 HTTP_SECONDS = 30
 START_SECONDS = 60  # a debug build of roster on a busy machine
@@ -105,20 +106,6 @@ STATUSES = {"not-an-admin": 403, "body-too-large": 413}
 
 class StepError(Exception):
     """A check cannot go on (a response is not what the next hop needs); the checks that need it are skipped."""
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def listening(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def short(value, limit=600):

@@ -3,17 +3,19 @@ import Logging
 import RosterCore
 
 /// Guards the settings pages: a request needs a live session (else it is sent to the sign-in page) whose email is
-/// in `SAML_ADMINS` (else 403). It sets ``AppRequestContext/adminSession`` and turns errors into pages: a
-/// ``SettingsPageError`` into its page, anything unexpected into a 500 page (the error is logged, never shown).
+/// in `SAML_ADMINS` (else 403). It sets ``AppRequestContext/adminSession`` and ``AppRequestContext/flashOwner``, from
+/// which the settings routes' ``AdminRequestContext`` is made, and turns errors into pages: a ``SettingsPageError``
+/// into its page, anything unexpected into a 500 page (the error is logged, never shown).
 struct AdminSessionMiddleware<Store: AdminSessionStore>: RouterMiddleware {
     /// Sessions and the admin list.
     let access: AdminAccess<Store>
-    /// The page renderer.
+    /// Renders the 403 page and the pages errors end on.
     let pages: PageRenderer
     /// The session cookie.
     let cookies: SessionCookies
 
-    /// Handles one request.
+    /// Sends a request without a live session to sign-in and a non-admin's to the 403 page; lets an admin's through
+    /// with the session set, and answers whatever the route throws with a settings page.
     func handle(
         _ request: Request,
         context: AppRequestContext,

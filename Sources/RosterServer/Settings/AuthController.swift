@@ -7,7 +7,7 @@ import RosterCore
 struct AuthController<Store: AdminSessionStore>: Sendable {
     /// Sessions and the admin list.
     let access: AdminAccess<Store>
-    /// The page renderer.
+    /// Renders the sign-in help page and its error pages.
     let pages: PageRenderer
     /// The session cookie.
     let cookies: SessionCookies
@@ -18,7 +18,7 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
     /// The SAML button and setup values, when SAML is configured.
     let saml: SAMLSignInPage?
 
-    /// Adds the routes.
+    /// Adds the sign-in help page, the sign-in link's landing route and sign-out.
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(SettingsPaths.signIn), use: signInPage)
         router.get(RouterPath(SettingsPaths.loginLink), use: useLoginLink)
@@ -72,11 +72,10 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
 
     /// POST /auth/sign-out: ends the session (the form's CSRF token must match).
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var context = context
         if let token = cookies.token(in: request) {
-            context.adminSession = try await access.session(forToken: token)
+            let session = try await access.session(forToken: token)
             do {
-                _ = try await SubmittedForm.read(request, context: context)
+                _ = try await SubmittedForm.read(request, session: session)
             } catch let error as SettingsPageError {
                 return pages.message(status: .init(code: error.status), heading: error.heading, message: error.message)
             }

@@ -1,3 +1,4 @@
+import RosterCore
 import SCIM
 
 /// How the settings pages word times, counts and membership sources.
@@ -20,5 +21,15 @@ enum DisplayText {
             return count(Int(milliseconds / size), unit)
         }
         return count(Int(milliseconds / 1000), "second")
+    }
+
+    /// What holds a team membership, in words: `group Engineering, added by hand`.
+    static func sources(_ sources: [TeamMembershipSource]) -> String {
+        sources.map { source in
+            switch source {
+            case .manual: "added by hand"
+            case .group(_, let displayName): "group \(displayName)"
+            }
+        }.joined(separator: ", ")
     }
 }

@@ -12,6 +12,9 @@ struct SettingsPageError: Error, Sendable {
         SettingsPageError(status: 404, heading: "Not found", message: "\(what) does not exist, or no longer does.")
     }
 
+    /// 401: the request carries no signed-in admin (``AdminSessionMiddleware`` sends such requests to sign-in first).
+    static let signedOut = SettingsPageError(status: 401, heading: "Signed out", message: "Sign in again.")
+
     /// 403: the form's CSRF token is missing or wrong.
     static let csrfRejected = SettingsPageError(
         status: 403,

@@ -10,13 +10,13 @@ struct SubmittedForm: Sendable {
     /// The largest form body read: forms hold a few short fields.
     static let maxBytes = 65_536
 
-    /// Reads the body of a form POST and checks its `csrf` field against the session's token; a missing or wrong
-    /// token is a 403 page.
-    static func read(_ request: Request, context: AppRequestContext) async throws -> SubmittedForm {
+    /// Reads the body of a form POST and checks its `csrf` field against `session`'s token; a missing or wrong token,
+    /// or no session, is a 403 page.
+    static func read(_ request: Request, session: AdminSession?) async throws -> SubmittedForm {
         var request = request
         let body = try await request.collectBody(upTo: maxBytes)
         let form = SubmittedForm(fields: QueryString(String(buffer: body)))
-        guard let session = context.adminSession, session.acceptsCSRFToken(form["csrf"]) else {
+        guard let session, session.acceptsCSRFToken(form["csrf"]) else {
             throw SettingsPageError.csrfRejected
         }
         return form
