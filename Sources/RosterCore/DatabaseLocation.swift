@@ -56,7 +56,7 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a database URL; nil or blank means the default location.
     public init(parsing value: String?) throws(DatabaseLocationError) {
-        let trimmed = DatabaseLocation.trimmed(value ?? "")
+        let trimmed = (value ?? "").trimmed()
         guard !trimmed.isEmpty else {
             self.init(sqlitePath: DatabaseLocation.defaultSQLitePath)
             return
@@ -105,13 +105,6 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
     /// Decodes `%XX` escapes; nil when an escape is malformed or the bytes are not UTF-8.
     private static func percentDecoded(_ text: Substring) -> String? {
         PercentDecoding.decode(text.utf8, mode: .strict)
-    }
-
-    private static func trimmed(_ value: String) -> String {
-        var slice = Substring(value)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return String(slice)
     }
 }
 

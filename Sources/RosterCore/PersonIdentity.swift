@@ -40,12 +40,12 @@ public enum PersonIdentity {
 
     /// Whether `text` looks like an email address: something, one `@`, something.
     static func isEmailAddress(_ text: String) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed()
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
     }
 
     private static func normalized(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespaces).lowercased()
+        email.trimmed().lowercased()
     }
 }

@@ -27,7 +27,7 @@ public struct VersionPrecondition: Sendable, Hashable {
     /// Parses an `If-Match` header value; nil when the header is absent or empty.
     public init?(ifMatch header: String?) {
         guard let header else { return nil }
-        let tags = header.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
+        let tags = header.split(separator: ",").map { String($0).trimmed() }.filter { !$0.isEmpty }
         guard !tags.isEmpty else { return nil }
         self.acceptedTags = tags
     }
@@ -39,16 +39,6 @@ public struct VersionPrecondition: Sendable, Hashable {
 
     private static func opaque(_ tag: String) -> String {
         tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag
-    }
-}
-
-extension String {
-    /// The string without surrounding spaces and tabs.
-    func trimmingCharacters() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
     }
 }
 

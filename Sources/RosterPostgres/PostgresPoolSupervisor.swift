@@ -118,7 +118,7 @@ final class PostgresPoolSupervisor: Sendable {
                 }
             }
             // A scheduled task on an event loop, not a sleeping Swift task: a timer per request costs little there.
-            let deadline = Self.timerLoop.scheduleTask(in: .nanoseconds(Int64(Self.leaseTimeout.components.seconds) * 1_000_000_000)) {
+            let deadline = Self.timerLoop.scheduleTask(in: .nanoseconds(Self.leaseTimeout.nanoseconds)) {
                 lease.expire(with: StoreUnavailable(reason: "no connection to PostgreSQL at \(target) within 5 s"))
             }
             return ([run], { deadline.cancel() })

@@ -188,7 +188,7 @@ extension PostgresStore {
     /// A `LIKE` pattern (for `ESCAPE '\'`) matching values that contain `search`, lowercased, with `%`, `_` and `\`
     /// escaped; nil for no search (nil, or only spaces).
     static func containsPattern(_ search: String?) -> String? {
-        guard let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty else { return nil }
+        guard let search = search?.trimmed(), !search.isEmpty else { return nil }
         var pattern = "%"
         for character in search.lowercased() {
             if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }

@@ -6,7 +6,7 @@ import SCIM
 extension PostgresStore {
     /// Creates a team, with its audit entry.
     public func createTeam(name: String, slug: String?, by actor: AuditActor) async throws -> Team {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = name.trimmed()
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
         let team = Team(id: PostgresStore.newID(), name: trimmed, slug: slug.map(Team.slug(from:)) ?? Team.slug(from: trimmed), createdAt: now())
         do {
@@ -40,7 +40,7 @@ extension PostgresStore {
 
     /// Renames a team, with an audit entry of the previous name (none when the name does not change).
     public func renameTeam(_ reference: String, to name: String, by actor: AuditActor) async throws -> Team {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = name.trimmed()
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
         let timestamp = now()
         return try await write { transaction in

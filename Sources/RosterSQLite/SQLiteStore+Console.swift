@@ -164,7 +164,7 @@ extension SQLiteStore: ConsoleStore {
 
     /// A `LIKE` pattern matching values that contain `search` (lowercased, wildcards escaped); nil for no search.
     static func containsPattern(_ search: String?) -> String? {
-        guard let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty else { return nil }
+        guard let search = search?.trimmed(), !search.isEmpty else { return nil }
         var pattern = "%"
         for character in search.lowercased() {
             if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }

@@ -6,7 +6,7 @@ import SCIM
 extension SQLiteStore: TeamStore {
     /// Creates a team, with its audit entry in the same transaction.
     public func createTeam(name: String, slug: String?, by actor: AuditActor) async throws -> Team {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = name.trimmed()
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
         let team = Team(id: SQLiteStore.newID(), name: trimmed, slug: slug.map(Team.slug(from:)) ?? Team.slug(from: trimmed), createdAt: now())
         try await commits.write { db in
@@ -36,7 +36,7 @@ extension SQLiteStore: TeamStore {
 
     /// Renames a team, recording the previous name in the same transaction (nothing when the name stays the same).
     public func renameTeam(_ reference: String, to name: String, by actor: AuditActor) async throws -> Team {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = name.trimmed()
         guard !trimmed.isEmpty else { throw TeamError("a team needs a name") }
         let timestamp = now()
         return try await commits.write { db in

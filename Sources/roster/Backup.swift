@@ -42,7 +42,7 @@ extension Roster {
                 }
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                 let elapsed = ContinuousClock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = elapsed.fractionalSeconds
                 Console.out("Backed up \(database.path) to \(path) (\(size) bytes) in \(String(format: "%.1f", seconds)) s.")
             }
         }

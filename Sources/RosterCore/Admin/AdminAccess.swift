@@ -42,7 +42,7 @@ public struct AdminAccess<Store: AdminSessionStore>: Sendable {
         do {
             try await store.createLoginLink(
                 tokenHash: hash,
-                email: email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(),
+                email: email.trimmed().lowercased(),
                 createdAt: created,
                 expiresAt: created + Self.loginLinkLifetime
             )

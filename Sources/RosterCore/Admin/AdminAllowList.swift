@@ -8,7 +8,7 @@ public struct AdminAllowList: Sendable, Hashable {
 
     /// Parses a `SAML_ADMINS` value; nil or blank is an empty list.
     public init(parsing value: String?) {
-        emails = (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        emails = (value ?? "").split(separator: ",").map { $0.trimmed() }.filter { !$0.isEmpty }
     }
 
     /// Whether no admin is listed.
@@ -16,7 +16,7 @@ public struct AdminAllowList: Sendable, Hashable {
 
     /// Whether `email` is listed, ignoring case and surrounding spaces.
     public func contains(_ email: String) -> Bool {
-        let wanted = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let wanted = email.trimmed().lowercased()
         return !wanted.isEmpty && emails.contains { $0.lowercased() == wanted }
     }
 }

@@ -69,7 +69,7 @@ struct IDTokenValidation: Sendable {
             throw .invalidIDToken("not valid yet (nbf)")
         }
         guard let tokenNonce = claims.nonce, Self.sameText(tokenNonce, nonce) else { throw .invalidIDToken("nonce does not match") }
-        guard let email = claims.email?.trimmingCharacters(in: .whitespaces), !email.isEmpty else { throw .noEmail }
+        guard let email = claims.email?.trimmed(), !email.isEmpty else { throw .noEmail }
         if let verified = claims.emailVerified, !verified.value { throw .emailNotVerified(email) }
         return email
     }

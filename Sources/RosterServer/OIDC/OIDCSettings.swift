@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 
 /// How admins sign in with the identity provider over OpenID Connect (`OIDC_ISSUER`, `OIDC_CLIENT_ID`,
 /// `OIDC_CLIENT_SECRET`, `OIDC_PROVIDER_NAME`).
@@ -20,12 +21,12 @@ public struct OIDCSettings: Sendable, Hashable {
 
     /// Makes the settings; without a `providerName`, one is derived from the issuer (see ``defaultProviderName(issuer:)``).
     public init(issuer: String, clientID: String, clientSecret: String, providerName: String? = nil) {
-        var issuer = issuer.trimmingCharacters(in: .whitespaces)
+        var issuer = issuer.trimmed()
         while issuer.hasSuffix("/") { issuer.removeLast() }
         self.issuer = issuer
         self.clientID = clientID
         self.clientSecret = clientSecret
-        let name = providerName?.trimmingCharacters(in: .whitespaces) ?? ""
+        let name = providerName?.trimmed() ?? ""
         self.providerName = name.isEmpty ? Self.defaultProviderName(issuer: issuer) : name
     }
 

@@ -49,6 +49,6 @@ public final class RateLimiter: @unchecked Sendable {
 
     private func seconds() -> Double {
         let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return elapsed.fractionalSeconds
     }
 }

@@ -10,7 +10,7 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The directory whose queries are logged.
     let debugDirectoryID: String?
 
-    /// Handles one request.
+    /// Passes the request on and logs one debug line when it is answered (or fails).
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard context.logger.logLevel <= .debug else { return try await next(request, context) }
         let started = ContinuousClock.now

@@ -29,7 +29,7 @@ public final class RosterMetrics: Sendable {
     public func recordSCIMRequest(directory: String, operation: String, status: Int, duration: Duration) {
         let handles = scimHandles(directory: directory, operation: operation, status: status)
         handles.counter.increment()
-        handles.timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        handles.timer.recordNanoseconds(duration.nanoseconds)
     }
 
     /// The counter and timer of one directory, operation and status, made once and then reused: making them

@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 
 #if canImport(Glibc)
 import Glibc
@@ -83,7 +84,7 @@ public struct TrustedProxies: Sendable, Hashable, CustomStringConvertible {
         guard trusts(client) else { return client.text }
         for line in forwardedFor.reversed() {
             for entry in line.split(separator: ",", omittingEmptySubsequences: false).reversed() {
-                guard let hop = IPAddress(forwardedEntry: entry.trimmingCharacters(in: .whitespaces)) else { return client.text }
+                guard let hop = IPAddress(forwardedEntry: entry.trimmed()) else { return client.text }
                 client = hop
                 guard trusts(hop) else { return hop.text }
             }

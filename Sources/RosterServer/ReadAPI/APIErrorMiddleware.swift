@@ -5,7 +5,7 @@ import RosterCore
 /// that names several teams is a 400 that says so, a store that cannot be reached (``StoreUnavailable``) a 503 with
 /// `Retry-After`, anything unexpected is a 500 whose cause is logged, never shown.
 struct APIErrorMiddleware: RouterMiddleware {
-    /// Handles one request.
+    /// Passes the request on and turns an error thrown by the read API into its JSON error answer.
     func handle(
         _ request: Request,
         context: AppRequestContext,

@@ -1,3 +1,4 @@
+import RosterCore
 import RosterSAML
 
 /// How admins sign in with the identity provider over SAML 2.0 (`SAML_IDP_METADATA`, or `SAML_IDP_ENTITY_ID`,
@@ -30,7 +31,7 @@ public struct SAMLSettings: Sendable, Hashable {
         self.identityProvider = identityProvider
         self.serviceProviderEntityID = serviceProviderEntityID
         self.allowsIdentityProviderInitiated = allowsIdentityProviderInitiated
-        let name = providerName?.trimmingCharacters(in: .whitespaces) ?? ""
+        let name = providerName?.trimmed() ?? ""
         self.providerName = name.isEmpty ? OIDCSettings.defaultProviderName(issuer: identityProvider.singleSignOnURL) : name
     }
 

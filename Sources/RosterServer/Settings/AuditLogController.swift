@@ -20,7 +20,7 @@ struct AuditLogController<Store: AuditStore>: Sendable {
     @Sendable func auditLog(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = QueryString(request.uri.query)
         func parameter(_ name: String) -> String? {
-            query.value(named: name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            query.value(named: name).map { $0.trimmed() }.flatMap { $0.isEmpty ? nil : $0 }
         }
         let actor = parameter("actor")
         let action = parameter("action").map(AuditAction.init(rawValue:))

@@ -103,7 +103,7 @@ struct PeopleController<Store: RosterStore & ConsoleStore>: Sendable {
         let query = QueryString(request.uri.query)
         let listing = Listing(
             directory: directory,
-            query: (query.value(named: "q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+            query: (query.value(named: "q") ?? "").trimmed(),
             number: max(1, Int(query.value(named: "page") ?? "") ?? 1)
         )
         let page = try await read(directory.id, listing.query, listing.offset, SettingsPageSupport.pageSize)

@@ -27,6 +27,6 @@ struct SubmittedForm: Sendable {
 
     /// A field's value without surrounding whitespace; empty when absent.
     func trimmed(_ name: String) -> String {
-        (self[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        (self[name] ?? "").trimmed()
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import RosterCore
 
 /// What answered a webhook POST.
 public struct WebhookResponse: Sendable, Hashable {
@@ -39,7 +40,7 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let timeAmount = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        let timeAmount = TimeAmount.nanoseconds(timeout.nanoseconds)
         let response = try await client.execute(request, timeout: timeAmount)
         let buffer = try await response.body.collect(upTo: 65_536)
         return WebhookResponse(status: Int(response.status.code), excerpt: String(String(buffer: buffer).prefix(512)))
