@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # libFuzzer over the SCIM protocol core and the SAML response reader. fuzz/ is a package of its own that builds the real Sources/SCIM (through the
 # symlink fuzz/Sources/SCIM) with -sanitize=fuzzer,address, so the main package's build never changes. Four
-# fuzzers, each starting from its seed corpus in fuzz/corpus/ (the request shapes of idp-notes.md and RFC 7644):
+# fuzzers, each starting from its seed corpus in fuzz/corpus/ (the request shapes of docs/IDP-BEHAVIOURS.md and
+# RFC 7644):
 #   filter  filter text: parsed, validated and evaluated against a fixed User and Group; also read as a PATCH path
 #           and as `attributes`/`sortBy`
 #   patch   PATCH bodies: parsed and applied to a fixed User, a bare User and a Group with members

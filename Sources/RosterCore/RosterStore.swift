@@ -118,8 +118,8 @@ extension RosterStore {
     }
 }
 
-/// Something Roster accepted but did not apply in full, kept for the admin to see (idp-notes §7: a member id that
-/// is not in the directory is skipped and recorded).
+/// Something Roster accepted but did not apply in full, kept for the admin to see (docs/IDP-BEHAVIOURS.md §6.12: a
+/// member id that is not in the directory is skipped and recorded).
 public struct DirectoryWarning: Sendable, Hashable {
     /// When it happened, in milliseconds since 1970.
     public var at: Int64

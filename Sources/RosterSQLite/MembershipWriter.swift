@@ -4,8 +4,8 @@ import SCIM
 
 /// Applies a group's membership changes row by row: adding or removing one member is one indexed insert or delete,
 /// whatever the group's size. Member ids that are not users of the directory are skipped and recorded as warnings
-/// (idp-notes §7). Each member who really joins or leaves gets a `group.member_added` or `group.member_removed`
-/// event, and the teams mapped to the group follow in the same transaction.
+/// (docs/IDP-BEHAVIOURS.md §6.12). Each member who really joins or leaves gets a `group.member_added` or
+/// `group.member_removed` event, and the teams mapped to the group follow in the same transaction.
 struct MembershipWriter {
     /// The open transaction.
     let db: Database

@@ -82,7 +82,7 @@ extension SCIMController {
     }
 
     /// `PATCH /Users/{id}`: 200 with the resource. `PATCH /Groups/{id}`: 204 without loading the members, or 200
-    /// with the projected group when the query has `attributes` or `excludedAttributes` (idp-notes §7).
+    /// with the projected group when the query has `attributes` or `excludedAttributes` (docs/IDP-BEHAVIOURS.md §6.4).
     func patch(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
         let scope = try RequestScope(request: request, context: context)
         let id = try scope.requireResourceID()
@@ -118,7 +118,7 @@ extension SCIMController {
     }
 
     /// Logs, at debug level, the attributes a body named that no known schema defines: they were not stored
-    /// (idp-notes §7), and a misspelt attribute is worth seeing when an IdP's mapping looks wrong.
+    /// (docs/IDP-BEHAVIOURS.md §6.9), and a misspelt attribute is worth seeing when an IdP's mapping looks wrong.
     func logIgnoredAttributes(_ names: [String], context: SCIMRequestContext) {
         guard !names.isEmpty else { return }
         context.logger.debug("Ignored attributes no schema defines", metadata: ["attributes": .string(names.joined(separator: ", "))])

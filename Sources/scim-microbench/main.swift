@@ -3,7 +3,7 @@
 // Each case runs repeatedly for the given time (default 1 s) three times; the best round is reported.
 import SCIM
 
-/// The Okta user of `idp-notes.md` §1.5, with the enterprise extension Okta may add.
+/// The Okta user of `docs/IDP-BEHAVIOURS.md` §1.5, with the enterprise extension Okta may add.
 let oktaUserBody = #"""
     {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
      "userName":"test.user@okta.local","name":{"givenName":"Test","familyName":"User"},

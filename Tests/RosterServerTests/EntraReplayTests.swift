@@ -7,7 +7,8 @@ import RosterTestSupport
 import SCIM
 import Testing
 
-/// End-to-end replay of what Microsoft Entra ID sends (idp-notes §2.1–§2.3), against a real server on a port.
+/// End-to-end replay of what Microsoft Entra ID sends (docs/IDP-BEHAVIOURS.md §2.1–§2.3, whose section and step
+/// numbers the comments below use), against a real server on a port.
 @Suite("Entra ID replay (live server)")
 struct EntraReplayTests {
     /// The PatchOp message URN.

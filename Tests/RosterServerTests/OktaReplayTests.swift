@@ -7,11 +7,11 @@ import RosterTestSupport
 import SCIM
 import Testing
 
-/// End-to-end replays of what Okta sends (idp-notes §1.3–§1.13 and the SCIM 2.0 SPEC test of §1.15), with Okta's
-/// headers and bodies, against a real server on a port.
+/// End-to-end replays of what Okta sends (docs/IDP-BEHAVIOURS.md §1.3–§1.13 and the SCIM 2.0 SPEC test of §1.14;
+/// the sections cited below are that document's), with Okta's headers and bodies, against a real server on a port.
 @Suite("Okta replay (live server)")
 struct OktaReplayTests {
-    /// The headers Okta documents for SCIM 2.0 requests (idp-notes §1.2).
+    /// The headers Okta documents for SCIM 2.0 requests (docs/IDP-BEHAVIOURS.md §1.2).
     static func oktaHeaders(_ directory: TestDirectory) throws -> HTTPFields {
         var headers: HTTPFields = [:]
         headers[.accept] = "application/scim+json"

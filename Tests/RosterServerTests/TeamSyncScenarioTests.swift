@@ -4,10 +4,10 @@ import SCIM
 import Testing
 
 /// Acceptance scenarios of issue 4 (teams that follow the IdP's groups), rules 1–8: every change is a real SCIM
-/// request in Okta's or Entra's shape (idp-notes §1, §2), and each scenario asserts the team memberships and the
-/// exact events written after the change, in order. Teams render by slug, users by userName, groups by the name
-/// they were created with (see ``TeamScenario``). Every scenario runs on each store (``StoreKind/available``) with
-/// the same expected events, so SQLite and PostgreSQL cannot drift apart.
+/// request in Okta's or Entra's shape (docs/IDP-BEHAVIOURS.md §1, §2), and each scenario asserts the team
+/// memberships and the exact events written after the change, in order. Teams render by slug, users by userName,
+/// groups by the name they were created with (see ``TeamScenario``). Every scenario runs on each store
+/// (``StoreKind/available``) with the same expected events, so SQLite and PostgreSQL cannot drift apart.
 @Suite("Team sync scenarios (issue 4)")
 struct TeamSyncScenarioTests {
     // MARK: Rule 1: a group is created or gains members
@@ -680,7 +680,7 @@ struct TeamSyncScenarioTests {
                 try await s.expectMembers(guild, members[1], sourceLocation: sourceLocation)
             }
 
-            // AIW pushes the group, then GETs and PUTs the same content (idp-notes §1.10).
+            // AIW pushes the group, then GETs and PUTs the same content (docs/IDP-BEHAVIOURS.md §1.10).
             let engineering = try await s.createGroup("Engineering", members: [alice])
             try await twice([]) { try await s.put(engineering, members: [alice]) }
             try await twice([

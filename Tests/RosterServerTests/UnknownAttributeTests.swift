@@ -8,7 +8,7 @@ import SCIM
 import Testing
 
 /// Attributes no schema defines, over HTTP: a misspelt core attribute is answered without it and stored nowhere; a
-/// custom extension round-trips with its URN in `schemas` (idp-notes §7).
+/// custom extension round-trips with its URN in `schemas` (docs/IDP-BEHAVIOURS.md §6.9).
 @Suite struct UnknownAttributeTests {
     static let custom = "urn:okta:schemas:extension:custom:1.0:User"
 

@@ -9,7 +9,7 @@ import Testing
 
 @Suite("/Users endpoints")
 struct UserEndpointTests {
-    /// Okta's user push body (idp-notes §1.5).
+    /// Okta's user push body (docs/IDP-BEHAVIOURS.md §1.5).
     static let jane = #"""
         {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"jane@x.com","name":{"givenName":"Jane","familyName":"Doe"},
          "emails":[{"primary":true,"value":"jane@x.com","type":"work"}],"displayName":"Jane Doe","externalId":"00u1",

@@ -2,9 +2,9 @@ import Testing
 
 @testable import SCIM
 
-/// The decisions of `idp-notes.md` §7 that live in the protocol core, one test each (the HTTP-level rows, such as
-/// status codes and discovery authentication, belong to the server's tests).
-@Suite("idp-notes §7 decisions")
+/// The rules of `docs/IDP-BEHAVIOURS.md` §6 that live in the protocol core, one test each (the HTTP-level ones, such
+/// as status codes and discovery authentication, belong to the server's tests).
+@Suite("IDP-BEHAVIOURS §6 decisions")
 struct DecisionsTests {
     let okta = #"""
         {"userName":"test.user@okta.local","name":{"givenName":"Test","familyName":"User"},"active":true,

@@ -27,9 +27,10 @@ private func elements(_ attributes: JSONObject, _ name: String, type: String) ->
     (attributes[name]?.arrayValue ?? []).compactMap(\.objectValue).filter { $0["type"]?.stringValue == type }
 }
 
-/// The PATCH shapes Microsoft Entra ID sends (idp-notes §2.2–§2.6): capitalised ops, string booleans, value-filter
-/// paths that may have to create their entry, flag-mode no-path values with dotted and URN keys, the enterprise
-/// `manager` in three forms, and the non-RFC member removal with a value list.
+/// The PATCH shapes Microsoft Entra ID sends (docs/IDP-BEHAVIOURS.md §2.2–§2.6, whose section numbers the marks
+/// below use): capitalised ops, string booleans, value-filter paths that may have to create their entry, flag-mode
+/// no-path values with dotted and URN keys, the enterprise `manager` in three forms, and the non-RFC member removal
+/// with a value list.
 @Suite("PATCH: Entra shapes")
 struct PatchEntraTests {
     /// A user as Entra created it (§2.2), with a home email, a work address and a mobile phone added.
@@ -116,7 +117,7 @@ struct PatchEntraTests {
         #expect(Set(result.changedAttributes) == ["name", "emails"])
     }
 
-    // MARK: Value-filter paths (§2.4, §7)
+    // MARK: Value-filter paths (§2.4, §6.5)
 
     @Test func replaceWorkEmailValueUpdatesTheExistingEntry() throws {
         let result = try patch(

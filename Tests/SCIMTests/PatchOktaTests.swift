@@ -20,8 +20,9 @@ private func member(_ id: String, _ display: String? = nil) -> GroupMember {
     GroupMember(value: id, display: display)
 }
 
-/// The PATCH shapes Okta sends (idp-notes §1.7–§1.12): no-path `replace` for deactivation, reactivation, password sync
-/// and group rename, and delta or full membership changes that the engine reports as ``MembershipChange`` values.
+/// The PATCH shapes Okta sends (docs/IDP-BEHAVIOURS.md §1.7–§1.12, whose section numbers the marks below use): no-path
+/// `replace` for deactivation, reactivation, password sync and group rename, and delta or full membership changes
+/// that the engine reports as ``MembershipChange`` values.
 @Suite("PATCH: Okta shapes")
 struct PatchOktaTests {
     /// The user as Okta created it (§1.5), in stored form.

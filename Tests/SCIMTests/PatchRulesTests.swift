@@ -37,7 +37,7 @@ private func patchError(
     try #require(throws: SCIMError.self, sourceLocation: sourceLocation) { try patch(body, attributes, schema: schema) }
 }
 
-/// RFC 7644 §3.5.2 semantics and error codes, with Roster's decisions from idp-notes §5.6 and §7.
+/// RFC 7644 §3.5.2 semantics and error codes, with Roster's rules from docs/IDP-BEHAVIOURS.md §5.6 and §6.
 @Suite("PATCH: RFC 7644 rules")
 struct PatchRulesTests {
     /// A user in stored form.
@@ -205,7 +205,7 @@ struct PatchRulesTests {
     }
 
     @Test func replaceWithACompoundTypeFilterAndNoMatchIsNoTarget() throws {
-        // Only the bare `type eq "…"` filter creates its entry (§7, T58).
+        // Only the bare `type eq "…"` filter creates its entry (docs/IDP-BEHAVIOURS.md §6.5, T58).
         let error = try patchError(
             patchOp(#"{"op":"replace","path":"emails[type eq \"other\" and value co \"@x\"].value","value":"a@x.org"}"#),
             Self.user()

@@ -34,7 +34,8 @@ private func replace(_ body: String, _ current: JSONObject, schema: ResourceSche
 }
 
 /// POST bodies (``ResourceNormalizer``) and PUT bodies (``ResourceReplacement``) as Okta, Entra, OneLogin and
-/// JumpCloud send them (idp-notes §1.5, §1.6, §2.2, §2.6, §3, §4, §5.3, §5.5, §7).
+/// JumpCloud send them (docs/IDP-BEHAVIOURS.md §1.5, §1.6, §2.2, §2.6, §3, §4, §5.3, §5.5, §6; the sections cited
+/// below are that document's).
 @Suite("Resource input: POST and PUT bodies")
 struct ResourceInputTests {
     // MARK: POST /Users
@@ -409,7 +410,7 @@ struct ResourceInputTests {
             """#
         )
         #expect(result.attributes == expected)
-        // title was omitted, so it is cleared (replace semantics, §7).
+        // title was omitted, so it is cleared (replace semantics, §6.8).
         #expect(result.attributes["title"] == nil)
         for key in ["id", "meta", "groups", "password", "schemas"] {
             #expect(result.attributes[key] == nil, "\(key) should not be stored")
@@ -455,7 +456,7 @@ struct ResourceInputTests {
     }
 
     @Test func putWithAnUnknownAttributeIsAcceptedWithoutIt() throws {
-        // Microsoft's collection: PUT with the misspelled `adreses` gets 200; idp-notes §7: ignore it.
+        // Microsoft's collection: PUT with the misspelled `adreses` gets 200; docs/IDP-BEHAVIOURS.md §6.9: ignore it.
         let result = try replace(
             #"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"test.user@okta.local",

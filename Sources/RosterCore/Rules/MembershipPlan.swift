@@ -2,7 +2,8 @@ import SCIM
 
 /// The decisions of a group membership change that do not need the database: which member ids are candidates,
 /// which current members a filter or a replacement removes, and the warning for ids that are not users of the
-/// directory (idp-notes §7: skipped and recorded, never a failure). Stores look rows up and insert or delete them.
+/// directory (docs/IDP-BEHAVIOURS.md §6.12: skipped and recorded, never a failure). Stores look rows up and insert or
+/// delete them.
 public enum MembershipPlan {
     /// The largest number of ids a store binds in one statement.
     public static let chunkSize = 500

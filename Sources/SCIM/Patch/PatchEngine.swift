@@ -1,6 +1,6 @@
 /// Applies PATCH requests (RFC 7644 §3.5.2) to a resource's stored attributes with every IdP quirk Roster accepts
-/// (see `idp-notes.md` §0, §2.4, §2.5, §7). All operations apply or none does: a failing operation throws and the
-/// caller keeps its unchanged copy.
+/// (see `docs/IDP-BEHAVIOURS.md` §0, §2.4, §2.5, §6). All operations apply or none does: a failing operation throws
+/// and the caller keeps its unchanged copy.
 public struct PatchEngine: Sendable {
     /// The resource type the requests target.
     public var schema: ResourceSchema

@@ -94,7 +94,8 @@ struct ResourceEditor {
         let target = resolved.leafDefinition
         if resolved.definition.mutability == .writeOnly && resolved.definition.returned == .never { return }
         if resolved.definition.name == "id" && resolved.container == nil {
-            // Okta echoes the resource's own id; only a real attempt to change it is an error (idp-notes §7).
+            // Okta echoes the resource's own id; only a real attempt to change it is an error
+            // (docs/IDP-BEHAVIOURS.md §6.7).
             if kind != .remove, let resourceID, value == .string(resourceID) { return }
             throw .mutability("'id' is read-only")
         }
@@ -257,7 +258,7 @@ struct ResourceEditor {
         case .add, .replace:
             guard let value else { throw .invalidValue("\(kind.rawValue) '\(label)[…]' needs a 'value'") }
             if matching.isEmpty {
-                // Entra: `emails[type eq "work"].value` with no work email creates it (idp-notes §7).
+                // Entra: `emails[type eq "work"].value` with no work email creates it (docs/IDP-BEHAVIOURS.md §6.5).
                 guard let type = filter.typeEqualityValue else {
                     throw .noTarget("no value of '\(label)' matches the filter")
                 }

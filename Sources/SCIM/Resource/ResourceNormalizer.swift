@@ -15,11 +15,11 @@ public struct NormalizedResource: Sendable, Hashable {
     }
 }
 
-/// Reads POST and PUT bodies into stored form, accepting what IdPs send (idp-notes §0 items 12, 15, 16; §7):
-/// string booleans, single objects for multi-valued attributes, `null` as unassigned, legacy and unknown schema URNs,
-/// read-only attributes (ignored), `password` (dropped), attributes the core schema or a known extension does not
-/// define (ignored, idp-notes §7), and attributes of extensions Roster does not know (kept as sent: Okta's custom
-/// attributes arrive under their own extension URN).
+/// Reads POST and PUT bodies into stored form, accepting what IdPs send (docs/IDP-BEHAVIOURS.md §1.6, §2.4, §5.3,
+/// §6.7–§6.11): string booleans, single objects for multi-valued attributes, `null` as unassigned, legacy and unknown
+/// schema URNs, read-only attributes (ignored), `password` (dropped), attributes the core schema or a known extension
+/// does not define (ignored, §6.9 there), and attributes of extensions Roster does not know (kept as sent: Okta's
+/// custom attributes arrive under their own extension URN).
 public enum ResourceNormalizer {
     /// Normalizes a body for `schema`; throws `invalidSyntax` for a non-object and `invalidValue` for a missing
     /// required attribute or a value of the wrong type. With `resourceID` (a PUT), an `id` in the body that differs

@@ -1,7 +1,7 @@
-/// PUT (RFC 7644 §3.5.1) with Roster's replace semantics (idp-notes §7): writable attributes are replaced and omitted
-/// ones cleared, read-only ones (`id`, `meta`, `groups`) ignored, `active` changed only when the body has it,
-/// `password` accepted and never stored, immutable attributes unchanged or 400 `mutability`. Group members are
-/// replaced when the body lists `members` and left alone when it has no `members` key.
+/// PUT (RFC 7644 §3.5.1) with Roster's replace semantics (docs/IDP-BEHAVIOURS.md §6.8): writable attributes are
+/// replaced and omitted ones cleared, read-only ones (`id`, `meta`, `groups`) ignored, `active` changed only when the
+/// body has it, `password` accepted and never stored, immutable attributes unchanged or 400 `mutability`. Group
+/// members are replaced when the body lists `members` and left alone when it has no `members` key.
 public enum ResourceReplacement {
     /// Replaces the stored `current` attributes of the resource `resourceID` with `body`; an `id` in the body must be
     /// absent, null or equal to `resourceID`.

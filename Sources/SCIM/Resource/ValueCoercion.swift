@@ -25,8 +25,8 @@ enum ValueCoercion {
         case (_, .null):
             return nil
         case (.string, _) where definition.description == ResourceSchema.schemalessDescription:
-            // An attribute no schema defines is kept as sent, whatever its JSON type (idp-notes §7: Microsoft's
-            // collection PUTs the misspelled `adreses` array and expects 200).
+            // An attribute no schema defines is kept as sent, whatever its JSON type (docs/IDP-BEHAVIOURS.md §6.9:
+            // Microsoft's collection PUTs the misspelled `adreses` array and expects 200).
             return value
         case (.complex, .object(let object)):
             return try coerceComplex(object, for: definition, name: name)

@@ -1,8 +1,8 @@
 import RosterTestSupport
 import SCIM
 
-/// The request bodies Okta sends (idp-notes §1.5, §1.6, §1.7, §1.10, §1.11), built as JSON values so that any
-/// string, quotes and angle brackets included, can be pushed the way Okta would push it.
+/// The request bodies Okta sends (docs/IDP-BEHAVIOURS.md §1.5, §1.6, §1.7, §1.10, §1.11), built as JSON values so
+/// that any string, quotes and angle brackets included, can be pushed the way Okta would push it.
 enum OktaBodies {
     /// The User core schema URN.
     static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"

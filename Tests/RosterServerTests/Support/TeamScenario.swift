@@ -10,9 +10,9 @@ import Testing
 
 /// The identity provider a scenario request comes from: each has its own directory and request shapes.
 enum ScenarioIdP: String, Sendable {
-    /// Okta (OIN and AIW shapes, idp-notes §1).
+    /// Okta (OIN and AIW shapes, docs/IDP-BEHAVIOURS.md §1).
     case okta
-    /// Microsoft Entra ID (default, non-flag shapes, idp-notes §2).
+    /// Microsoft Entra ID (default, non-flag shapes, docs/IDP-BEHAVIOURS.md §2).
     case entra
 }
 
@@ -155,7 +155,7 @@ struct TeamScenario: Sendable {
     }
 
     /// Okta AIW's deactivate or reactivate: `GET /Users/{id}`, then `PUT` of what GET returned with `active` set
-    /// (idp-notes §1.7, §1.8); expects 200.
+    /// (docs/IDP-BEHAVIOURS.md §1.7, §1.8); expects 200.
     func put(_ user: ScenarioUser, active: Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let current = try await replay(user.idp).send(.get, "/Users/\(user.id)")
         #expect(current.status == .ok, "\(current.bodyText)", sourceLocation: sourceLocation)
@@ -179,8 +179,8 @@ struct TeamScenario: Sendable {
 
     // MARK: Groups
 
-    /// Pushes a group. Okta: the AIW `POST` with its members (idp-notes §1.10). Entra: the `POST` with no members
-    /// (§2.3), then one `Add members` PATCH when `members` is not empty. Expects 201.
+    /// Pushes a group. Okta: the AIW `POST` with its members (docs/IDP-BEHAVIOURS.md §1.10). Entra: the `POST` with no
+    /// members (§2.3), then one `Add members` PATCH when `members` is not empty. Expects 201.
     func createGroup(
         _ displayName: String,
         members: [ScenarioUser] = [],
@@ -226,8 +226,8 @@ struct TeamScenario: Sendable {
         return response
     }
 
-    /// Okta AIW's membership push: `GET /Groups/{id}`, then `PUT` with the full member list (idp-notes §1.12);
-    /// expects 200.
+    /// Okta AIW's membership push: `GET /Groups/{id}`, then `PUT` with the full member list
+    /// (docs/IDP-BEHAVIOURS.md §1.12); expects 200.
     func put(
         _ group: ScenarioGroup,
         displayName: String? = nil,
@@ -439,7 +439,7 @@ func withTeamScenario(_ kind: StoreKind, _ body: @Sendable (TeamScenario) async 
     }
 }
 
-/// PATCH operations as Okta and Entra send them (idp-notes §1.7, §1.11, §1.12, §2.2–§2.4).
+/// PATCH operations as Okta and Entra send them (docs/IDP-BEHAVIOURS.md §1.7, §1.11, §1.12, §2.2–§2.4).
 enum Ops {
     /// Okta: `add members` with `value` and `display`.
     static func oktaAdd(_ members: [ScenarioUser]) -> String {

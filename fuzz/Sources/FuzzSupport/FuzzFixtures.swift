@@ -7,8 +7,9 @@ public enum FuzzFixtures {
     /// The id of ``user``.
     public static let userID = "2819c223-7f76-453a-919d-413861904646"
 
-    /// A user as Entra and Okta leave it (idp-notes §1.5, §2.2): names, two emails, phones, an address, roles with
-    /// a string-born boolean, a certificate, the enterprise extension with a manager, and an unknown attribute.
+    /// A user as Entra and Okta leave it (docs/IDP-BEHAVIOURS.md §1.5, §2.2): names, two emails, phones, an address,
+    /// roles with a string-born boolean, a certificate, the enterprise extension with a manager, and an unknown
+    /// attribute.
     public static let user = object(
         #"""
         {"externalId":"0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef","userName":"bjensen@example.com","active":true,
@@ -31,7 +32,8 @@ public enum FuzzFixtures {
         """#
     )
 
-    /// A user with only the required `userName`, so PATCH value paths have to create their entries (idp-notes §7).
+    /// A user with only the required `userName`, so PATCH value paths have to create their entries
+    /// (docs/IDP-BEHAVIOURS.md §6.5).
     public static let bareUser = object(#"{"userName":"Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee"}"#)
 
     /// The id of ``bareUser``.
