@@ -3,7 +3,7 @@ import RosterTestSupport
 import Testing
 
 /// Webhook endpoints and deliveries (``WebhookStore``) through the protocol, on every store: what the worker
-/// (Tests/RosterTests/Webhooks) relies on, step by step, without sockets.
+/// (Tests/RosterServerTests/Webhooks) relies on, step by step, without sockets.
 extension StoreCase {
     /// A pending delivery as first queued.
     func queued(_ endpoint: WebhookEndpoint, _ event: OutboxEvent, at: Int64) -> WebhookDelivery {
