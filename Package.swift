@@ -48,12 +48,16 @@ let package = Package(
         .target(name: "RosterSAML", dependencies: ["CXMLSec"]),
         // One NIO event loop as a Swift task executor (the server's connections, PostgreSQL's write transactions).
         .target(name: "RosterEventLoops", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
-        // The SQLite store (GRDB on the system libsqlite3): migrations, records, filter-to-SQL.
+        // What both stores write alike, whatever the database: SCIM filters and list queries as SQL over the
+        // resource tables, with each store's dialect (placeholders, functions, values) supplied by the store.
+        .target(name: "RosterSQL", dependencies: ["SCIM", "RosterCore"]),
+        // The SQLite store (GRDB on the system libsqlite3): migrations, records, the SQLite dialect.
         .target(
             name: "RosterSQLite",
             dependencies: [
                 "SCIM",
                 "RosterCore",
+                "RosterSQL",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -63,7 +67,9 @@ let package = Package(
         .target(
             name: "RosterPostgres",
             dependencies: [
+                "SCIM",
                 "RosterCore",
+                "RosterSQL",
                 "RosterEventLoops",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

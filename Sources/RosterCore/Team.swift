@@ -163,4 +163,16 @@ public struct TeamMappingOutcome: Sendable, Hashable {
         self.membersJoined = membersJoined
         self.namesDifferingInCase = namesDifferingInCase
     }
+
+    /// The outcome of adding `mapping`: `added` when it is new, `joinedPerGroup` the members each group of its name
+    /// brought into the team.
+    public init(_ mapping: TeamMapping, added: Bool, joinedPerGroup: [Int], namesDifferingInCase: [String]) {
+        self.init(
+            mapping: mapping,
+            alreadyMapped: !added,
+            matchedGroups: joinedPerGroup.count,
+            membersJoined: joinedPerGroup.reduce(0, +),
+            namesDifferingInCase: namesDifferingInCase
+        )
+    }
 }

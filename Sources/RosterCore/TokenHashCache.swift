@@ -53,4 +53,23 @@ public final class TokenHashCache: @unchecked Sendable {
             self.state.entries[directoryID] = nil
         }
     }
+
+    /// The hash of `directoryID`: the one read within ``lifetime``, else what `read` finds (nil for an unknown or
+    /// disabled directory), remembered unless something was forgotten while it read.
+    public func hash(for directoryID: String, read: () async throws -> [UInt8]?) async rethrows -> [UInt8]? {
+        if let cached = self.hash(for: directoryID) { return cached }
+        let generation = self.generation
+        let readAt = ContinuousClock.now
+        let fresh = try await read()
+        if let fresh { remember(fresh, for: directoryID, readAt: readAt, generation: generation) }
+        return fresh
+    }
+
+    /// Runs `change` (a token rotation, a directory's deletion) with `directoryID`'s hash forgotten before it (no
+    /// read in flight may remember the old hash) and after it (nor one that read before the change committed).
+    public func forgetting<Value>(_ directoryID: String, during change: () async throws -> Value) async rethrows -> Value {
+        forget(directoryID)
+        defer { forget(directoryID) }
+        return try await change()
+    }
 }

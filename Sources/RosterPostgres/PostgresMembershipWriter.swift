@@ -10,16 +10,10 @@ import SCIM
 struct PostgresMembershipWriter {
     /// The open transaction (the group's row is locked by the caller).
     let transaction: PostgresTransaction
-    /// The group whose members change.
-    let group: PostgresResourceRow
-    /// The group's display name after the change, for events.
-    let groupName: String
+    /// The group whose members change, named as after the change (for events and team mappings).
+    let group: GroupRef
     /// The time of the change.
     let at: Int64
-
-    private var groupRef: GroupRef {
-        GroupRef(row: group.rowID, id: group.id, directoryID: group.directoryID, displayName: groupName)
-    }
 
     /// Applies the changes in order; returns whether the member list changed.
     func apply(_ changes: [MembershipChange]) async throws -> Bool {
@@ -70,8 +64,8 @@ struct PostgresMembershipWriter {
             let statement = PostgresWriteStatements.AddMembers(
                 directoryID: group.directoryID,
                 ids: chunk,
-                groupRow: group.rowID,
-                groupName: groupName
+                groupRow: group.row,
+                groupName: group.displayName
             )
             for (rowID, id, userName, joined, teams) in try await transaction.rows(statement) {
                 found[id] = AddedUser(row: rowID, userName: userName, joined: joined)
@@ -90,11 +84,11 @@ struct PostgresMembershipWriter {
             Set(removedIDs).isDisjoint(with: candidates)
         else { return nil }
         let statement = PostgresWriteStatements.SwapMembers(
-            groupRow: group.rowID,
+            groupRow: group.row,
             directoryID: group.directoryID,
             removedIDs: removedIDs,
             addedIDs: candidates,
-            groupName: groupName
+            groupName: group.displayName
         )
         var removed: [(Int64, String, String, [String])] = []
         var found: [String: AddedUser] = [:]
@@ -123,7 +117,7 @@ struct PostgresMembershipWriter {
     /// letting the teams mapped to the group follow.
     private func announceAdded(_ ids: [String], found: [String: AddedUser], mappedTeams: [String]) async throws -> Bool {
         if let warning = MembershipPlan.unknownMembersWarning(
-            groupName: groupName,
+            groupName: group.displayName,
             groupID: group.id,
             unknown: MembershipPlan.unknownIDs(ids, found: Set(found.keys))
         ) {
@@ -138,7 +132,7 @@ struct PostgresMembershipWriter {
             guard let user = found[id], user.joined else { continue }
             changed = true
             event(.added, user: UserIdentity(id: id, userName: user.userName))
-            try await teams.memberJoined(userRow: user.row, group: groupRef, teams: mappedTeams)
+            try await teams.memberJoined(userRow: user.row, group: group, teams: mappedTeams)
         }
         return changed
     }
@@ -149,7 +143,7 @@ struct PostgresMembershipWriter {
         for start in stride(from: 0, to: ids.count, by: MembershipPlan.chunkSize) {
             let chunk = Array(ids[start..<min(start + MembershipPlan.chunkSize, ids.count)])
             removed += try await transaction.rows(
-                PostgresWriteStatements.RemoveMembers(groupRow: group.rowID, directoryID: group.directoryID, ids: chunk)
+                PostgresWriteStatements.RemoveMembers(groupRow: group.row, directoryID: group.directoryID, ids: chunk)
             )
         }
         return try await announceRemoved(removed)
@@ -166,7 +160,7 @@ struct PostgresMembershipWriter {
                     PostgresQuery(
                         unsafeSQL:
                             "DELETE FROM group_member m USING scim_user u WHERE m.group_row = $1 AND m.user_row = ANY($2) AND u.row_id = m.user_row \(returning)",
-                        binds: try PostgresBindings.of(group.rowID, chunk)
+                        binds: try PostgresBindings.of(group.row, chunk)
                     )
                 )
             }
@@ -174,7 +168,7 @@ struct PostgresMembershipWriter {
             removed = try await transaction.rows(
                 PostgresQuery(
                     unsafeSQL: "DELETE FROM group_member m USING scim_user u WHERE m.group_row = $1 AND u.row_id = m.user_row \(returning)",
-                    binds: try PostgresBindings.of(group.rowID)
+                    binds: try PostgresBindings.of(group.row)
                 )
             )
         }
@@ -188,7 +182,7 @@ struct PostgresMembershipWriter {
         let teams = PostgresTeamSync(transaction: transaction, at: at)
         for (row, id, userName, sourcedTeams) in users {
             event(.removed, user: UserIdentity(id: id, userName: userName))
-            try await teams.memberLeft(userRow: row, group: groupRef, teams: sourcedTeams)
+            try await teams.memberLeft(userRow: row, group: group, teams: sourcedTeams)
         }
         return !users.isEmpty
     }
@@ -198,7 +192,7 @@ struct PostgresMembershipWriter {
         try await transaction.rows(
             """
             SELECT u.row_id, u.id, u.user_name FROM group_member m JOIN scim_user u ON u.row_id = m.user_row
-            WHERE m.group_row = \(group.rowID) ORDER BY u.row_id
+            WHERE m.group_row = \(group.row) ORDER BY u.row_id
             """
         ).map { row in
             let (rowID, id, userName) = try row.decode((Int64, String, String).self)
@@ -207,7 +201,6 @@ struct PostgresMembershipWriter {
     }
 
     private func event(_ change: MemberChange, user: UserIdentity) {
-        let identity = GroupIdentity(id: group.id, directoryID: group.directoryID, displayName: groupName)
-        transaction.append(.groupMember(change, group: identity, user: user), at: at)
+        transaction.append(.groupMember(change, group: group.identity, user: user), at: at)
     }
 }

@@ -7,20 +7,27 @@ import SCIM
 typealias PostgresResourceRow = ResourceRecord
 
 extension ResourceRecord {
+    /// The columns of ``ResourceTable/selectColumns`` as PostgreSQL sends them: row id, id, directory, created,
+    /// modified, version, document.
+    typealias PostgresColumns = (Int64, String, String, Int64, Int64, Int64, String)
+
     /// Decodes the columns of ``ResourceTable/selectColumns``; for a response, the document stays unparsed when it
     /// is in wire form.
     init(row: PostgresRow, forResponse: Bool = false) throws {
-        let (rowID, id, directoryID, createdAt, modifiedAt, version, document) = try row.decode(
-            (Int64, String, String, Int64, Int64, Int64, String).self
-        )
+        try self.init(columns: try row.decode(PostgresColumns.self), forResponse: forResponse)
+    }
+
+    /// Makes a record of the decoded columns of ``ResourceTable/selectColumns`` (``PostgresColumns``); for a
+    /// response, the document stays unparsed when it is in wire form.
+    init(columns: PostgresColumns, forResponse: Bool) throws {
         try self.init(
-            rowID: rowID,
-            id: id,
-            directoryID: directoryID,
-            createdAt: createdAt,
-            modifiedAt: modifiedAt,
-            version: version,
-            document: document,
+            rowID: columns.0,
+            id: columns.1,
+            directoryID: columns.2,
+            createdAt: columns.3,
+            modifiedAt: columns.4,
+            version: columns.5,
+            document: columns.6,
             forResponse: forResponse
         )
     }

@@ -36,31 +36,20 @@ extension PostgresStore: AuditStore {
     private static func auditStatement(_ query: AuditQuery) -> PostgresQuery {
         var conditions: [String] = []
         var binds = PostgresBindings()
-        if let actor = query.actor {
-            binds.append(actor)
-            conditions.append("actor = $\(binds.count)")
-        }
-        if let action = query.action {
-            binds.append(action.rawValue)
-            conditions.append("action = $\(binds.count)")
-        }
-        if let targetKind = query.targetKind {
-            binds.append(targetKind)
-            conditions.append("target_kind = $\(binds.count)")
-        }
+        if let actor = query.actor { conditions.append("actor = \(binds.placeholder(actor))") }
+        if let action = query.action { conditions.append("action = \(binds.placeholder(action.rawValue))") }
+        if let targetKind = query.targetKind { conditions.append("target_kind = \(binds.placeholder(targetKind))") }
         if let target = query.target {
-            binds.append(target)
-            conditions.append("(target_id = $\(binds.count) OR target_name = $\(binds.count))")
+            let parameter = binds.placeholder(target)
+            conditions.append("(target_id = \(parameter) OR target_name = \(parameter))")
         }
         switch query.cursor {
         case .newest:
             break
         case .before(let id):
-            binds.append(id)
-            conditions.append("id < $\(binds.count)")
+            conditions.append("id < \(binds.placeholder(id))")
         case .after(let id):
-            binds.append(id)
-            conditions.append("id > $\(binds.count)")
+            conditions.append("id > \(binds.placeholder(id))")
         }
         binds.append(Int64(max(0, query.limit)))
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")

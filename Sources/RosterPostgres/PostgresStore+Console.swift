@@ -29,23 +29,21 @@ extension PostgresStore {
         var condition = "directory_id = $1"
         var binds = PostgresBindings()
         binds.append(directoryID)
-        if let pattern = PostgresStore.containsPattern(search) {
+        if let pattern = ConsoleSearch.likePattern(search) {
             condition += """
                  AND (user_name_key LIKE $2 ESCAPE '\\' OR display_name_key LIKE $2 ESCAPE '\\'
                     OR row_id IN (SELECT user_row FROM scim_user_email WHERE directory_id = $1 AND value_key LIKE $2 ESCAPE '\\'))
                 """
             binds.append(pattern)
         }
-        let countQuery = PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM scim_user WHERE \(condition)", binds: binds)
-        var pageBinds = binds
-        pageBinds.append(max(limit, 0))
-        pageBinds.append(max(offset, 0))
-        let pageQuery = PostgresQuery(
-            unsafeSQL: """
-                SELECT row_id, id, user_name, active, document FROM scim_user WHERE \(condition)
-                ORDER BY user_name_key COLLATE "C" LIMIT $\(pageBinds.count - 1) OFFSET $\(pageBinds.count)
-                """,
-            binds: pageBinds
+        let (countQuery, pageQuery) = PostgresStore.summaryQueries(
+            "row_id, id, user_name, active, document",
+            from: "scim_user",
+            where: condition,
+            binds: binds,
+            orderBy: #"user_name_key COLLATE "C""#,
+            offset: offset,
+            limit: limit
         )
         return try await read { reader in
             let total = try await reader.first(countQuery)?.decode(Int64.self) ?? 0
@@ -86,12 +84,7 @@ extension PostgresStore {
                     (String, String, String, Int64, String?, String?).self
                 )
                 let team = Team(id: id, name: name, slug: slug, createdAt: createdAt)
-                let source = TeamMembershipSource(groupID: groupID, displayName: groupName)
-                if teams.last?.team.id == team.id {
-                    teams[teams.count - 1].sources.append(source)
-                } else {
-                    teams.append(UserTeamMembership(team: team, sources: [source]))
-                }
+                teams.append(TeamMembershipSource(groupID: groupID, displayName: groupName), of: team)
             }
             return UserDetail(summary: try user.summary(teams: teams.map(\.team.name)), groups: groups, teams: teams)
         }
@@ -102,21 +95,18 @@ extension PostgresStore {
         var condition = "g.directory_id = $1"
         var binds = PostgresBindings()
         binds.append(directoryID)
-        if let pattern = PostgresStore.containsPattern(search) {
+        if let pattern = ConsoleSearch.likePattern(search) {
             condition += " AND g.display_name_key LIKE $2 ESCAPE '\\'"
             binds.append(pattern)
         }
-        let countQuery = PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM scim_group g WHERE \(condition)", binds: binds)
-        var pageBinds = binds
-        pageBinds.append(max(limit, 0))
-        pageBinds.append(max(offset, 0))
-        let pageQuery = PostgresQuery(
-            unsafeSQL: """
-                SELECT g.id, g.display_name, (SELECT COUNT(*) FROM group_member m WHERE m.group_row = g.row_id)
-                FROM scim_group g WHERE \(condition)
-                ORDER BY g.display_name_key COLLATE "C" LIMIT $\(pageBinds.count - 1) OFFSET $\(pageBinds.count)
-                """,
-            binds: pageBinds
+        let (countQuery, pageQuery) = PostgresStore.summaryQueries(
+            "g.id, g.display_name, (SELECT COUNT(*) FROM group_member m WHERE m.group_row = g.row_id)",
+            from: "scim_group g",
+            where: condition,
+            binds: binds,
+            orderBy: #"g.display_name_key COLLATE "C""#,
+            offset: offset,
+            limit: limit
         )
         return try await read { reader in
             let total = try await reader.first(countQuery)?.decode(Int64.self) ?? 0
@@ -185,16 +175,29 @@ extension PostgresStore {
 
     // MARK: Helpers
 
-    /// A `LIKE` pattern (for `ESCAPE '\'`) matching values that contain `search`, lowercased, with `%`, `_` and `\`
-    /// escaped; nil for no search (nil, or only spaces).
-    static func containsPattern(_ search: String?) -> String? {
-        guard let search = search?.trimmed(), !search.isEmpty else { return nil }
-        var pattern = "%"
-        for character in search.lowercased() {
-            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
-            pattern.append(character)
-        }
-        return pattern + "%"
+    /// The count of the rows of `table` matching `condition` (over `binds`), and one page of them (`columns`, in
+    /// `order`, `limit` from `offset`, negative ones taken as zero).
+    private static func summaryQueries(
+        _ columns: String,
+        from table: String,
+        where condition: String,
+        binds: PostgresBindings,
+        orderBy order: String,
+        offset: Int,
+        limit: Int
+    ) -> (count: PostgresQuery, page: PostgresQuery) {
+        var pageBinds = binds
+        pageBinds.append(max(limit, 0))
+        pageBinds.append(max(offset, 0))
+        let count = PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table) WHERE \(condition)", binds: binds)
+        let page = PostgresQuery(
+            unsafeSQL: """
+                SELECT \(columns) FROM \(table) WHERE \(condition)
+                ORDER BY \(order) LIMIT $\(pageBinds.count - 1) OFFSET $\(pageBinds.count)
+                """,
+            binds: pageBinds
+        )
+        return (count, page)
     }
 
     /// The distinct team names of each of `userRows`, ordered bytewise.
@@ -234,30 +237,6 @@ private struct ConsoleUserRow {
 
     /// The summary, with the user's team names.
     func summary(teams: [String]) throws -> UserSummary {
-        let attributes = try ResourceDocument.attributes(of: document, id: id)
-        return UserSummary(
-            id: id,
-            userName: userName,
-            name: Self.displayName(of: attributes),
-            email: Self.primaryEmail(of: attributes),
-            active: active,
-            teams: teams
-        )
-    }
-
-    /// `displayName`, else `name.formatted`, else given and family name.
-    private static func displayName(of attributes: JSONObject) -> String? {
-        if let name = attributes["displayName"]?.stringValue, !name.isEmpty { return name }
-        guard let name = attributes["name"]?.objectValue else { return nil }
-        if let formatted = name["formatted"]?.stringValue, !formatted.isEmpty { return formatted }
-        let parts = [name["givenName"]?.stringValue, name["familyName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
-        return parts.isEmpty ? nil : parts.joined(separator: " ")
-    }
-
-    /// The primary email, else the first.
-    private static func primaryEmail(of attributes: JSONObject) -> String? {
-        let emails = (attributes["emails"]?.arrayValue ?? []).compactMap(\.objectValue)
-        let primary = emails.first { $0["primary"]?.boolValue == true } ?? emails.first
-        return primary?["value"]?.stringValue
+        try UserSummary(id: id, userName: userName, active: active, document: document, teams: teams)
     }
 }

@@ -40,33 +40,29 @@ extension PostgresStore {
     /// The token hash of an enabled directory (``TokenHashCache``: read at most once a second per
     /// directory).
     public func tokenHash(directoryID: String) async throws -> [UInt8]? {
-        if let hash = tokenHashes.hash(for: directoryID) { return hash }
-        let generation = tokenHashes.generation
-        let readAt = ContinuousClock.now
-        let hash = try await read(onConnectionLoop: true) { reader in
-            try await reader.rows(PostgresPreparedStatements.TokenHash(directoryID: directoryID)).first.map { Array($0) }
+        try await tokenHashes.hash(for: directoryID) {
+            try await read(onConnectionLoop: true) { reader in
+                try await reader.rows(PostgresPreparedStatements.TokenHash(directoryID: directoryID)).first.map { Array($0) }
+            }
         }
-        if let hash { tokenHashes.remember(hash, for: directoryID, readAt: readAt, generation: generation) }
-        return hash
     }
 
     /// Replaces a directory's token hash, recorded as a rotation by `actor`; false when there is no such directory.
     public func replaceTokenHash(directoryID: String, tokenHash: [UInt8], by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
-        // Forgotten before (no read in flight may remember the old hash) and after (nor one that read before the commit).
-        tokenHashes.forget(directoryID)
-        defer { tokenHashes.forget(directoryID) }
-        return try await write { transaction in
-            guard
-                let directory = try await transaction.first(
-                    """
-                    UPDATE directory SET token_hash = \(Data(tokenHash)) WHERE id = \(directoryID)
-                    RETURNING \(unescaped: PostgresStore.directoryColumns)
-                    """
-                ).map(PostgresStore.directory(from:))
-            else { return false }
-            transaction.record(.directoryTokenRotated(directory, by: actor), at: timestamp)
-            return true
+        return try await tokenHashes.forgetting(directoryID) {
+            try await write { transaction in
+                guard
+                    let directory = try await transaction.first(
+                        """
+                        UPDATE directory SET token_hash = \(Data(tokenHash)) WHERE id = \(directoryID)
+                        RETURNING \(unescaped: PostgresStore.directoryColumns)
+                        """
+                    ).map(PostgresStore.directory(from:))
+                else { return false }
+                transaction.record(.directoryTokenRotated(directory, by: actor), at: timestamp)
+                return true
+            }
         }
     }
 
@@ -74,28 +70,28 @@ extension PostgresStore {
     /// keeps the directory as it was.
     public func deleteDirectory(id: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
-        tokenHashes.forget(id)
-        defer { tokenHashes.forget(id) }
-        return try await write { transaction in
-            guard
-                let directory = try await transaction.first(
-                    "SELECT \(unescaped: PostgresStore.directoryColumns) FROM directory WHERE id = \(id) FOR UPDATE"
-                ).map(PostgresStore.directory(from:))
-            else { return false }
-            let teams = PostgresTeamSync(transaction: transaction, at: timestamp)
-            for row in try await transaction.rows(
-                """
-                SELECT DISTINCT t.user_row FROM team_membership t JOIN scim_user u ON u.row_id = t.user_row
-                WHERE u.directory_id = \(id) ORDER BY t.user_row
-                """
-            ) {
-                try await teams.userDeleting(userRow: try row.decode(Int64.self))
+        return try await tokenHashes.forgetting(id) {
+            try await write { transaction in
+                guard
+                    let directory = try await transaction.first(
+                        "SELECT \(unescaped: PostgresStore.directoryColumns) FROM directory WHERE id = \(id) FOR UPDATE"
+                    ).map(PostgresStore.directory(from:))
+                else { return false }
+                let teams = PostgresTeamSync(transaction: transaction, at: timestamp)
+                for row in try await transaction.rows(
+                    """
+                    SELECT DISTINCT t.user_row FROM team_membership t JOIN scim_user u ON u.row_id = t.user_row
+                    WHERE u.directory_id = \(id) ORDER BY t.user_row
+                    """
+                ) {
+                    try await teams.userDeleting(userRow: try row.decode(Int64.self))
+                }
+                try await transaction.execute("DELETE FROM directory WHERE id = \(id)")
+                // Its rows' triggers have brought its counts to zero; the rows go with it.
+                try await transaction.execute("DELETE FROM resource_count WHERE directory_id = \(id)")
+                transaction.record(.directoryDeleted(directory, by: actor), at: timestamp)
+                return true
             }
-            try await transaction.execute("DELETE FROM directory WHERE id = \(id)")
-            // Its rows' triggers have brought its counts to zero; the rows go with it.
-            try await transaction.execute("DELETE FROM resource_count WHERE directory_id = \(id)")
-            transaction.record(.directoryDeleted(directory, by: actor), at: timestamp)
-            return true
         }
     }
 

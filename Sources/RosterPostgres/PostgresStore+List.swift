@@ -1,5 +1,6 @@
 import PostgresNIO
 import RosterCore
+import RosterSQL
 import SCIM
 
 extension PostgresStore {
@@ -35,40 +36,29 @@ extension PostgresStore {
         -> ResourcePage
     {
         try query.filter?.validate(for: kind.schema)
-        let plan = PostgresListPlan(kind: kind, directoryID: directoryID, query: query)
+        let plan = ListPlan<PostgresDialect>(kind: kind, directoryID: directoryID, query: query)
         return try await snapshot { transaction in
             if plan.isExact {
                 let total = try await PostgresStore.count(transaction, plan: plan)
-                guard query.count > 0, query.startIndex <= total else { return ResourcePage(totalResults: total, resources: []) }
-                let page = PostgresCondition(
-                    sql:
-                        "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.order) LIMIT ? OFFSET ?",
-                    values: plan.condition.values + [.integer(Int64(query.count)), .integer(Int64(query.startIndex - 1))]
-                )
-                let rows = try await transaction.rows(page.query).map { try PostgresResourceRow(row: $0, forResponse: forResponse) }
-                let derived = includeDerived ? try await transaction.derived(kind, rowIDs: rows.map(\.rowID)) : [:]
-                let resources = rows.map { $0.stored(kind, derived: derived[$0.rowID] ?? JSONObject()) }
-                return ResourcePage(totalResults: total, resources: resources)
+                guard plan.hasRows(total: total) else { return ResourcePage(totalResults: total, resources: []) }
+                let page = SQLCondition(sql: plan.pageSQL, values: plan.condition.values + plan.pageBounds)
+                let records = try await transaction.rows(page.query).map { try PostgresResourceRow(row: $0, forResponse: forResponse) }
+                let derived = includeDerived ? try await transaction.derived(kind, rowIDs: records.map(\.rowID)) : [:]
+                return plan.page(total: total, records: records, derived: derived)
             }
-            let matches = try await PostgresStore.evaluateInMemory(transaction, plan: plan, query: query)
-            let page = matches.dropFirst(query.startIndex - 1).prefix(query.count)
-            let resources = page.map { resource -> StoredResource in
-                var stored = resource.row.stored(kind)
-                if includeDerived { stored.derived = resource.derived }
-                return stored
-            }
-            return ResourcePage(totalResults: matches.count, resources: resources)
+            let matches = try await PostgresStore.evaluateInMemory(transaction, plan: plan)
+            return plan.page(of: matches, includeDerived: includeDerived)
         }
     }
 
     /// How many resources match.
     public func count(_ kind: ResourceKind, directoryID: String, query: ListQuery) async throws -> Int {
         try query.filter?.validate(for: kind.schema)
-        let plan = PostgresListPlan(kind: kind, directoryID: directoryID, query: query)
+        let plan = ListPlan<PostgresDialect>(kind: kind, directoryID: directoryID, query: query)
         if plan.isExact {
             return try await read { reader in try await PostgresStore.count(reader, plan: plan) }
         }
-        return try await snapshot { transaction in try await PostgresStore.evaluateInMemory(transaction, plan: plan, query: query).count }
+        return try await snapshot { transaction in try await PostgresStore.evaluateInMemory(transaction, plan: plan).count }
     }
 
     /// Runs `body` in one read-only REPEATABLE READ transaction, so that its statements see one snapshot, as a
@@ -82,7 +72,7 @@ extension PostgresStore {
 
     /// How many rows the plan's SQL condition matches: without a filter, the directory's count
     /// (``ResourceCounter``, kept by triggers in every write), else `COUNT(*)` over the filter's index.
-    private static func count(_ database: some PostgresQuerying, plan: PostgresListPlan) async throws -> Int {
+    private static func count(_ database: some PostgresQuerying, plan: ListPlan<PostgresDialect>) async throws -> Int {
         if !plan.isFiltered {
             let query = PostgresQuery(
                 unsafeSQL:
@@ -92,7 +82,7 @@ extension PostgresStore {
             guard let row = try await database.first(query) else { return 0 }
             return Int(try row.decode(Int64.self))
         }
-        let statement = PostgresCondition(sql: "SELECT COUNT(*) FROM \(plan.from) WHERE \(plan.condition.sql)", values: plan.condition.values)
+        let statement = SQLCondition(sql: plan.countSQL, values: plan.condition.values)
         guard let row = try await database.first(statement.query) else { return 0 }
         return Int(try row.decode(Int64.self))
     }
@@ -100,17 +90,12 @@ extension PostgresStore {
     /// The matching rows, sorted, when the filter or the sort needs the protocol core (``InMemoryListing``).
     private static func evaluateInMemory(
         _ database: some PostgresQuerying,
-        plan: PostgresListPlan,
-        query: ListQuery
-    ) async throws -> [(row: PostgresResourceRow, derived: JSONObject)] {
-        let statement = PostgresCondition(
-            sql: "SELECT \(plan.table.selectColumns) FROM \(plan.from) WHERE \(plan.condition.sql) ORDER BY \(plan.table.alias).row_id",
-            values: plan.condition.values
-        )
-        let rows = try await database.rows(statement.query).map { try PostgresResourceRow(row: $0) }
-        let derivedByRow = try await database.derived(plan.kind, rowIDs: rows.map(\.rowID))
-        let candidates = rows.map { (record: $0, derived: derivedByRow[$0.rowID] ?? JSONObject()) }
-        return InMemoryListing.evaluate(candidates, kind: plan.kind, query: query).map { ($0.record, $0.derived) }
+        plan: ListPlan<PostgresDialect>
+    ) async throws -> [(record: ResourceRecord, derived: JSONObject)] {
+        let statement = SQLCondition(sql: plan.candidatesSQL, values: plan.condition.values)
+        let records = try await database.rows(statement.query).map { try PostgresResourceRow(row: $0) }
+        let derivedByRow = try await database.derived(plan.kind, rowIDs: records.map(\.rowID))
+        return plan.matches(records, derived: derivedByRow)
     }
 }
 
@@ -149,69 +134,5 @@ extension PostgresQuerying {
             }
             return groups.mapValues { JSONObject([("groups", .array($0))]) }
         }
-    }
-}
-
-/// How a list query runs on PostgreSQL: its SQL condition, whether that condition is the whole filter, and the
-/// order; the same plan as the SQLite store's, so both answer alike.
-struct PostgresListPlan {
-    /// The most values one statement may bind (PostgreSQL's protocol counts them in 16 bits), less the two of
-    /// LIMIT and OFFSET; a filter needing more is evaluated in memory.
-    static let maximumValues = Int(UInt16.max) - 2
-
-    /// The kind listed.
-    let kind: ResourceKind
-    /// The directory listed.
-    let directoryID: String
-    /// Whether the query has a filter (without one, the count is the directory's, ``ResourceCounter``).
-    let isFiltered: Bool
-    /// Its table.
-    let table: ResourceTable
-    /// The FROM clause.
-    let from: String
-    /// The directory condition and the translated filter.
-    let condition: PostgresCondition
-    /// Whether SQL alone answers the query (filter fully translated, sort on an indexed column or none).
-    let isExact: Bool
-    /// The ORDER BY clause for the SQL path.
-    let order: String
-
-    /// Plans `query` over the directory's resources of `kind`.
-    init(kind: ResourceKind, directoryID: String, query: ListQuery) {
-        self.kind = kind
-        self.directoryID = directoryID
-        isFiltered = query.filter != nil
-        table = ResourceTable.of(kind)
-        from = "\(table.name) \(table.alias)"
-        let translator = PostgresFilter(table: table, directoryID: directoryID)
-        var condition = PostgresCondition(sql: "\(table.alias).directory_id = ?", values: [.text(directoryID)])
-        func fits(_ part: PostgresCondition) -> Bool {
-            part.depth <= PostgresFilter.maximumDepth && part.values.count < PostgresListPlan.maximumValues
-        }
-        var exact = true
-        if let filter = query.filter {
-            if let whole = translator.translate(filter), fits(whole) {
-                condition = PostgresCondition(sql: condition.sql + " AND " + whole.sql, values: condition.values + whole.values)
-            } else {
-                exact = false
-                if let partial = translator.prefilter(filter), fits(partial) {
-                    condition = PostgresCondition(sql: condition.sql + " AND " + partial.sql, values: condition.values + partial.values)
-                }
-            }
-        }
-        // Creation order, as in SQLite: without a filter by creation time then row (the directory-first created_at
-        // index yields a page in that order), with one by row. SQLite sorts NULL first, PostgreSQL last by default.
-        var order = query.filter == nil ? "\(table.alias).created_at, \(table.alias).row_id" : "\(table.alias).row_id"
-        if let sortBy = query.sortBy {
-            if let expression = translator.sortExpression(sortBy) {
-                let direction = query.sortOrder == .ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST"
-                order = "\(expression) \(direction), \(table.alias).row_id"
-            } else {
-                exact = false
-            }
-        }
-        self.condition = condition
-        self.isExact = exact
-        self.order = order
     }
 }

@@ -12,22 +12,16 @@ extension PostgresStore {
             var conditions = ["u.row_id > $1"]
             var binds = PostgresBindings()
             binds.append(cursor ?? 0)
-            if let directoryID = filter.directoryID {
-                binds.append(directoryID)
-                conditions.append("u.directory_id = $\(binds.count)")
-            }
-            if let active = filter.active {
-                binds.append(active)
-                conditions.append("u.active = $\(binds.count)")
-            }
+            if let directoryID = filter.directoryID { conditions.append("u.directory_id = \(binds.placeholder(directoryID))") }
+            if let active = filter.active { conditions.append("u.active = \(binds.placeholder(active))") }
             if let email = filter.email {
-                binds.append(email.lowercased())
-                conditions.append("u.row_id IN (SELECT user_row FROM scim_user_email WHERE value_key = $\(binds.count))")
+                let parameter = binds.placeholder(email.lowercased())
+                conditions.append("u.row_id IN (SELECT user_row FROM scim_user_email WHERE value_key = \(parameter))")
             }
             if let reference = filter.team {
                 guard let team = try await PostgresStore.findTeam(reader, reference) else { return APIPage(items: [], nextCursor: nil) }
-                binds.append(team.id)
-                conditions.append("u.row_id IN (SELECT user_row FROM team_membership WHERE team_id = $\(binds.count))")
+                let parameter = binds.placeholder(team.id)
+                conditions.append("u.row_id IN (SELECT user_row FROM team_membership WHERE team_id = \(parameter))")
             }
             binds.append(limit + 1)
             let rows = try await reader.rows(

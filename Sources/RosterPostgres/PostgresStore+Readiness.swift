@@ -1,8 +1,8 @@
 import PostgresNIO
 import RosterCore
 
-extension PostgresStore: RosterStore, TeamStore, ConsoleStore, AdminSessionStore, WebhookStore, APIKeyStore, ReadAPIStore, StoreReadiness,
-    BrowserStateStore, RequestLogStore
+extension PostgresStore: RosterStore, ResourceModifying, TeamStore, ConsoleStore, AdminSessionStore, WebhookStore, APIKeyStore,
+    ReadAPIStore, StoreReadiness, BrowserStateStore, RequestLogStore
 {
     /// Nil when PostgreSQL answers within 3 seconds and every migration is applied; otherwise why not.
     public func readinessProblem() async -> String? {

@@ -7,27 +7,25 @@ extension PostgresStore {
     /// with the same `userName` or `displayName` loses on the unique index: 409 `uniqueness`.
     public func create(_ kind: ResourceKind, directoryID: String, input: NormalizedResource) async throws -> StoredResource {
         let timestamp = now()
-        let id = PostgresStore.newID()
-        var attributes = input.attributes
-        if kind == .user, attributes["active"] == nil { attributes["active"] = .bool(true) }
-        let created = attributes
+        let attributes = input.createdAttributes(kind)
+        let new = NewResourceRow(
+            id: PostgresStore.newID(),
+            directoryID: directoryID,
+            timestamp: timestamp,
+            attributes: attributes,
+            document: ResourceDocument.serialize(attributes, kind: kind)
+        )
         switch kind {
-        case .user: return try await createUser(id: id, directoryID: directoryID, attributes: created, at: timestamp)
-        case .group: return try await createGroup(id: id, directoryID: directoryID, attributes: created, members: input.members, at: timestamp)
+        case .user: return try await createUser(new)
+        case .group: return try await createGroup(new, members: input.members)
         }
     }
 
     /// Creates a group and adds its listed members, in one transaction.
-    private func createGroup(
-        id: String,
-        directoryID: String,
-        attributes: JSONObject,
-        members: [GroupMember]?,
-        at timestamp: Int64
-    ) async throws -> StoredResource {
-        try await write { transaction in
-            let document = ResourceDocument.serialize(attributes, kind: .group)
-            let columns = IndexedColumns.group(attributes)
+    private func createGroup(_ new: NewResourceRow, members: [GroupMember]?) async throws -> StoredResource {
+        let (id, directoryID, timestamp, document) = (new.id, new.directoryID, new.timestamp, new.document)
+        return try await write { transaction in
+            let columns = IndexedColumns.group(new.attributes)
             // Decided together with mappings of the name: see ``lockGroupName(_:_:)``.
             try await PostgresStore.lockGroupName(transaction, columns.displayName)
             let inserted = try await PostgresStore.uniquely(.of(.group), columns) {
@@ -41,18 +39,11 @@ extension PostgresStore {
                 )
             }
             guard let rowID = try inserted?.decode(Int64.self) else { throw StoreCorruption(detail: "an insert returned no row id") }
-            let row = PostgresResourceRow.inserted(
-                rowID: rowID,
-                id: id,
-                directoryID: directoryID,
-                at: timestamp,
-                attributes: attributes,
-                document: document
-            )
+            let row = new.inserted(rowID: rowID)
             transaction.append(.created(.group, directoryID: directoryID, id: id, document: document), at: timestamp)
             if let members, !members.isEmpty {
-                let writer = PostgresMembershipWriter(transaction: transaction, group: row, groupName: columns.displayName, at: timestamp)
-                _ = try await writer.apply([.add(members)])
+                let group = row.groupRef(displayName: columns.displayName)
+                _ = try await PostgresMembershipWriter(transaction: transaction, group: group, at: timestamp).apply([.add(members)])
             }
             return row.stored(.group, derived: try await transaction.derived(.group, rowID: rowID))
         }
@@ -63,31 +54,22 @@ extension PostgresStore {
     /// `BEGIN`/`COMMIT` (PostgreSQL runs a lone statement as a transaction and commits it before answering). The
     /// event insert takes the feed lock as in ``PostgresTransaction/commit()``, and the statement is prepared
     /// (``PostgresWriteStatements/CreateUser``).
-    private func createUser(id: String, directoryID: String, attributes: JSONObject, at timestamp: Int64) async throws -> StoredResource {
-        let document = ResourceDocument.serialize(attributes, kind: .user)
-        let columns = IndexedColumns.user(attributes)
+    private func createUser(_ new: NewResourceRow) async throws -> StoredResource {
+        let columns = IndexedColumns.user(new.attributes)
         let statement = PostgresWriteStatements.CreateUser(
-            id: id,
-            directoryID: directoryID,
+            id: new.id,
+            directoryID: new.directoryID,
             columns: columns,
-            at: timestamp,
-            document: document,
-            event: .created(.user, directoryID: directoryID, id: id, document: document),
+            at: new.timestamp,
+            document: new.document,
+            event: .created(.user, directoryID: new.directoryID, id: new.id, document: new.document),
             lockKey: PostgresStore.feedLockKey(ordered: ordersEvents)
         )
         let rowID = try await read(onConnectionLoop: true) { reader in
             try await PostgresStore.uniquely(.of(.user), columns) { try await reader.rows(statement).first }
         }
         guard let rowID else { throw StoreCorruption(detail: "an insert returned no row id") }
-        let row = PostgresResourceRow.inserted(
-            rowID: rowID,
-            id: id,
-            directoryID: directoryID,
-            at: timestamp,
-            attributes: attributes,
-            document: document
-        )
-        return row.stored(.user)
+        return new.inserted(rowID: rowID).stored(.user)
     }
 
     /// The resource with `id`, or a 404.
@@ -128,34 +110,6 @@ extension PostgresStore {
         }
     }
 
-    /// Replaces a resource (PUT).
-    public func replace(
-        _ kind: ResourceKind,
-        directoryID: String,
-        id: String,
-        body: JSONValue,
-        precondition: VersionPrecondition?,
-        includeDerived: Bool
-    ) async throws -> StoredResource {
-        try await modify(kind, directoryID: directoryID, id: id, precondition: precondition, includeDerived: includeDerived) { row in
-            try ResourceReplacement.apply(body, to: row.attributes, schema: kind.schema, resourceID: id)
-        }
-    }
-
-    /// Applies a PATCH.
-    public func patch(
-        _ kind: ResourceKind,
-        directoryID: String,
-        id: String,
-        request: PatchRequest,
-        precondition: VersionPrecondition?,
-        includeDerived: Bool
-    ) async throws -> StoredResource {
-        try await modify(kind, directoryID: directoryID, id: id, precondition: precondition, includeDerived: includeDerived) { row in
-            try PatchEngine(schema: kind.schema).apply(request, to: row.attributes, resourceID: id)
-        }
-    }
-
     /// Deletes a resource; a deleted user leaves every group (the membership rows cascade).
     public func delete(_ kind: ResourceKind, directoryID: String, id: String, precondition: VersionPrecondition?) async throws {
         let timestamp = now()
@@ -167,7 +121,7 @@ extension PostgresStore {
             switch kind {
             case .group:
                 let name = IndexedColumns.group(row.attributes).displayName
-                try await teams.groupDeleting(GroupRef(row: row.rowID, id: row.id, directoryID: directoryID, displayName: name))
+                try await teams.groupDeleting(row.groupRef(displayName: name))
             case .user:
                 try await teams.userDeleting(userRow: row.rowID)
                 let user = UserIdentity(id: row.id, userName: IndexedColumns.user(row.attributes).userName)
@@ -194,14 +148,15 @@ extension PostgresStore {
     /// Locks a row, decides its change (``ResourceChange``: the request applied with `apply`, the one step that
     /// calls into the protocol core), and writes it back, all in one transaction. Nothing is written and
     /// `meta.lastModified` stays when nothing really changed. The row lock (`FOR NO KEY UPDATE`) makes concurrent
-    /// PATCHes of one resource apply one after the other: no update is lost.
-    private func modify(
+    /// PATCHes of one resource apply one after the other: no update is lost. PUT and PATCH come here
+    /// (``ResourceModifying``).
+    public func modify(
         _ kind: ResourceKind,
         directoryID: String,
         id: String,
         precondition: VersionPrecondition?,
         includeDerived: Bool,
-        apply: @escaping @Sendable (PostgresResourceRow) throws -> PatchResult
+        apply: @escaping @Sendable (ResourceRecord) throws -> PatchResult
     ) async throws -> StoredResource {
         let timestamp = now()
         return try await write { transaction in
@@ -216,7 +171,7 @@ extension PostgresStore {
             }
             if kind == .group, !change.result.membershipChanges.isEmpty {
                 let name = change.stored?.columns.displayName ?? oldName
-                let writer = PostgresMembershipWriter(transaction: transaction, group: row, groupName: name, at: timestamp)
+                let writer = PostgresMembershipWriter(transaction: transaction, group: row.groupRef(displayName: name), at: timestamp)
                 membersChanged = try await writer.apply(change.result.membershipChanges)
             }
             if let stored = change.stored {
@@ -249,7 +204,7 @@ extension PostgresStore {
         if let active = update.activityChange { try await teams.userActivityChanged(userRow: row.rowID, active: active) }
         if let event = update.updateEvent { transaction.append(event, at: timestamp) }
         if let renamedFrom = update.renamedFrom {
-            try await teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: renamedFrom)
+            try await teams.groupRenamed(row.groupRef(displayName: newName), from: renamedFrom)
         }
     }
 
@@ -348,11 +303,21 @@ extension PostgresStore {
     }
 }
 
-extension PostgresBindings {
-    /// Bind parameters for a query written with `$1, $2, …`.
-    static func of(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {
-        var binds = PostgresBindings(capacity: values.count)
-        for value in values { try binds.append(value) }
-        return binds
+/// A resource about to be inserted: everything its row holds but the row id, which the insert assigns.
+private struct NewResourceRow: Sendable {
+    /// The public id.
+    var id: String
+    /// The directory it belongs to.
+    var directoryID: String
+    /// When it is created, in milliseconds since 1970.
+    var timestamp: Int64
+    /// The attributes it is created with.
+    var attributes: JSONObject
+    /// Their document (``ResourceDocument/serialize(_:kind:)``).
+    var document: String
+
+    /// The row as inserted with `rowID`: version 1, created and modified at ``timestamp``.
+    func inserted(rowID: Int64) -> PostgresResourceRow {
+        .inserted(rowID: rowID, id: id, directoryID: directoryID, at: timestamp, attributes: attributes, document: document)
     }
 }

@@ -103,9 +103,9 @@ extension PostgresStore {
             ).isEmpty
             let sync = PostgresTeamSync(transaction: transaction, at: timestamp)
             let groups = try await PostgresStore.groups(transaction, named: groupName, directoryID: directoryID)
-            var joined = 0
+            var joined: [Int] = []
             for group in groups {
-                joined += try await sync.backfill(team: team.id, group: group)
+                joined.append(try await sync.backfill(team: team.id, group: group))
             }
             let otherCase = try await transaction.rows(
                 """
@@ -116,13 +116,8 @@ extension PostgresStore {
                 """
             ).map { try $0.decode(String.self) }
             if added { transaction.record(.groupMapped(team, groupName: groupName, directoryID: directoryID, by: actor), at: timestamp) }
-            return TeamMappingOutcome(
-                mapping: TeamMapping(teamID: team.id, directoryID: directoryID, groupName: groupName),
-                alreadyMapped: !added,
-                matchedGroups: groups.count,
-                membersJoined: joined,
-                namesDifferingInCase: otherCase
-            )
+            let mapping = TeamMapping(teamID: team.id, directoryID: directoryID, groupName: groupName)
+            return TeamMappingOutcome(mapping, added: added, joinedPerGroup: joined, namesDifferingInCase: otherCase)
         }
     }
 

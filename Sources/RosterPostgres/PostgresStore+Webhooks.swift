@@ -170,14 +170,10 @@ extension PostgresStore {
                 )
             else { return nil }
             let delivery = try PostgresStore.delivery(from: row)
-            guard
-                let event = try await reader.first(
-                    "SELECT \(unescaped: PostgresStore.eventColumns) FROM event WHERE sequence = \(delivery.sequence)"
-                ).map(PostgresStore.event(from:))
-            else {
-                throw StoreCorruption(detail: "delivery of event \(delivery.sequence), which is not in the outbox")
-            }
-            return PendingWebhookDelivery(delivery: delivery, event: event)
+            let event = try await reader.first(
+                "SELECT \(unescaped: PostgresStore.eventColumns) FROM event WHERE sequence = \(delivery.sequence)"
+            ).map(PostgresStore.event(from:))
+            return try PendingWebhookDelivery(delivery: delivery, stored: event)
         }
     }
 

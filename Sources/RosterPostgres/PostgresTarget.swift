@@ -142,39 +142,35 @@ public struct PostgresTarget: Sendable, Hashable, CustomStringConvertible {
 
     /// The pool's TLS setting of the mode.
     private func clientTLS() -> PostgresClient.Configuration.TLS {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
-        switch sslMode {
-        case .disable:
-            return .disable
-        case .prefer:
-            return .prefer(unverified)
-        case .require, .noVerify:
-            return .require(unverified)
-        case .verifyCA, .verifyFull:
-            var verified = TLSConfiguration.makeClientConfiguration()
-            verified.certificateVerification = sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
-            if let rootCertificatePath { verified.trustRoots = .file(rootCertificatePath) }
-            return .require(verified)
-        }
+        guard let (configuration, required) = tlsUse() else { return .disable }
+        return required ? .require(configuration) : .prefer(configuration)
     }
 
     /// The TLS setting of the mode.
     private func tls() throws -> PostgresConnection.Configuration.TLS {
+        guard let (configuration, required) = tlsUse() else { return .disable }
+        let context = try NIOSSLContext(configuration: configuration)
+        return required ? .require(context) : .prefer(context)
+    }
+
+    /// What the mode asks of TLS, for the pool and for a single connection alike: nil for none, else the client
+    /// configuration (certificates checked by `verify-ca` and `verify-full` only) and whether TLS is required or
+    /// only preferred.
+    private func tlsUse() -> (configuration: TLSConfiguration, required: Bool)? {
         var unverified = TLSConfiguration.makeClientConfiguration()
         unverified.certificateVerification = .none
         switch sslMode {
         case .disable:
-            return .disable
+            return nil
         case .prefer:
-            return .prefer(try NIOSSLContext(configuration: unverified))
+            return (unverified, false)
         case .require, .noVerify:
-            return .require(try NIOSSLContext(configuration: unverified))
+            return (unverified, true)
         case .verifyCA, .verifyFull:
             var verified = TLSConfiguration.makeClientConfiguration()
             verified.certificateVerification = sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
             if let rootCertificatePath { verified.trustRoots = .file(rootCertificatePath) }
-            return .require(try NIOSSLContext(configuration: verified))
+            return (verified, true)
         }
     }
 }

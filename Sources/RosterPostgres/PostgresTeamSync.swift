@@ -232,7 +232,7 @@ struct PostgresTeamSync {
                 team: team,
                 user: user.identity,
                 directoryID: user.directoryID,
-                source: group.map { GroupIdentity(id: $0.id, directoryID: $0.directoryID, displayName: $0.displayName) }
+                source: group?.identity
             ),
             at: at
         )
@@ -250,7 +250,7 @@ struct PostgresTeamSync {
                 team: Team(id: teamID, name: name, slug: slug, createdAt: createdAt),
                 user: UserIdentity(id: userID, userName: userName),
                 directoryID: directoryID,
-                source: group.map { GroupIdentity(id: $0.id, directoryID: $0.directoryID, displayName: $0.displayName) }
+                source: group?.identity
             ),
             at: at
         )
@@ -265,16 +265,4 @@ private struct LockedUser {
     var identity: UserIdentity
     /// The user's directory.
     var directoryID: String
-}
-
-/// What team synchronisation needs to know of a group.
-struct GroupRef {
-    /// The group's row.
-    var row: Int64
-    /// The group's SCIM id.
-    var id: String
-    /// The group's directory.
-    var directoryID: String
-    /// The group's current display name.
-    var displayName: String
 }

@@ -54,16 +54,7 @@ extension PostgresUserLookup {
         let (rowID, id, directoryID, createdAt, modifiedAt, version, document, groups) = try row.decode(
             (Int64, String, String, Int64, Int64, Int64, String, String).self
         )
-        let record = try ResourceRecord(
-            rowID: rowID,
-            id: id,
-            directoryID: directoryID,
-            createdAt: createdAt,
-            modifiedAt: modifiedAt,
-            version: version,
-            document: document,
-            forResponse: true
-        )
+        let record = try ResourceRecord(columns: (rowID, id, directoryID, createdAt, modifiedAt, version, document), forResponse: true)
         guard groups != "[]" else { return record.stored(.user) }
         return record.stored(.user, derived: JSONObject([("groups", try JSONParser().parse(groups))]))
     }

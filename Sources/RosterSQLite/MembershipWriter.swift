@@ -9,17 +9,10 @@ import SCIM
 struct MembershipWriter {
     /// The open transaction.
     let db: Database
-    /// The group whose members change.
-    let group: ResourceRow
-    /// The group's display name after the change, for events.
-    let groupName: String
+    /// The group whose members change, named as after the change (for events and team mappings).
+    let group: GroupRef
     /// The time of the change.
     let at: Int64
-
-    /// The group as team synchronisation sees it.
-    private var groupRef: GroupRef {
-        GroupRef(row: group.rowID, id: group.id, directoryID: group.directoryID, displayName: groupName)
-    }
 
     /// The largest number of ids bound in one statement.
     private static let chunkSize = MembershipPlan.chunkSize
@@ -60,11 +53,14 @@ struct MembershipWriter {
     private func insert(_ users: [(row: Int64, id: String, userName: String)]) throws -> Bool {
         var changed = false
         for user in users {
-            try db.executeCached(sql: "INSERT OR IGNORE INTO group_member (group_row, user_row) VALUES (?, ?)", arguments: [group.rowID, user.row])
+            try db.executeCached(
+                sql: "INSERT OR IGNORE INTO group_member (group_row, user_row) VALUES (?, ?)",
+                arguments: [group.row, user.row]
+            )
             if db.changesCount > 0 {
                 changed = true
                 try event(.added, userID: user.id, userName: user.userName)
-                try TeamSync(db: db, at: at).memberJoined(userRow: user.row, group: groupRef)
+                try TeamSync(db: db, at: at).memberJoined(userRow: user.row, group: group)
             }
         }
         return changed
@@ -82,7 +78,7 @@ struct MembershipWriter {
                         DELETE FROM group_member WHERE group_row = ? AND user_row IN (\(marks))
                         RETURNING user_row, (SELECT id FROM scim_user WHERE row_id = user_row), (SELECT user_name FROM scim_user WHERE row_id = user_row)
                         """,
-                    arguments: StatementArguments([group.rowID] + chunk)
+                    arguments: StatementArguments([group.row] + chunk)
                 )
             }
         } else {
@@ -92,13 +88,13 @@ struct MembershipWriter {
                     DELETE FROM group_member WHERE group_row = ?
                     RETURNING user_row, (SELECT id FROM scim_user WHERE row_id = user_row), (SELECT user_name FROM scim_user WHERE row_id = user_row)
                     """,
-                arguments: [group.rowID]
+                arguments: [group.row]
             )
         }
         let teams = TeamSync(db: db, at: at)
         for row in removed {
             try event(.removed, userID: row[1], userName: row[2])
-            try teams.memberLeft(userRow: row[0], group: groupRef)
+            try teams.memberLeft(userRow: row[0], group: group)
         }
         return !removed.isEmpty
     }
@@ -108,7 +104,7 @@ struct MembershipWriter {
         try Row.fetchAll(
             db,
             sql: "SELECT u.row_id, u.id, u.user_name FROM group_member m JOIN scim_user u ON u.row_id = m.user_row WHERE m.group_row = ?",
-            arguments: [group.rowID]
+            arguments: [group.row]
         ).map { ($0[0], GroupMember(value: $0[1], type: "User", display: $0[2])) }
     }
 
@@ -132,7 +128,7 @@ struct MembershipWriter {
         }
         if warnUnknown,
             let warning = MembershipPlan.unknownMembersWarning(
-                groupName: groupName,
+                groupName: group.displayName,
                 groupID: group.id,
                 unknown: MembershipPlan.unknownIDs(ids, found: Set(found.keys))
             )
@@ -144,8 +140,7 @@ struct MembershipWriter {
     }
 
     private func event(_ change: MemberChange, userID: String, userName: String) throws {
-        let identity = GroupIdentity(id: group.id, directoryID: group.directoryID, displayName: groupName)
-        try EventOutbox.append(db, .groupMember(change, group: identity, user: UserIdentity(id: userID, userName: userName)), at: at)
+        try EventOutbox.append(db, .groupMember(change, group: group.identity, user: UserIdentity(id: userID, userName: userName)), at: at)
     }
 
     /// Records something the change skipped (an unknown member id) for the admin to see, in the same transaction.

@@ -28,7 +28,7 @@ extension SQLiteStore: ConsoleStore {
         try await writer.read { db in
             var condition = "directory_id = ?"
             var arguments: StatementArguments = [directoryID]
-            if let pattern = SQLiteStore.containsPattern(search) {
+            if let pattern = ConsoleSearch.likePattern(search) {
                 condition += """
                      AND (user_name_key LIKE ? ESCAPE '\\' OR display_name_key LIKE ? ESCAPE '\\'
                         OR row_id IN (SELECT user_row FROM scim_user_email WHERE directory_id = ? AND value_key LIKE ? ESCAPE '\\'))
@@ -79,13 +79,7 @@ extension SQLiteStore: ConsoleStore {
                 arguments: [userRow]
             ) {
                 let team = Team(id: membership[0], name: membership[1], slug: membership[2], createdAt: membership[3])
-                let groupID: String? = membership[4]
-                let source: TeamMembershipSource = groupID.map { .group(id: $0, displayName: membership[5]) } ?? .manual
-                if teams.last?.team.id == team.id {
-                    teams[teams.count - 1].sources.append(source)
-                } else {
-                    teams.append(UserTeamMembership(team: team, sources: [source]))
-                }
+                teams.append(TeamMembershipSource(groupID: membership[4], displayName: membership[5]), of: team)
             }
             let summary = try SQLiteStore.userSummary(row: row, teams: teams.map(\.team.name))
             return UserDetail(summary: summary, groups: groups, teams: teams)
@@ -97,7 +91,7 @@ extension SQLiteStore: ConsoleStore {
         try await writer.read { db in
             var condition = "directory_id = ?"
             var arguments: StatementArguments = [directoryID]
-            if let pattern = SQLiteStore.containsPattern(search) {
+            if let pattern = ConsoleSearch.likePattern(search) {
                 condition += " AND display_name_key LIKE ? ESCAPE '\\'"
                 arguments += [pattern]
             }
@@ -162,17 +156,6 @@ extension SQLiteStore: ConsoleStore {
         return (active, all - active)
     }
 
-    /// A `LIKE` pattern matching values that contain `search` (lowercased, wildcards escaped); nil for no search.
-    static func containsPattern(_ search: String?) -> String? {
-        guard let search = search?.trimmed(), !search.isEmpty else { return nil }
-        var pattern = "%"
-        for character in search.lowercased() {
-            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
-            pattern.append(character)
-        }
-        return pattern + "%"
-    }
-
     /// The team names of each of `userRows`, by name.
     private static func teamNames(_ db: Database, userRows: [Int64]) throws -> [Int64: [String]] {
         guard !userRows.isEmpty else { return [:] }
@@ -193,31 +176,6 @@ extension SQLiteStore: ConsoleStore {
 
     /// A user summary from `row_id, id, user_name, active, document`.
     private static func userSummary(row: Row, teams: [String]) throws -> UserSummary {
-        let document: String = row[4]
-        let attributes = try ResourceDocument.attributes(of: document, id: row[1])
-        return UserSummary(
-            id: row[1],
-            userName: row[2],
-            name: displayName(of: attributes),
-            email: primaryEmail(of: attributes),
-            active: row[3],
-            teams: teams
-        )
-    }
-
-    /// `displayName`, else `name.formatted`, else given and family name.
-    private static func displayName(of attributes: JSONObject) -> String? {
-        if let name = attributes["displayName"]?.stringValue, !name.isEmpty { return name }
-        guard let name = attributes["name"]?.objectValue else { return nil }
-        if let formatted = name["formatted"]?.stringValue, !formatted.isEmpty { return formatted }
-        let parts = [name["givenName"]?.stringValue, name["familyName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
-        return parts.isEmpty ? nil : parts.joined(separator: " ")
-    }
-
-    /// The primary email, else the first.
-    private static func primaryEmail(of attributes: JSONObject) -> String? {
-        let emails = (attributes["emails"]?.arrayValue ?? []).compactMap(\.objectValue)
-        let primary = emails.first { $0["primary"]?.boolValue == true } ?? emails.first
-        return primary?["value"]?.stringValue
+        try UserSummary(id: row[1], userName: row[2], active: row[3], document: row[4], teams: teams)
     }
 }

@@ -9,9 +9,7 @@ extension SQLiteStore {
     public func create(_ kind: ResourceKind, directoryID: String, input: NormalizedResource) async throws -> StoredResource {
         let timestamp = now()
         let id = SQLiteStore.newID()
-        var attributes = input.attributes
-        if kind == .user, attributes["active"] == nil { attributes["active"] = .bool(true) }
-        let created = attributes
+        let created = input.createdAttributes(kind)
         let columns = kind == .user ? IndexedColumns.user(created) : IndexedColumns.group(created)
         let document = ResourceDocument.serialize(created, kind: kind)
         let event = NewEvent.created(kind, directoryID: directoryID, id: id, document: document)
@@ -50,7 +48,7 @@ extension SQLiteStore {
             var resource = row.stored(kind)
             try EventOutbox.append(db, event, at: timestamp)
             if kind == .group, let members = input.members, !members.isEmpty {
-                let writer = MembershipWriter(db: db, group: row, groupName: columns.displayName, at: timestamp)
+                let writer = MembershipWriter(db: db, group: row.groupRef(displayName: columns.displayName), at: timestamp)
                 _ = try writer.apply([.add(members)])
             }
             // A new user belongs to no group yet; a new group's members are what was just added.
@@ -85,34 +83,6 @@ extension SQLiteStore {
         }
     }
 
-    /// Replaces a resource (PUT).
-    public func replace(
-        _ kind: ResourceKind,
-        directoryID: String,
-        id: String,
-        body: JSONValue,
-        precondition: VersionPrecondition?,
-        includeDerived: Bool
-    ) async throws -> StoredResource {
-        try await modify(kind, directoryID: directoryID, id: id, precondition: precondition, includeDerived: includeDerived) { row in
-            try ResourceReplacement.apply(body, to: row.attributes, schema: kind.schema, resourceID: id)
-        }
-    }
-
-    /// Applies a PATCH.
-    public func patch(
-        _ kind: ResourceKind,
-        directoryID: String,
-        id: String,
-        request: PatchRequest,
-        precondition: VersionPrecondition?,
-        includeDerived: Bool
-    ) async throws -> StoredResource {
-        try await modify(kind, directoryID: directoryID, id: id, precondition: precondition, includeDerived: includeDerived) { row in
-            try PatchEngine(schema: kind.schema).apply(request, to: row.attributes, resourceID: id)
-        }
-    }
-
     /// Deletes a resource; a deleted user leaves every group (the membership rows cascade).
     public func delete(_ kind: ResourceKind, directoryID: String, id: String, precondition: VersionPrecondition?) async throws {
         let timestamp = now()
@@ -124,7 +94,7 @@ extension SQLiteStore {
             switch kind {
             case .group:
                 let name = IndexedColumns.group(row.attributes).displayName
-                try teams.groupDeleting(GroupRef(row: row.rowID, id: row.id, directoryID: directoryID, displayName: name))
+                try teams.groupDeleting(row.groupRef(displayName: name))
             case .user:
                 try teams.userDeleting(userRow: row.rowID)
                 let userName = IndexedColumns.user(row.attributes).userName
@@ -149,14 +119,14 @@ extension SQLiteStore {
 
     /// Loads a row, decides its change (``ResourceChange``: the request applied with `apply`, the one step that calls
     /// into the protocol core), and writes it back, all in one transaction. Nothing is written and
-    /// `meta.lastModified` stays when nothing really changed.
-    private func modify(
+    /// `meta.lastModified` stays when nothing really changed. PUT and PATCH come here (``ResourceModifying``).
+    public func modify(
         _ kind: ResourceKind,
         directoryID: String,
         id: String,
         precondition: VersionPrecondition?,
         includeDerived: Bool,
-        apply: @escaping @Sendable (ResourceRow) throws -> PatchResult
+        apply: @escaping @Sendable (ResourceRecord) throws -> PatchResult
     ) async throws -> StoredResource {
         let timestamp = now()
         return try await commits.write { db in
@@ -167,7 +137,7 @@ extension SQLiteStore {
             var membersChanged = false
             if kind == .group, !change.result.membershipChanges.isEmpty {
                 let name = change.stored?.columns.displayName ?? IndexedColumns.group(row.attributes).displayName
-                let writer = MembershipWriter(db: db, group: row, groupName: name, at: timestamp)
+                let writer = MembershipWriter(db: db, group: row.groupRef(displayName: name), at: timestamp)
                 membersChanged = try writer.apply(change.result.membershipChanges)
             }
             if let stored = change.stored {
@@ -199,7 +169,7 @@ extension SQLiteStore {
         if let active = update.activityChange { try teams.userActivityChanged(userRow: row.rowID, active: active) }
         if let event = update.updateEvent { try EventOutbox.append(db, event, at: timestamp) }
         if let renamedFrom = update.renamedFrom {
-            try teams.groupRenamed(GroupRef(row: row.rowID, id: row.id, directoryID: row.directoryID, displayName: newName), from: renamedFrom)
+            try teams.groupRenamed(row.groupRef(displayName: newName), from: renamedFrom)
         }
     }
 

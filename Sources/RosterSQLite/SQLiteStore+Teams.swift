@@ -88,10 +88,7 @@ extension SQLiteStore: TeamStore {
             let added = db.changesCount > 0
             let sync = TeamSync(db: db, at: timestamp)
             let groups = try SQLiteStore.groups(db, named: groupName, directoryID: directoryID)
-            var joined = 0
-            for group in groups {
-                joined += try sync.backfill(team: team.id, group: group)
-            }
+            let joined = try groups.map { try sync.backfill(team: team.id, group: $0) }
             let otherCase = try String.fetchAll(
                 db,
                 sql: """
@@ -103,13 +100,8 @@ extension SQLiteStore: TeamStore {
             if added {
                 try AuditTrail.append(db, .groupMapped(team, groupName: groupName, directoryID: directoryID, by: actor), at: timestamp)
             }
-            return TeamMappingOutcome(
-                mapping: TeamMapping(teamID: team.id, directoryID: directoryID, groupName: groupName),
-                alreadyMapped: !added,
-                matchedGroups: groups.count,
-                membersJoined: joined,
-                namesDifferingInCase: otherCase
-            )
+            let mapping = TeamMapping(teamID: team.id, directoryID: directoryID, groupName: groupName)
+            return TeamMappingOutcome(mapping, added: added, joinedPerGroup: joined, namesDifferingInCase: otherCase)
         }
     }
 

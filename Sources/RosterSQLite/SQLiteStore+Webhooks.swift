@@ -132,10 +132,7 @@ extension SQLiteStore: WebhookStore {
                 )
             else { return nil }
             let delivery = SQLiteStore.delivery(from: row)
-            guard let event = try SQLiteStore.fetchEvent(db, sequence: delivery.sequence) else {
-                throw StoreCorruption(detail: "delivery of event \(delivery.sequence), which is not in the outbox")
-            }
-            return PendingWebhookDelivery(delivery: delivery, event: event)
+            return try PendingWebhookDelivery(delivery: delivery, stored: SQLiteStore.fetchEvent(db, sequence: delivery.sequence))
         }
     }
 

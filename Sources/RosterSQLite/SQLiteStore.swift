@@ -5,7 +5,7 @@ import SCIM
 
 /// The SQLite implementation of ``RosterStore``: GRDB on the system libsqlite3, WAL mode, versioned migrations.
 /// Every SCIM write runs in one transaction that also appends its events to the outbox.
-public final class SQLiteStore: RosterStore {
+public final class SQLiteStore: RosterStore, ResourceModifying {
     /// The connection (a pool for files, a queue in memory).
     let writer: any DatabaseWriter
     /// Where every write goes: writes that arrive together share one transaction and one commit.
@@ -121,56 +121,54 @@ public final class SQLiteStore: RosterStore {
 
     /// The token hash of an enabled directory (``TokenHashCache``: read at most once a second per directory).
     public func tokenHash(directoryID: String) async throws -> [UInt8]? {
-        if let hash = tokenHashes.hash(for: directoryID) { return hash }
-        let generation = tokenHashes.generation
-        let readAt = ContinuousClock.now
-        let hash = try readNow { db in
-            let statement = try db.cachedStatement(sql: "SELECT token_hash FROM directory WHERE id = ? AND enabled = 1")
-            return try Data.fetchOne(statement, arguments: [directoryID]).map { Array($0) }
+        try await tokenHashes.hash(for: directoryID) {
+            try readNow { db in
+                let statement = try db.cachedStatement(sql: "SELECT token_hash FROM directory WHERE id = ? AND enabled = 1")
+                return try Data.fetchOne(statement, arguments: [directoryID]).map { Array($0) }
+            }
         }
-        if let hash { tokenHashes.remember(hash, for: directoryID, readAt: readAt, generation: generation) }
-        return hash
     }
 
     /// Replaces a directory's token hash, recording the rotation (never the hash) in the same transaction.
     public func replaceTokenHash(directoryID: String, tokenHash: [UInt8], by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
-        // Forgotten before (no read in flight may remember the old hash) and after (nor one that read before the commit).
-        tokenHashes.forget(directoryID)
-        defer { tokenHashes.forget(directoryID) }
-        return try await commits.write { db in
-            guard let directory = try SQLiteStore.fetchDirectory(db, id: directoryID) else { return false }
-            try db.execute(sql: "UPDATE directory SET token_hash = ? WHERE id = ?", arguments: [Data(tokenHash), directoryID])
-            try AuditTrail.append(db, .directoryTokenRotated(directory, by: actor), at: timestamp)
-            return true
+        return try await tokenHashes.forgetting(directoryID) {
+            try await commits.write { db in
+                guard let directory = try SQLiteStore.fetchDirectory(db, id: directoryID) else { return false }
+                try db.execute(sql: "UPDATE directory SET token_hash = ? WHERE id = ?", arguments: [Data(tokenHash), directoryID])
+                try AuditTrail.append(db, .directoryTokenRotated(directory, by: actor), at: timestamp)
+                return true
+            }
         }
     }
 
     /// Deletes a directory and everything in it, recording what it was in the same transaction.
     public func deleteDirectory(id: String, by actor: AuditActor) async throws -> Bool {
         let timestamp = now()
-        tokenHashes.forget(id)
-        defer { tokenHashes.forget(id) }
-        return try await commits.write { db in
-            let directory = try SQLiteStore.fetchDirectory(db, id: id)
-            // Its users leave their teams; say so before the rows cascade away.
-            let teams = TeamSync(db: db, at: timestamp)
-            for userRow in try Int64.fetchAll(
-                db,
-                sql:
-                    "SELECT DISTINCT t.user_row FROM team_membership t JOIN scim_user u ON u.row_id = t.user_row WHERE u.directory_id = ? ORDER BY t.user_row",
-                arguments: [id]
-            ) {
-                try teams.userDeleting(userRow: userRow)
+        return try await tokenHashes.forgetting(id) {
+            try await commits.write { db in
+                let directory = try SQLiteStore.fetchDirectory(db, id: id)
+                // Its users leave their teams; say so before the rows cascade away.
+                let teams = TeamSync(db: db, at: timestamp)
+                for userRow in try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT t.user_row FROM team_membership t JOIN scim_user u ON u.row_id = t.user_row
+                        WHERE u.directory_id = ? ORDER BY t.user_row
+                        """,
+                    arguments: [id]
+                ) {
+                    try teams.userDeleting(userRow: userRow)
+                }
+                try db.execute(sql: "DELETE FROM directory WHERE id = ?", arguments: [id])
+                let deleted = db.changesCount > 0
+                // Its rows' triggers have brought its counts to zero; the rows go with it.
+                try db.execute(sql: "DELETE FROM resource_count WHERE directory_id = ?", arguments: [id])
+                if deleted, let directory {
+                    try AuditTrail.append(db, .directoryDeleted(directory, by: actor), at: timestamp)
+                }
+                return deleted
             }
-            try db.execute(sql: "DELETE FROM directory WHERE id = ?", arguments: [id])
-            let deleted = db.changesCount > 0
-            // Its rows' triggers have brought its counts to zero; the rows go with it.
-            try db.execute(sql: "DELETE FROM resource_count WHERE directory_id = ?", arguments: [id])
-            if deleted, let directory {
-                try AuditTrail.append(db, .directoryDeleted(directory, by: actor), at: timestamp)
-            }
-            return deleted
         }
     }
 

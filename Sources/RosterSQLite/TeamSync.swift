@@ -203,20 +203,8 @@ struct TeamSync {
             team: Team(id: teamRow[0], name: teamRow[1], slug: teamRow[2], createdAt: teamRow[3]),
             user: UserIdentity(id: user[0], userName: user[1]),
             directoryID: user[2],
-            source: group.map { GroupIdentity(id: $0.id, directoryID: $0.directoryID, displayName: $0.displayName) }
+            source: group?.identity
         )
         try EventOutbox.append(db, event, at: at)
     }
-}
-
-/// What team synchronisation needs to know of a group.
-struct GroupRef {
-    /// The group's row.
-    var row: Int64
-    /// The group's SCIM id.
-    var id: String
-    /// The group's directory.
-    var directoryID: String
-    /// The group's current display name.
-    var displayName: String
 }

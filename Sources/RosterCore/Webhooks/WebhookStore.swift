@@ -64,6 +64,13 @@ public struct PendingWebhookDelivery: Sendable, Hashable {
         self.delivery = delivery
         self.event = event
     }
+
+    /// Pairs a delivery with its event as a store read it from the outbox; throws ``StoreCorruption`` when the
+    /// event is not there (a delivery row is only ever made for an event in the outbox).
+    public init(delivery: WebhookDelivery, stored event: OutboxEvent?) throws {
+        guard let event else { throw StoreCorruption(detail: "delivery of event \(delivery.sequence), which is not in the outbox") }
+        self.init(delivery: delivery, event: event)
+    }
 }
 
 /// Who holds an endpoint's lease.
