@@ -117,34 +117,17 @@ public func buildRouter(
             metadataURL: settings.metadataURL(baseURL: configuration.baseURL)
         )
     }
-    AuthController(
-        access: access,
-        pages: pages,
-        cookies: cookies,
-        failedAttempts: failedAuthentications,
-        oidc: oidcSignIn,
-        saml: samlSignIn
-    ).addRoutes(to: router)
+    let signIns = SignInSupport(access: access, pages: pages, cookies: cookies, failedAttempts: failedAuthentications)
+    AuthController(support: signIns, oidc: oidcSignIn, saml: samlSignIn).addRoutes(to: router)
     if let settings = configuration.saml {
-        SAMLController(
-            access: access,
-            store: store,
-            settings: settings,
-            baseURL: configuration.baseURL,
-            pages: pages,
-            cookies: cookies,
-            failedAttempts: failedAuthentications
-        ).addRoutes(to: router)
+        SAMLController(support: signIns, store: store, settings: settings, baseURL: configuration.baseURL).addRoutes(to: router)
     }
     if let settings = configuration.oidc {
         OIDCController(
-            access: access,
+            support: signIns,
             provider: OIDCProvider(settings: settings, redirectURI: settings.redirectURI(baseURL: configuration.baseURL), transport: oidcTransport),
             providerName: settings.providerName,
-            pending: PendingSignIns(store: store),
-            pages: pages,
-            cookies: cookies,
-            failedAttempts: failedAuthentications
+            pending: PendingSignIns(store: store)
         ).addRoutes(to: router)
     }
     // The settings pages: AdminSessionMiddleware lets only an admin's session through and sets it on the context, from
@@ -218,32 +201,5 @@ public func addSCIMRoutes(
     // one, and the directory's own catch-all takes what its routes do not.)
     for method in SCIMRoute.answeredMethods {
         scim.on("", method: method, use: SCIMRoute.unknownPath)
-    }
-}
-
-/// Answers a ``StoreUnavailable`` that no inner middleware turned into a response (the SCIM and read API middlewares
-/// do, in their own forms) with a 503 and `Retry-After`: a page for the settings and sign-in paths, the read API's
-/// JSON error elsewhere (`/metrics`, …). The reason names the database server, so it is logged, never shown.
-struct StoreOutageMiddleware: RouterMiddleware {
-    /// Renders the settings pages' 503.
-    let pages: PageRenderer
-
-    /// Passes the request on; a ``StoreUnavailable`` that comes back is logged and answered with a 503 in the
-    /// path's form.
-    func handle(
-        _ request: Request,
-        context: AppRequestContext,
-        next: (Request, AppRequestContext) async throws -> Response
-    ) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as StoreUnavailable {
-            context.logger.warning("Request not served: \(error.reason)", metadata: ["path": "\(request.uri.path)"])
-            let path = request.uri.path
-            if path.hasPrefix("/settings") || path.hasPrefix("/auth/") {
-                return pages.storeUnavailable(error)
-            }
-            return APIResponse.unavailable(error)
-        }
     }
 }

@@ -38,17 +38,14 @@ extension SCIMController {
         let input = try ResourceNormalizer.normalize(body, schema: kind.schema)
         logIgnoredAttributes(input.ignoredAttributes, context: context)
         let resource = try await store.create(kind, directoryID: scope.directoryID, input: input)
-        var headers = SCIMController.resourceHeaders(resource)
-        headers[.location] = resource.location(baseURL: configuration.baseURL)
-        return resourceResponse(resource, projection: projection, status: .created, headers: headers)
+        let location = resource.location(baseURL: configuration.baseURL)
+        return resourceResponse(resource, projection: projection, status: .created, location: location)
     }
 
     /// `GET /Users/{id}`, `GET /Groups/{id}`: 200 with the resource and its `ETag`; 304 when `If-None-Match`
     /// names the current version; 404 when it does not exist.
     func get(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
-        let scope = try RequestScope(request: request, context: context)
-        let id = try scope.requireResourceID()
-        let projection = try scope.projection()
+        let (scope, id, projection) = try itemRequest(request, context: context)
         let includeDerived = projection.includes(kind.derivedAttribute, schema: kind.schema)
         let resource =
             projection.isDefault
@@ -57,14 +54,12 @@ extension SCIMController {
         if let tags = VersionPrecondition(ifMatch: request.headers[.ifNoneMatch]), tags.isSatisfied(by: resource.etag) {
             return SCIMResponse.empty(status: .notModified, headers: SCIMController.resourceHeaders(resource))
         }
-        return resourceResponse(resource, projection: projection, headers: SCIMController.resourceHeaders(resource))
+        return resourceResponse(resource, projection: projection)
     }
 
     /// `PUT /Users/{id}`, `PUT /Groups/{id}`: replaces the resource (honouring `If-Match`), 200 with it.
     func replace(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
-        let scope = try RequestScope(request: request, context: context)
-        let id = try scope.requireResourceID()
-        let projection = try scope.projection()
+        let (scope, id, projection) = try itemRequest(request, context: context)
         let body = try await readJSONBody(request)
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The PUT body must be a JSON object.") }
         if context.logger.logLevel <= .debug {
@@ -78,15 +73,13 @@ extension SCIMController {
             precondition: VersionPrecondition(ifMatch: request.headers[.ifMatch]),
             includeDerived: projection.includes(kind.derivedAttribute, schema: kind.schema)
         )
-        return resourceResponse(resource, projection: projection, headers: SCIMController.resourceHeaders(resource))
+        return resourceResponse(resource, projection: projection)
     }
 
     /// `PATCH /Users/{id}`: 200 with the resource. `PATCH /Groups/{id}`: 204 without loading the members, or 200
     /// with the projected group when the query has `attributes` or `excludedAttributes` (docs/IDP-BEHAVIOURS.md §6.4).
     func patch(_ kind: ResourceKind, request: Request, context: SCIMRequestContext) async throws -> Response {
-        let scope = try RequestScope(request: request, context: context)
-        let id = try scope.requireResourceID()
-        let projection = try scope.projection()
+        let (scope, id, projection) = try itemRequest(request, context: context)
         let body = try await readJSONBody(request)
         let patch = try PatchRequest(parsing: body)
         if context.logger.logLevel <= .debug {
@@ -105,7 +98,7 @@ extension SCIMController {
         guard returnsBody else {
             return SCIMResponse.empty(status: .noContent, headers: SCIMController.resourceHeaders(resource))
         }
-        return resourceResponse(resource, projection: projection, headers: SCIMController.resourceHeaders(resource))
+        return resourceResponse(resource, projection: projection)
     }
 
     /// `DELETE /Users/{id}`, `DELETE /Groups/{id}`: 204 with no body (honouring `If-Match`); 404 when it does
@@ -115,6 +108,16 @@ extension SCIMController {
         let id = try scope.requireResourceID()
         try await store.delete(kind, directoryID: scope.directoryID, id: id, precondition: VersionPrecondition(ifMatch: request.headers[.ifMatch]))
         return SCIMResponse.empty(status: .noContent)
+    }
+
+    /// What a request for one resource (`/Users/{id}`, `/Groups/{id}`) names: its scope, the resource id (404 when
+    /// the path has none) and the attributes to return (400 for a bad name).
+    private func itemRequest(
+        _ request: Request,
+        context: SCIMRequestContext
+    ) throws -> (scope: RequestScope, id: String, projection: AttributeProjection) {
+        let scope = try RequestScope(request: request, context: context)
+        return try (scope, scope.requireResourceID(), scope.projection())
     }
 
     /// Logs, at debug level, the attributes a body named that no known schema defines: they were not stored

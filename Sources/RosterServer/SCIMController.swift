@@ -98,15 +98,16 @@ public struct SCIMController<Store: RosterStore>: Sendable {
         }
     }
 
-    /// A response with one resource, with `projection` applied.
+    /// A response with one resource, with `projection` applied, its `ETag` (``resourceHeaders(_:)``) and, when
+    /// given, `Location`.
     func resourceResponse(
         _ resource: StoredResource,
         projection: AttributeProjection,
         status: HTTPResponse.Status = .ok,
-        headers: HTTPFields
-    )
-        -> Response
-    {
+        location: String? = nil
+    ) -> Response {
+        var headers = SCIMController.resourceHeaders(resource)
+        if let location { headers[.location] = location }
         var output: [UInt8] = []
         output.reserveCapacity(1024)
         write(resource, projection: projection, to: &output)

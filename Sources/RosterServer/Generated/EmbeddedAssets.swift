@@ -101,6 +101,55 @@ enum EmbeddedAssets {
         {{/layout}}
 
         """#,
+        "danger-zone": #"""
+        {{! The card that deletes what the page shows (path/delete, with the CSRF token) once confirmed. Blocks, one line
+            each: heading (the card's heading and the toggle's), question (the confirmation's text) and button. }}
+        <section class="card danger-zone">
+          <h2>{{$heading}}{{/heading}}</h2>
+          <details class="confirm">
+            <summary>{{$heading}}{{/heading}}</summary>
+            <form method="post" action="{{path}}/delete">
+              <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
+              {{$question}}{{/question}}
+              {{$button}}{{/button}}
+            </form>
+          </details>
+        </section>
+
+        """#,
+        "directory-list": #"""
+        {{! One page of a directory's users or groups, searchable and paginated: the parent of users and groups. Blocks:
+            heading (Users), list (users: the list's path, the table's id), item (user: the search form's ids, the rows'
+            class), placeholder (the search field's), columns (the header cells), cells (one row's cells, a line each). }}
+        {{<layout}}
+        {{$title}}{{$heading}}{{/heading}} · {{directoryName}}{{/title}}
+        {{$body}}
+        <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a> › <a href="{{directoryPath}}">{{directoryName}}</a></p>
+        <h1>{{$heading}}{{/heading}}</h1>
+        <form id="{{$item}}{{/item}}-search" method="get" action="{{directoryPath}}/{{$list}}{{/list}}" class="inline-form">
+          <label class="visually-hidden" for="{{$item}}{{/item}}-search-query">Search</label>
+          <input id="{{$item}}{{/item}}-search-query" type="search" name="q" value="{{query}}" placeholder="{{$placeholder}}{{/placeholder}}">
+          <button type="submit" class="secondary">Search</button>
+        </form>
+        <p class="muted">{{totalText}}</p>
+        <div class="table-scroll">
+        <table id="{{$list}}{{/list}}" class="table">
+          <thead><tr>{{$columns}}{{/columns}}</tr></thead>
+          <tbody>
+          {{#rows}}
+            <tr class="{{$item}}{{/item}}-row">
+              {{$cells}}
+              {{/cells}}
+            </tr>
+          {{/rows}}
+          </tbody>
+        </table>
+        </div>
+        {{#pagination}}{{>pagination}}{{/pagination}}
+        {{/body}}
+        {{/layout}}
+
+        """#,
         "directory-new": #"""
         {{<layout}}
         {{$title}}Configure Directory Sync{{/title}}
@@ -305,34 +354,18 @@ enum EmbeddedAssets {
 
         """#,
         "groups": #"""
-        {{<layout}}
-        {{$title}}Groups · {{directoryName}}{{/title}}
-        {{$body}}
-        <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a> › <a href="{{directoryPath}}">{{directoryName}}</a></p>
-        <h1>Groups</h1>
-        <form id="group-search" method="get" action="{{directoryPath}}/groups" class="inline-form">
-          <label class="visually-hidden" for="group-search-query">Search</label>
-          <input id="group-search-query" type="search" name="q" value="{{query}}" placeholder="Group name">
-          <button type="submit" class="secondary">Search</button>
-        </form>
-        <p class="muted">{{totalText}}</p>
-        <div class="table-scroll">
-        <table id="groups" class="table">
-          <thead><tr><th>Display name</th><th>Members</th><th>Mapped teams</th></tr></thead>
-          <tbody>
-          {{#groups}}
-            <tr class="group-row">
+        {{<directory-list}}
+        {{$heading}}Groups{{/heading}}
+        {{$list}}groups{{/list}}
+        {{$item}}group{{/item}}
+        {{$placeholder}}Group name{{/placeholder}}
+        {{$columns}}<th>Display name</th><th>Members</th><th>Mapped teams</th>{{/columns}}
+        {{$cells}}
               <td class="group-name wrap">{{displayName}}</td>
               <td class="member-count">{{memberCount}}</td>
               <td class="group-teams wrap">{{teams}}</td>
-            </tr>
-          {{/groups}}
-          </tbody>
-        </table>
-        </div>
-        {{#pagination}}{{>pagination}}{{/pagination}}
-        {{/body}}
-        {{/layout}}
+        {{/cells}}
+        {{/directory-list}}
 
         """#,
         "layout": #"""
@@ -515,17 +548,11 @@ enum EmbeddedAssets {
             <button type="submit" class="secondary">Rename</button>
           </form>
         </section>
-        <section class="card danger-zone">
-          <h2>Delete team</h2>
-          <details class="confirm">
-            <summary>Delete team</summary>
-            <form method="post" action="{{path}}/delete">
-              <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
-              <p class="wrap">Delete “{{name}}” with its group names? Its {{memberCountText}} leave it; users and groups stay in Roster.</p>
-              <button type="submit" id="delete-team-button" class="danger">Delete this team</button>
-            </form>
-          </details>
-        </section>
+        {{<danger-zone}}
+        {{$heading}}Delete team{{/heading}}
+        {{$question}}<p class="wrap">Delete “{{name}}” with its group names? Its {{memberCountText}} leave it; users and groups stay in Roster.</p>{{/question}}
+        {{$button}}<button type="submit" id="delete-team-button" class="danger">Delete this team</button>{{/button}}
+        {{/danger-zone}}
         {{/body}}
         {{/layout}}
 
@@ -568,36 +595,20 @@ enum EmbeddedAssets {
 
         """#,
         "users": #"""
-        {{<layout}}
-        {{$title}}Users · {{directoryName}}{{/title}}
-        {{$body}}
-        <p class="breadcrumbs"><a href="/settings/organization/dsync">Directory sync</a> › <a href="{{directoryPath}}">{{directoryName}}</a></p>
-        <h1>Users</h1>
-        <form id="user-search" method="get" action="{{directoryPath}}/users" class="inline-form">
-          <label class="visually-hidden" for="user-search-query">Search</label>
-          <input id="user-search-query" type="search" name="q" value="{{query}}" placeholder="userName, name or email">
-          <button type="submit" class="secondary">Search</button>
-        </form>
-        <p class="muted">{{totalText}}</p>
-        <div class="table-scroll">
-        <table id="users" class="table">
-          <thead><tr><th>userName</th><th>Name</th><th>Email</th><th>Status</th><th>Teams</th></tr></thead>
-          <tbody>
-          {{#users}}
-            <tr class="user-row">
+        {{<directory-list}}
+        {{$heading}}Users{{/heading}}
+        {{$list}}users{{/list}}
+        {{$item}}user{{/item}}
+        {{$placeholder}}userName, name or email{{/placeholder}}
+        {{$columns}}<th>userName</th><th>Name</th><th>Email</th><th>Status</th><th>Teams</th>{{/columns}}
+        {{$cells}}
               <td class="user-name wrap"><a href="{{path}}">{{userName}}</a></td>
               <td class="wrap">{{name}}</td>
               <td class="user-email wrap">{{email}}</td>
               <td class="user-status"><span class="badge badge-{{status}}">{{status}}</span></td>
               <td class="user-teams wrap">{{teams}}</td>
-            </tr>
-          {{/users}}
-          </tbody>
-        </table>
-        </div>
-        {{#pagination}}{{>pagination}}{{/pagination}}
-        {{/body}}
-        {{/layout}}
+        {{/cells}}
+        {{/directory-list}}
 
         """#,
         "webhook": #"""
@@ -684,17 +695,11 @@ enum EmbeddedAssets {
           </form>
         </section>
 
-        <section class="card danger-zone">
-          <h2>Delete endpoint</h2>
-          <details class="confirm">
-            <summary>Delete endpoint</summary>
-            <form method="post" action="{{path}}/delete">
-              <input type="hidden" name="csrf" value="{{chrome.csrfToken}}">
-              <p>Stops all deliveries to this URL and forgets their log.</p>
-              <button type="submit" class="danger">Delete this endpoint</button>
-            </form>
-          </details>
-        </section>
+        {{<danger-zone}}
+        {{$heading}}Delete endpoint{{/heading}}
+        {{$question}}<p>Stops all deliveries to this URL and forgets their log.</p>{{/question}}
+        {{$button}}<button type="submit" class="danger">Delete this endpoint</button>{{/button}}
+        {{/danger-zone}}
         {{/body}}
         {{/layout}}
 

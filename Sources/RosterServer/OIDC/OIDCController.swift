@@ -7,20 +7,15 @@ import RosterCore
 /// checks what comes back, redeems the code, verifies the ID token and starts a session for an admin's verified
 /// email. Every failure ends on a page that says what happened, and in a log line without codes or tokens.
 struct OIDCController<Store: AdminSessionStore>: Sendable {
-    /// Sessions and the admin list.
-    let access: AdminAccess<Store>
+    /// Sessions, pages, the session cookie and the limit on failed sign-ins (shared with sign-in links, SAML and
+    /// bearer tokens).
+    let support: SignInSupport<Store>
     /// The provider.
     let provider: OIDCProvider
     /// The provider's name, for pages.
     let providerName: String
     /// Sign-ins under way.
     let pending: PendingSignIns
-    /// The page renderer.
-    let pages: PageRenderer
-    /// The session cookie.
-    let cookies: SessionCookies
-    /// Failed sign-ins per client address (shared with bearer-token and sign-in link failures).
-    let failedAttempts: RateLimiter?
 
     /// The cookie that binds a sign-in to the browser that started it.
     static var flowCookieName: String { "roster_oidc" }
@@ -50,18 +45,16 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
     /// GET /auth/oidc/callback?code=…&state=…: finishes the sign-in this browser started.
     @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = context.clientAddress
-        if let failedAttempts, !failedAttempts.allows(client) {
-            return pages.tooManySignInAttempts("Too many sign-ins that did not work came from this address.")
+        if let heldOff = support.heldOff(client, "Too many sign-ins that did not work came from this address.") {
+            return heldOff
         }
         let query = QueryString(request.uri.query)
         let cookie = request.cookies[Self.flowCookieName]?.value ?? ""
         let signIn = cookie.isEmpty ? nil : try await pending.finish(cookie: cookie)
         do {
             let email = try await finish(signIn, query: query)
-            let started = try await access.startSession(email: email, method: .oidc, address: client)
-            context.logger.info("Admin signed in", metadata: ["method": "\(started.session.method.rawValue)"])
-            var response = Response.redirect(to: SettingsPaths.root, type: .normal)
-            response.setCookie(cookies.issue(started.token, maxAgeSeconds: Int(AdminAccess<Store>.sessionLifetime / 1000)))
+            let started = try await support.access.startSession(email: email, method: .oidc, address: client)
+            var response = support.signedIn(started, context: context)
             response.setCookie(flowCookie("", maxAge: 0))
             return response
         } catch let error as OIDCSignInError {
@@ -69,11 +62,10 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
                 // Not counted against the address (a person may press "deny"), so recorded only for a sign-in this
                 // browser started here, which the refusal used up: a stranger cannot write entries with bare URLs.
                 if signIn != nil {
-                    try await access.recordFailedSignIn(email: nil, method: .oidc, reason: error.reasonCode, address: client)
+                    try await support.access.recordFailedSignIn(email: nil, method: .oidc, reason: error.reasonCode, address: client)
                 }
             } else {
-                _ = failedAttempts?.take(client)
-                try await access.recordFailedSignIn(email: error.claimedEmail, method: .oidc, reason: error.reasonCode, address: client)
+                try await support.recordFailure(email: error.claimedEmail, method: .oidc, reason: error.reasonCode, client: client)
             }
             var response = failure(error, context: context)
             response.setCookie(flowCookie("", maxAge: 0))
@@ -94,14 +86,14 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
         guard let code = query.value(named: "code"), !code.isEmpty else { throw .missingCode }
         let idToken = try await provider.redeem(code: code, verifier: signIn.verifier)
         let email = try await provider.verify(idToken: idToken, nonce: signIn.nonce)
-        guard access.isAdmin(email) else { throw .notAnAdmin(email) }
+        guard support.access.isAdmin(email) else { throw .notAnAdmin(email) }
         return email
     }
 
     /// The page for a failed sign-in, logged with its reason.
     private func failure(_ error: OIDCSignInError, context: AppRequestContext) -> Response {
         context.logger.warning("OIDC sign-in failed", metadata: ["reason": "\(error.logReason)"])
-        return pages.message(
+        return support.pages.message(
             status: error.status,
             heading: error.heading(provider: providerName),
             message: error.message(provider: providerName),
@@ -117,7 +109,7 @@ struct OIDCController<Store: AdminSessionStore>: Sendable {
             value: value,
             maxAge: maxAge,
             path: Self.flowCookiePath,
-            secure: cookies.secure,
+            secure: support.cookies.secure,
             httpOnly: true,
             sameSite: .lax
         )

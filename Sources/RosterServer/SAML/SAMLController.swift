@@ -11,20 +11,15 @@ import RosterSAML
 /// (``SAMLResponse``, ``SAMLAssertionRules``, the assertion remembered against replay) and starts a session for an
 /// admin. Every failure ends on a page that says what happened, and in a log line with the check's reason code.
 struct SAMLController<Store: AdminSessionStore & BrowserStateStore>: Sendable {
-    /// Sessions and the admin list.
-    let access: AdminAccess<Store>
+    /// Sessions, pages, the session cookie and the limit on failed sign-ins (shared with sign-in links, OIDC and
+    /// bearer tokens).
+    let support: SignInSupport<Store>
     /// Pending requests and used assertions.
     let store: Store
     /// The IdP and Roster's SP settings.
     let settings: SAMLSettings
     /// Roster's public URL.
     let baseURL: String
-    /// The page renderer.
-    let pages: PageRenderer
-    /// The session cookie.
-    let cookies: SessionCookies
-    /// Failed sign-ins per client address (shared with bearer-token, sign-in link and OIDC failures).
-    let failedAttempts: RateLimiter?
     /// The clock, in milliseconds since 1970.
     var now: @Sendable () -> Int64 = { WallClock.millisecondsSince1970() }
 
@@ -79,25 +74,20 @@ struct SAMLController<Store: AdminSessionStore & BrowserStateStore>: Sendable {
     /// POST /auth/saml/acs: checks the IdP's answer and signs an admin in.
     @Sendable func assertionConsumerService(_ request: Request, context: AppRequestContext) async throws -> Response {
         let client = context.clientAddress
-        if let failedAttempts, !failedAttempts.allows(client) {
-            return pages.tooManySignInAttempts("Too many sign-ins that did not work came from this address.")
+        if let heldOff = support.heldOff(client, "Too many sign-ins that did not work came from this address.") {
+            return heldOff
         }
         do {
             let accepted = try await check(request)
-            guard access.isAdmin(accepted.email) else {
-                _ = failedAttempts?.take(client)
+            guard support.access.isAdmin(accepted.email) else {
                 let rejection = SAMLRejection(.notAnAdmin, "the email is not in SAML_ADMINS")
-                try await access.recordFailedSignIn(email: accepted.email, method: .saml, reason: rejection.reason.rawValue, address: client)
+                try await support.recordFailure(email: accepted.email, method: .saml, reason: rejection.reason.rawValue, client: client)
                 return failure(rejection, email: accepted.email, context: context)
             }
-            let started = try await access.startSession(email: accepted.email, method: .saml, address: client)
-            context.logger.info("Admin signed in", metadata: ["method": "\(started.session.method.rawValue)"])
-            var response = Response.redirect(to: SettingsPaths.root, type: .normal)
-            response.setCookie(cookies.issue(started.token, maxAgeSeconds: Int(AdminAccess<Store>.sessionLifetime / 1000)))
-            return response
+            let started = try await support.access.startSession(email: accepted.email, method: .saml, address: client)
+            return support.signedIn(started, context: context)
         } catch let rejection as SAMLRejection {
-            _ = failedAttempts?.take(client)
-            try await access.recordFailedSignIn(email: nil, method: .saml, reason: rejection.reason.rawValue, address: client)
+            try await support.recordFailure(email: nil, method: .saml, reason: rejection.reason.rawValue, client: client)
             return failure(rejection, email: nil, context: context)
         }
     }
@@ -136,7 +126,7 @@ struct SAMLController<Store: AdminSessionStore & BrowserStateStore>: Sendable {
     private func failure(_ rejection: SAMLRejection, email: String?, context: AppRequestContext) -> Response {
         context.logger.warning("SAML sign-in failed", metadata: ["reason": "\(rejection.reason.rawValue)", "detail": "\(rejection.detail)"])
         let failure = SAMLSignInFailure(rejection: rejection)
-        return pages.message(
+        return support.pages.message(
             status: failure.status,
             heading: failure.heading(provider: settings.providerName),
             message: failure.message(provider: settings.providerName, email: email),

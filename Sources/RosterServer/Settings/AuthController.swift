@@ -5,14 +5,8 @@ import RosterCore
 /// Admin sign-in: the sign-in help page, one-time sign-in links, and sign-out. Other methods (OIDC, SAML) add their
 /// routes beside these and end, like the link, in ``AdminAccess/startSession(email:method:address:)``.
 struct AuthController<Store: AdminSessionStore>: Sendable {
-    /// Sessions and the admin list.
-    let access: AdminAccess<Store>
-    /// Renders the sign-in help page and its error pages.
-    let pages: PageRenderer
-    /// The session cookie.
-    let cookies: SessionCookies
-    /// Failed sign-in attempts per client address (shared with bearer-token failures).
-    let failedAttempts: RateLimiter?
+    /// Sessions, pages, the session cookie and the limit on failed sign-ins.
+    let support: SignInSupport<Store>
     /// The OIDC sign-in button and setup help; nil when OIDC is not configured.
     let oidc: OIDCSignInPage?
     /// The SAML button and setup values, when SAML is configured.
@@ -41,22 +35,25 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
 
     /// GET /auth/sign-in: how to sign in; a signed-in admin goes straight to the settings.
     @Sendable func signInPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let token = cookies.token(in: request), let session = try await access.session(forToken: token), access.isAdmin(session.email) {
+        let access = support.access
+        if let token = support.cookies.token(in: request), let session = try await access.session(forToken: token),
+            access.isAdmin(session.email)
+        {
             return .redirect(to: SettingsPaths.root, type: .normal)
         }
-        return pages.page("sign-in", SignInPage(noAdmins: access.admins.isEmpty, oidc: oidc, saml: saml))
+        return support.pages.page("sign-in", SignInPage(noAdmins: access.admins.isEmpty, oidc: oidc, saml: saml))
     }
 
     /// GET /auth/login?token=…: uses up a sign-in link and starts a session.
     @Sendable func useLoginLink(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = QueryString(request.uri.query).value(named: "token") ?? ""
         let client = context.clientAddress
-        if let failedAttempts, !failedAttempts.allows(client) {
-            return pages.tooManySignInAttempts("Too many sign-in links that did not work came from this address.")
+        if let heldOff = support.heldOff(client, "Too many sign-in links that did not work came from this address.") {
+            return heldOff
         }
-        guard let started = try await access.signIn(withLinkToken: token, address: client) else {
-            _ = failedAttempts?.take(client)
-            return pages.message(
+        guard let started = try await support.access.signIn(withLinkToken: token, address: client) else {
+            _ = support.failedAttempts?.take(client)
+            return support.pages.message(
                 status: .badRequest,
                 heading: "Sign-in link not valid",
                 message: "This sign-in link was already used, has expired (links work for 15 minutes), or was copied incompletely.",
@@ -64,25 +61,22 @@ struct AuthController<Store: AdminSessionStore>: Sendable {
                 back: (SettingsPaths.signIn, "Sign-in help")
             )
         }
-        context.logger.info("Admin signed in", metadata: ["method": "\(started.session.method.rawValue)"])
-        var response = Response.redirect(to: SettingsPaths.root, type: .normal)
-        response.setCookie(cookies.issue(started.token, maxAgeSeconds: Int(AdminAccess<Store>.sessionLifetime / 1000)))
-        return response
+        return support.signedIn(started, context: context)
     }
 
     /// POST /auth/sign-out: ends the session (the form's CSRF token must match).
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let token = cookies.token(in: request) {
-            let session = try await access.session(forToken: token)
+        if let token = support.cookies.token(in: request) {
+            let session = try await support.access.session(forToken: token)
             do {
                 _ = try await SubmittedForm.read(request, session: session)
             } catch let error as SettingsPageError {
-                return pages.message(status: .init(code: error.status), heading: error.heading, message: error.message)
+                return support.pages.message(status: .init(code: error.status), heading: error.heading, message: error.message)
             }
-            try await access.signOut(token: token, address: context.clientAddress)
+            try await support.access.signOut(token: token, address: context.clientAddress)
         }
         var response = Response.redirect(to: SettingsPaths.signIn, type: .normal)
-        response.setCookie(cookies.clear())
+        response.setCookie(support.cookies.clear())
         return response
     }
 }

@@ -19,26 +19,17 @@ struct PeopleController<Store: RosterStore & ConsoleStore>: Sendable {
 
     /// GET …/directories/{id}/users?q=…&page=…: the directory's users, searchable and paginated.
     @Sendable func users(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        let (listing, result) = try await listPage(request, context: context, read: store.userSummaries(directoryID:search:offset:limit:))
-        let page = UsersPage(
-            chrome: try await support.chrome(context),
-            directoryName: listing.directory.name,
-            directoryPath: listing.directoryPath,
-            query: listing.query,
-            totalText: listing.totalText(result.total, noun: "user"),
-            users: result.items.map { user in
-                UsersPage.Row(
-                    path: SettingsPaths.user(directoryID: listing.directory.id, userID: user.id),
-                    userName: user.userName,
-                    name: user.name,
-                    email: user.email,
-                    status: user.active ? "active" : "deactivated",
-                    teams: user.teams.joined(separator: ", ")
-                )
-            },
-            pagination: listing.pagination(total: result.total, list: "/users")
-        )
-        return support.pages.page("users", page)
+        let read = store.userSummaries(directoryID:search:offset:limit:)
+        return try await listPage("users", noun: "user", request, context: context, read: read) { user, directory in
+            UserListRow(
+                path: SettingsPaths.user(directoryID: directory.id, userID: user.id),
+                userName: user.userName,
+                name: user.name,
+                email: user.email,
+                status: user.active ? "active" : "deactivated",
+                teams: user.teams.joined(separator: ", ")
+            )
+        }
     }
 
     /// GET …/directories/{id}/users/{userID}: a user's groups and teams, and where each membership comes from.
@@ -75,30 +66,25 @@ struct PeopleController<Store: RosterStore & ConsoleStore>: Sendable {
 
     /// GET …/directories/{id}/groups?q=…&page=…: the directory's groups with member counts and mapped teams.
     @Sendable func groups(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        let (listing, result) = try await listPage(request, context: context, read: store.groupSummaries(directoryID:search:offset:limit:))
-        let page = GroupsPage(
-            chrome: try await support.chrome(context),
-            directoryName: listing.directory.name,
-            directoryPath: listing.directoryPath,
-            query: listing.query,
-            totalText: listing.totalText(result.total, noun: "group"),
-            groups: result.items.map {
-                GroupsPage.Row(displayName: $0.displayName, memberCount: $0.memberCount, teams: $0.teams.joined(separator: ", "))
-            },
-            pagination: listing.pagination(total: result.total, list: "/groups")
-        )
-        return support.pages.page("groups", page)
+        let read = store.groupSummaries(directoryID:search:offset:limit:)
+        return try await listPage("groups", noun: "group", request, context: context, read: read) { group, _ in
+            GroupListRow(displayName: group.displayName, memberCount: group.memberCount, teams: group.teams.joined(separator: ", "))
+        }
     }
 
     // MARK: Lists
 
-    /// One page of the list `read` reads (a directory's users or groups), as the request asks for it: the directory
-    /// named in the path (404 page when there is none), the search text `q` and the page number `page`.
-    private func listPage<Item: Sendable & Hashable>(
+    /// The `list` template (`users`, `groups`) with the page of the list `read` reads that the request asks for: the
+    /// directory named in the path (404 page when there is none), the search text `q` and the page number `page`;
+    /// `noun` counts the rows, `row` makes each one.
+    private func listPage<Item: Sendable & Hashable, Row>(
+        _ list: String,
+        noun: String,
         _ request: Request,
         context: AdminRequestContext,
-        read: (_ directoryID: String, _ search: String?, _ offset: Int, _ limit: Int) async throws -> SummaryPage<Item>
-    ) async throws -> (Listing, SummaryPage<Item>) {
+        read: (_ directoryID: String, _ search: String?, _ offset: Int, _ limit: Int) async throws -> SummaryPage<Item>,
+        row: (Item, Directory) -> Row
+    ) async throws -> Response {
         let directory = try await support.directory(context, in: store)
         let query = QueryString(request.uri.query)
         let listing = Listing(
@@ -106,8 +92,17 @@ struct PeopleController<Store: RosterStore & ConsoleStore>: Sendable {
             query: (query.value(named: "q") ?? "").trimmed(),
             number: max(1, Int(query.value(named: "page") ?? "") ?? 1)
         )
-        let page = try await read(directory.id, listing.query, listing.offset, SettingsPageSupport.pageSize)
-        return (listing, page)
+        let result = try await read(directory.id, listing.query, listing.offset, SettingsPageSupport.pageSize)
+        let page = DirectoryListPage(
+            chrome: try await support.chrome(context),
+            directoryName: directory.name,
+            directoryPath: listing.directoryPath,
+            query: listing.query,
+            totalText: listing.totalText(result.total, noun: noun),
+            rows: result.items.map { row($0, directory) },
+            pagination: listing.pagination(total: result.total, list: "/" + list)
+        )
+        return support.pages.page(list, page)
     }
 }
 
