@@ -109,55 +109,50 @@ $2
 "
 }
 
-# object_lines NAME CHECK_ONE PYTHON: parses every line of the last output as one JSON object, runs the assertions
-# CHECK_ONE (indented 4 spaces) on each (`value`, on line `number`), keeps them in the list `rows` and runs PYTHON.
-object_lines() {
+# feed_lines NAME ROWS ORDER FIELD CHECK_ONE PYTHON: parses every line of the last output as one JSON object of a feed,
+# runs the assertions CHECK_ONE (indented 4 spaces) on each (`value`, on line `number`), keeps them in the list ROWS,
+# checks that their ORDER values strictly increase (listed as ORDERs, such as `ids`), lists their FIELD values as
+# FIELDs (such as `types`) and runs PYTHON.
+feed_lines() {
     python_check "$1" "
 import json, re, sys
-rows = []
+$2 = []
 for number, line in enumerate(sys.stdin.read().splitlines(), 1):
     value = json.loads(line)
     assert isinstance(value, dict), f'line {number} is not a JSON object: {line}'
-$2
-    rows.append(value)
-$3
+$5
+    $2.append(value)
+${3}s = [row['$3'] for row in $2]
+assert ${3}s == sorted(set(${3}s)), f'${3}s are not strictly increasing: {${3}s}'
+${4}s = [row['$4'] for row in $2]
+$6
 "
 }
 
 # event_lines NAME PYTHON: parses every line of the last output as one event object (list `events`, checked for the
-# keys and order every event has, and for increasing sequence numbers; `types` lists their types) and runs the
-# PYTHON assertions.
+# keys and order every event has, and for increasing `sequences`; `types` lists their types) and runs the PYTHON
+# assertions.
 event_lines() {
-    object_lines "$1" "
+    feed_lines "$1" events sequence type "
     keys = ['id', 'type', 'sequence', 'created_at', 'directory_id', 'data', 'previous_attributes']
     assert list(value) == keys, f'line {number} has keys {list(value)}, expected {keys}'
     assert isinstance(value['id'], str) and isinstance(value['type'], str), f'line {number}: id and type must be strings'
     assert isinstance(value['sequence'], int) and value['sequence'] > 0, f'line {number}: bad sequence'
     assert isinstance(value['created_at'], str), f'line {number}: created_at must be a string'
     assert value['directory_id'] is None or isinstance(value['directory_id'], str), f'line {number}: bad directory_id'
-    assert isinstance(value['data'], dict), f'line {number}: data must be an object'" "
-events = rows
-sequences = [event['sequence'] for event in events]
-assert sequences == sorted(set(sequences)), f'sequences are not strictly increasing: {sequences}'
-types = [event['type'] for event in events]
-$2"
+    assert isinstance(value['data'], dict), f'line {number}: data must be an object'" "$2"
 }
 
 # audit_lines NAME PYTHON: parses every line of the last output as one audit entry (list `entries`, checked for the
-# keys every entry has and for increasing ids; `actions` lists their actions) and runs the PYTHON assertions.
+# keys every entry has and for increasing `ids`; `actions` lists their actions) and runs the PYTHON assertions.
 audit_lines() {
-    object_lines "$1" "
+    feed_lines "$1" entries id action "
     keys = ['action', 'actor', 'actor_detail', 'actor_kind', 'address', 'after', 'at', 'before', 'id', 'target']
     assert sorted(value) == keys, f'line {number} has keys {sorted(value)}, expected {keys}'
     assert isinstance(value['id'], int) and value['id'] > 0, f'line {number}: bad id'
     assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z', value['at']), f'line {number}: at is not UTC with milliseconds'
     assert isinstance(value['target'], dict) and sorted(value['target']) == ['id', 'kind', 'name'], f'line {number}: bad target'
-    assert isinstance(value['before'], dict) and isinstance(value['after'], dict), f'line {number}: before and after must be objects'" "
-entries = rows
-ids = [entry['id'] for entry in entries]
-assert ids == sorted(set(ids)), f'ids are not strictly increasing: {ids}'
-actions = [entry['action'] for entry in entries]
-$2"
+    assert isinstance(value['before'], dict) and isinstance(value['after'], dict), f'line {number}: before and after must be objects'" "$2"
 }
 
 # scim METHOD PATH [BODY]: one SCIM request to the directory; prints the response body; fails the run on a non-2xx.
@@ -183,6 +178,21 @@ PYTHON
 # field JSON KEY: a top-level string field of a JSON object.
 field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
+# scim_directory WHERE NAME BASE_URL: creates the Okta directory NAME that the SCIM requests go to with `directory create
+# --json` (the run dies when that fails), checks the object it prints, and sets DIRECTORY_ID, SCIM_BASE_URL and
+# SCIM_TOKEN (exported) from it. WHERE (empty, or " on PostgreSQL") says where in the messages.
+scim_directory() {
+    roster directory create --name "$2" --provider okta --base-url "$3" --json
+    [[ $RC -eq 0 ]] || die "directory create$1 failed: $ERR"
+    json "directory create --json$1 prints id, name, provider, base_url, token" "
+assert sorted(d) == ['base_url', 'id', 'name', 'provider', 'token'], sorted(d)
+assert d['name'] == '$2' and d['provider'] == 'okta' and d['base_url'].endswith('/' + d['id']), d"
+    DIRECTORY_ID=$(field "$OUT" id)
+    SCIM_BASE_URL=$(field "$OUT" base_url)
+    SCIM_TOKEN=$(field "$OUT" token)
+    export SCIM_BASE_URL SCIM_TOKEN
+}
+
 user_body() {
     printf '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s@example.com","name":{"givenName":"%s","familyName":"Smoke"},"emails":[{"primary":true,"value":"%s@example.com","type":"work"}],"displayName":"%s Smoke","active":true}' "$1" "$1" "$1" "$1"
 }
@@ -192,15 +202,8 @@ PORT=$(free_port)
 BASE_URL=http://127.0.0.1:$PORT
 DATABASE=sqlite:$WORK/roster.sqlite
 
-roster directory create --name "Smoke Okta" --provider okta --base-url "$BASE_URL" --json
-[[ $RC -eq 0 ]] || die "directory create failed: $ERR"
-json "directory create --json prints id, name, provider, base_url, token" '
-assert sorted(d) == ["base_url", "id", "name", "provider", "token"], sorted(d)
-assert d["provider"] == "okta" and d["base_url"].endswith("/" + d["id"])'
-DIRECTORY=$(field "$OUT" id)
-SCIM_BASE_URL=$(field "$OUT" base_url)
-SCIM_TOKEN=$(field "$OUT" token)
-export SCIM_BASE_URL SCIM_TOKEN
+scim_directory "" "Smoke Okta" "$BASE_URL"
+DIRECTORY=$DIRECTORY_ID
 
 start_roster "$WORK/server.log" "$PORT" "$ROSTER" serve --database-url "$DATABASE" --host 127.0.0.1 --port "$PORT" \
     --base-url "$BASE_URL" || exit 1
@@ -308,22 +311,26 @@ wait_for_lines() {
     done
     return 1
 }
+# stop_follower COMMAND: stops the `roster COMMAND --follow` running as FOLLOW_PID with SIGTERM, checks that it exits 0
+# with nothing on standard error, and makes what it printed the last output (OUT).
+stop_follower() {
+    kill -TERM "$FOLLOW_PID"
+    wait "$FOLLOW_PID"
+    FOLLOW_RC=$?
+    FOLLOW_PID=
+    if [[ $FOLLOW_RC -eq 0 && ! -s $WORK/follow.err ]]; then
+        pass
+    else
+        fail "$1 --follow exits 0 on SIGTERM (exited $FOLLOW_RC)" "$(cat "$WORK/follow.err")"
+    fi
+    OUT=$(cat "$WORK/follow.out")
+}
 if wait_for_lines $((TOTAL - 3)); then pass; else fail "events --follow prints the existing events" "$(cat "$WORK/follow.out" "$WORK/follow.err")"; fi
 DAVE=$(field "$(scim POST /Users "$(user_body dave)")" id)
 scim PATCH "/Groups/$ENGINEERING" "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"$DAVE\"}]}]}" >/dev/null
 if wait_for_lines $((TOTAL - 3 + 3)); then pass; else fail "events --follow prints new events as they come" "$(cat "$WORK/follow.out" "$WORK/follow.err")"; fi
 sleep 0.7 # one more poll: nothing else may appear
-kill -TERM "$FOLLOW_PID"
-wait "$FOLLOW_PID"
-FOLLOW_RC=$?
-FOLLOW_PID=
-FIRST_PID=
-if [[ $FOLLOW_RC -eq 0 && ! -s $WORK/follow.err ]]; then
-    pass
-else
-    fail "events --follow exits 0 on SIGTERM (exited $FOLLOW_RC)" "$(cat "$WORK/follow.err")"
-fi
-OUT=$(cat "$WORK/follow.out")
+stop_follower events
 event_lines "events --follow prints the old and then the new events" "
 assert len(events) == $TOTAL - 3 + 3, types
 assert all(event['sequence'] > $THIRD for event in events), sequences
@@ -420,16 +427,7 @@ FOLLOW_PID=$!
 sleep 0.7 # the follower has read everything there is
 ok "team create while audit --follow runs" team create "Audit Follow"
 if wait_for_lines 1; then pass; else fail "audit --follow prints a new entry" "$(cat "$WORK/follow.out" "$WORK/follow.err")"; fi
-kill -TERM "$FOLLOW_PID"
-wait "$FOLLOW_PID"
-FOLLOW_RC=$?
-FOLLOW_PID=
-if [[ $FOLLOW_RC -eq 0 && ! -s $WORK/follow.err ]]; then
-    pass
-else
-    fail "audit --follow exits 0 on SIGTERM (exited $FOLLOW_RC)" "$(cat "$WORK/follow.err")"
-fi
-OUT=$(cat "$WORK/follow.out")
+stop_follower audit
 audit_lines "audit --follow prints the team created after it started" "
 assert actions == ['team.created'], actions
 assert entries[0]['target']['name'] == 'Audit Follow' and entries[0]['id'] > $LAST_AUDIT_ID, entries"
@@ -540,14 +538,8 @@ else
         DATABASE=$(postgres_database_url "$PG_DATABASE")
         PG_PORT=$(free_port)
         PG_BASE_URL=http://127.0.0.1:$PG_PORT
-        roster directory create --name "PG Okta" --provider okta --base-url "$PG_BASE_URL" --json
-        [[ $RC -eq 0 ]] || die "directory create on PostgreSQL failed: $ERR"
-        json "directory create --json on PostgreSQL" '
-assert sorted(d) == ["base_url", "id", "name", "provider", "token"], sorted(d)
-assert d["name"] == "PG Okta" and d["base_url"].endswith("/" + d["id"])'
-        PG_DIRECTORY=$(field "$OUT" id)
-        SCIM_BASE_URL=$(field "$OUT" base_url)
-        SCIM_TOKEN=$(field "$OUT" token)
+        scim_directory " on PostgreSQL" "PG Okta" "$PG_BASE_URL"
+        PG_DIRECTORY=$DIRECTORY_ID
         ok "directory list --json on PostgreSQL" directory list --json
         json "directory list on PostgreSQL shows the directory" "assert [x['id'] for x in d] == ['$PG_DIRECTORY'], d"
         ok "team create on PostgreSQL" team create "Platform Engineering"
@@ -568,7 +560,6 @@ assert entries[0]['target']['id'] == '$PG_DIRECTORY', entries[0]"
             else
                 fail "serve on PostgreSQL names the database without its password" "$(head -n 5 "$WORK/pg-server.log")"
             fi
-            export SCIM_BASE_URL SCIM_TOKEN
             PG_ALICE=$(field "$(scim POST /Users "$(user_body alice)")" id)
             scim POST /Groups "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"Engineering\",\"members\":[{\"value\":\"$PG_ALICE\"}]}" >/dev/null
             ok "team members on PostgreSQL" team members platform-engineering --json

@@ -18,19 +18,16 @@ extension Roster {
                 """
         )
 
-        /// How often `--follow` looks for new entries.
-        static let pollInterval: Duration = .milliseconds(500)
+        /// How `audit` names its entries and their order.
+        enum Words: FeedWords {
+            static let items = "entries"
+            static let position = "id"
+            static let positionValueName = "id"
+            static let positionExpected = "an audit entry id, 0 or more"
+            static let arrival = "recorded"
+        }
 
-        @OptionGroup var global: GlobalOptions
-
-        @Option(help: ArgumentHelp("Print only entries whose id is greater than this (default 0: all).", valueName: "id"))
-        var after: String?
-
-        @Flag(help: "Keep printing new entries as they are recorded (checking every 500 ms) until SIGINT or SIGTERM.")
-        var follow = false
-
-        @Option(help: ArgumentHelp("Print at most this many entries, then exit (with --follow too).", valueName: "n"))
-        var limit: String?
+        @OptionGroup var feed: FeedOptions<Words>
 
         @Flag(help: "Print each entry as one JSON object on its own line.")
         var json = false
@@ -51,16 +48,8 @@ extension Roster {
         var target: String?
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let start = try OrderedFeed.number(after, flag: "--after", minimum: 0, expected: "an audit entry id, 0 or more") ?? 0
-                let limit = try OrderedFeed.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of entries")
-                let filter = try query()
-                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    try await OrderedFeed.audit(of: store, filter: filter, after: start, limit: limit.map(Int.init), json: json).print(
-                        following: follow,
-                        every: Self.pollInterval
-                    )
-                }
+            try await feed.print(checking: query()) { store, after, limit, filter in
+                OrderedFeed.audit(of: store, filter: filter, after: after, limit: limit, json: json)
             }
         }
 

@@ -9,9 +9,7 @@ extension Roster.DirectoryCommands {
             abstract: "Create a directory and print its SCIM Base URL and SCIM Bearer Token (the token is shown only once)."
         )
 
-        @OptionGroup var global: GlobalOptions
-        /// The public URL rule (BASE_URL, else http://HOST:PORT).
-        @OptionGroup var address: ServerAddressOptions
+        @OptionGroup var options: AddressedStoreOptions
 
         @Option(help: "The directory's name, shown to admins.")
         var name: String
@@ -19,20 +17,13 @@ extension Roster.DirectoryCommands {
         @Option(help: "The identity provider.")
         var provider: DirectoryProvider
 
-        @Flag(help: "Print one JSON object: {\"id\", \"name\", \"provider\", \"base_url\", \"token\"}.")
-        var json = false
+        @OptionGroup var output: CredentialsOutput
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let environment = ProcessInfo.processInfo.environment
-                let name = try DirectoryName.validated(name)
-                let address = try address.resolve(environment: environment)
+            try await options.runOnStore(checking: DirectoryName.validated(name)) { store, baseURL, name in
                 let (token, hash) = BearerToken.generate()
-                let directory = try await global.withStore(environment: environment) { store in
-                    try await store.createDirectory(name: name, provider: provider, tokenHash: hash, by: .commandLineUser())
-                }
-                let credentials = DirectoryCredentials(directory: directory, baseURL: address.baseURL, token: token)
-                Console.out(json ? try credentials.json() : credentials.text(created: true))
+                let directory = try await store.createDirectory(name: name, provider: provider, tokenHash: hash, by: .commandLineUser())
+                try output.print(DirectoryCredentials(directory: directory, baseURL: baseURL, token: token), created: true)
             }
         }
     }

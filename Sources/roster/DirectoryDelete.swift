@@ -13,17 +13,15 @@ extension Roster.DirectoryCommands {
         var id: String
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    guard let directory = try await store.directory(id: id),
-                        try await store.deleteDirectory(id: directory.id, by: .commandLineUser())
-                    else {
-                        throw CommandFailure.unknownDirectory(id)
-                    }
-                    Console.out(
-                        "Deleted directory \"\(directory.name)\" (\(directory.provider.displayName)), id \(directory.id), with its users and groups."
-                    )
+            try await global.runOnStore { store in
+                guard let directory = try await store.directory(id: id),
+                    try await store.deleteDirectory(id: directory.id, by: .commandLineUser())
+                else {
+                    throw CommandFailure.unknownDirectory(id)
                 }
+                Console.out(
+                    "Deleted directory \"\(directory.name)\" (\(directory.provider.displayName)), id \(directory.id), with its users and groups."
+                )
             }
         }
     }

@@ -7,19 +7,14 @@ extension Roster.DirectoryCommands {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List directories with their provider and SCIM Base URL.")
 
-        @OptionGroup var global: GlobalOptions
-        /// The public URL rule (BASE_URL, else http://HOST:PORT).
-        @OptionGroup var address: ServerAddressOptions
+        @OptionGroup var options: AddressedStoreOptions
 
         @Flag(help: "Print one JSON array of {\"id\", \"name\", \"provider\", \"provider_name\", \"base_url\", \"enabled\"}.")
         var json = false
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let environment = ProcessInfo.processInfo.environment
-                let address = try address.resolve(environment: environment)
-                let directories = try await global.withStore(environment: environment) { store in try await store.directories() }
-                let listing = DirectoryListing(directories: directories, baseURL: address.baseURL)
+            try await options.runOnStore { store, baseURL in
+                let listing = DirectoryListing(directories: try await store.directories(), baseURL: baseURL)
                 Console.out(json ? try listing.json() : listing.table())
             }
         }

@@ -9,29 +9,21 @@ extension Roster.DirectoryCommands {
             abstract: "Replace a directory's SCIM Bearer Token; the old one stops working and the new one is shown only once."
         )
 
-        @OptionGroup var global: GlobalOptions
-        /// The public URL rule (BASE_URL, else http://HOST:PORT).
-        @OptionGroup var address: ServerAddressOptions
+        @OptionGroup var options: AddressedStoreOptions
 
         @Argument(help: "The directory's id (see `roster directory list`).")
         var id: String
 
-        @Flag(help: "Print one JSON object: {\"id\", \"name\", \"provider\", \"base_url\", \"token\"}.")
-        var json = false
+        @OptionGroup var output: CredentialsOutput
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let environment = ProcessInfo.processInfo.environment
-                let address = try address.resolve(environment: environment)
-                try await global.withStore(environment: environment) { store in
-                    guard let directory = try await store.directory(id: id) else { throw CommandFailure.unknownDirectory(id) }
-                    let (token, hash) = BearerToken.generate()
-                    guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash, by: .commandLineUser()) else {
-                        throw CommandFailure.unknownDirectory(id)
-                    }
-                    let credentials = DirectoryCredentials(directory: directory, baseURL: address.baseURL, token: token)
-                    Console.out(json ? try credentials.json() : credentials.text(created: false))
+            try await options.runOnStore { store, baseURL in
+                guard let directory = try await store.directory(id: id) else { throw CommandFailure.unknownDirectory(id) }
+                let (token, hash) = BearerToken.generate()
+                guard try await store.replaceTokenHash(directoryID: directory.id, tokenHash: hash, by: .commandLineUser()) else {
+                    throw CommandFailure.unknownDirectory(id)
                 }
+                try output.print(DirectoryCredentials(directory: directory, baseURL: baseURL, token: token), created: false)
             }
         }
     }

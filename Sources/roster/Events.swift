@@ -14,31 +14,19 @@ extension Roster {
                 """
         )
 
-        /// How often `--follow` looks for new events.
-        static let pollInterval: Duration = .milliseconds(500)
+        /// How `events` names its items and their order.
+        enum Words: FeedWords {
+            static let items = "events"
+            static let position = "sequence"
+            static let positionValueName = "seq"
+            static let positionExpected = "a sequence number, 0 or more"
+            static let arrival = "committed"
+        }
 
-        @OptionGroup var global: GlobalOptions
-
-        @Option(help: ArgumentHelp("Print only events whose sequence is greater than this (default 0: all).", valueName: "seq"))
-        var after: String?
-
-        @Flag(help: "Keep printing new events as they are committed (checking every 500 ms) until SIGINT or SIGTERM.")
-        var follow = false
-
-        @Option(help: ArgumentHelp("Print at most this many events, then exit (with --follow too).", valueName: "n"))
-        var limit: String?
+        @OptionGroup var feed: FeedOptions<Words>
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let start = try OrderedFeed.number(after, flag: "--after", minimum: 0, expected: "a sequence number, 0 or more") ?? 0
-                let limit = try OrderedFeed.number(limit, flag: "--limit", minimum: 1, expected: "a positive number of events")
-                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    try await OrderedFeed.events(of: store, after: start, limit: limit.map(Int.init)).print(
-                        following: follow,
-                        every: Self.pollInterval
-                    )
-                }
-            }
+            try await feed.print { store, after, limit in OrderedFeed.events(of: store, after: after, limit: limit) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import RosterCore
 
@@ -26,6 +27,24 @@ struct GlobalOptions: ParsableArguments {
     /// migrations applied); fails with exit code 2 when the database cannot be opened.
     func withStore<T>(environment: [String: String], _ body: (any RosterStorage) async throws -> T) async throws -> T {
         try await openStore(environment: environment).withRunning(body)
+    }
+
+    /// A short command's whole run on the store: `check` is evaluated first (the arguments, before the database
+    /// opens), then `body` runs on the store opened from the flag or the process's environment, with what `check`
+    /// gave. A failure of either becomes one line on standard error and its exit code (``CommandFailure/reporting(_:)``).
+    func runOnStore<Checked>(
+        checking check: @autoclosure () throws -> Checked,
+        _ body: (any RosterStorage, Checked) async throws -> Void
+    ) async throws {
+        try await CommandFailure.reporting {
+            let checked = try check()
+            try await withStore(environment: ProcessInfo.processInfo.environment) { store in try await body(store, checked) }
+        }
+    }
+
+    /// ``runOnStore(checking:_:)`` for a command with nothing to check before the database opens.
+    func runOnStore(_ body: (any RosterStorage) async throws -> Void) async throws {
+        try await runOnStore(checking: ()) { store, _ in try await body(store) }
     }
 
     /// The logger of a short command's store: critical messages only, so that nothing but the command's own output

@@ -14,27 +14,22 @@ extension Roster {
                 """
         )
 
-        @OptionGroup var global: GlobalOptions
-        /// The public URL the link starts with.
-        @OptionGroup var address: ServerAddressOptions
+        /// Where the data is, and the public URL the link starts with.
+        @OptionGroup var options: AddressedStoreOptions
         @OptionGroup var adminOptions: AdminOptions
 
         @Argument(help: "An email listed in SAML_ADMINS.")
         var email: String
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let environment = ProcessInfo.processInfo.environment
-                let address = try address.resolve(environment: environment)
-                let admins = adminOptions.allowList(environment: environment)
-                try await global.withStore(environment: environment) { store in
-                    do {
-                        let link = try await store.issueLoginLink(for: email, admins: admins, baseURL: address.baseURL)
-                        Console.out("Sign-in link for \(email.trimmed()) (works once, for 15 minutes):\n\(link)")
-                    } catch let error as AdminAccessError {
-                        if case .storage = error { throw CommandFailure.failed(error.description) }
-                        throw CommandFailure.configuration(error.description)
-                    }
+            let environment = ProcessInfo.processInfo.environment
+            try await options.runOnStore(checking: adminOptions.allowList(environment: environment)) { store, baseURL, admins in
+                do {
+                    let link = try await store.issueLoginLink(for: email, admins: admins, baseURL: baseURL)
+                    Console.out("Sign-in link for \(email.trimmed()) (works once, for 15 minutes):\n\(link)")
+                } catch let error as AdminAccessError {
+                    if case .storage = error { throw CommandFailure.failed(error.description) }
+                    throw CommandFailure.configuration(error.description)
                 }
             }
         }

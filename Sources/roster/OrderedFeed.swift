@@ -18,6 +18,9 @@ struct OrderedFeed: Sendable {
     /// How many items one read fetches at most.
     var batchSize: Int = 500
 
+    /// How often `--follow` looks for new items.
+    static let pollInterval: Duration = .milliseconds(500)
+
     /// Prints what is there; with `following`, then new items, checking every `interval`, until SIGINT or SIGTERM
     /// (a clean stop: every item read so far has been printed whole) or until `limit` items have been printed.
     func print(following: Bool, every interval: Duration) async throws {

@@ -4,12 +4,7 @@ import RosterCore
 enum TeamArguments {
     /// The name without surrounding whitespace; blank or with control characters fails.
     static func name(_ name: String) throws(CommandFailure) -> String {
-        let trimmed = name.trimmed()
-        guard !trimmed.isEmpty else { throw .configuration("the team name must not be blank") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw .configuration("the team name must be one line of text without control characters")
-        }
-        return trimmed
+        try name.validatedName("the team name")
     }
 
     /// A slug exactly as it will be stored: lowercase ASCII letters and digits in runs joined by single dashes.

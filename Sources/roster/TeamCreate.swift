@@ -19,19 +19,21 @@ extension Roster.TeamCommands {
         var json = false
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let name = try TeamArguments.name(name)
-                let chosenSlug = try slug.map(TeamArguments.slug)
-                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    let wantedSlug = chosenSlug ?? Team.slug(from: name)
-                    // A slug equal to another team's id would make TEAM arguments ambiguous.
-                    if let taken = try await store.teams().first(where: { $0.slug == wantedSlug || $0.id == wantedSlug }) {
-                        throw CommandFailure.failed("the slug \"\(wantedSlug)\" is taken by the team \(taken.shown); choose another with --slug")
-                    }
-                    let team = try await store.createTeam(name: name, slug: chosenSlug, by: .commandLineUser())
-                    Console.out(json ? try JSONOutput.line(Payload(id: team.id, name: team.name, slug: team.slug)) : text(team))
+            try await global.runOnStore(checking: checkedNameAndSlug()) { store, checked in
+                let wantedSlug = checked.slug ?? Team.slug(from: checked.name)
+                // A slug equal to another team's id would make TEAM arguments ambiguous.
+                if let taken = try await store.teams().first(where: { $0.slug == wantedSlug || $0.id == wantedSlug }) {
+                    throw CommandFailure.failed("the slug \"\(wantedSlug)\" is taken by the team \(taken.shown); choose another with --slug")
                 }
+                let team = try await store.createTeam(name: checked.name, slug: checked.slug, by: .commandLineUser())
+                Console.out(json ? try JSONOutput.line(Payload(id: team.id, name: team.name, slug: team.slug)) : text(team))
             }
+        }
+
+        /// NAME and `--slug` as they will be stored (the slug nil when it is to be made from the name); a bad one fails
+        /// with exit code 2.
+        private func checkedNameAndSlug() throws(CommandFailure) -> (name: String, slug: String?) {
+            (try TeamArguments.name(name), try slug.map(TeamArguments.slug))
         }
 
         private func text(_ team: Team) -> String {

@@ -7,22 +7,16 @@ extension Roster.TeamCommands {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a team with its group mappings and memberships.")
 
-        @OptionGroup var global: GlobalOptions
-
-        @Argument(help: "The team's id, slug or name (see `roster team list`).")
-        var team: String
+        @OptionGroup var team: TeamOptions
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    let team = try await store.existingTeam(team)
-                    let mappings = try await store.mappings(team: team.id).count
-                    let members = try await store.teamMembers(team.id)
-                    try await store.deleteTeam(team.id, by: .commandLineUser())
-                    Console.out(
-                        "Deleted team \(team.shown), id \(team.id), with its \(Self.counted(mappings, "group mapping")); it had \(members.headcount)."
-                    )
-                }
+            try await team.runOnStore { store, team in
+                let mappings = try await store.mappings(team: team.id).count
+                let members = try await store.teamMembers(team.id)
+                try await store.deleteTeam(team.id, by: .commandLineUser())
+                Console.out(
+                    "Deleted team \(team.shown), id \(team.id), with its \(Self.counted(mappings, "group mapping")); it had \(members.headcount)."
+                )
             }
         }
 

@@ -13,11 +13,9 @@ extension Roster.TeamCommands {
         var json = false
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    let listing = TeamListing(teams: try await store.teams(), mappings: try await store.mappings(team: nil))
-                    Console.out(json ? try listing.json() : listing.table())
-                }
+            try await global.runOnStore { store in
+                let listing = TeamListing(teams: try await store.teams(), mappings: try await store.mappings(team: nil))
+                Console.out(json ? try listing.json() : listing.table())
             }
         }
     }

@@ -1,7 +1,7 @@
 import RosterCore
 
 /// The teams with their mappings, as a table or as JSON.
-struct TeamListing {
+struct TeamListing: Listing {
     /// The teams, by name.
     var teams: [Team]
     /// Every mapping, oldest first.
@@ -12,32 +12,30 @@ struct TeamListing {
         mappings.filter { $0.teamID == team.id }
     }
 
-    /// A table with a header row, columns padded; a hint when there are no teams.
-    func table() -> String {
-        guard !teams.isEmpty else {
-            return "No teams yet. Create one with: roster team create NAME"
+    /// How to create the first team.
+    var emptyHint: String { "No teams yet. Create one with: roster team create NAME" }
+
+    /// ID, name, slug and the group names mapped to the team.
+    var header: [String] { ["ID", "NAME", "SLUG", "GROUPS"] }
+
+    /// One row per team; each group name in quotes with the directories it matches in, or `none`.
+    var rows: [[String]] {
+        teams.map { team in
+            let groups = mappings(of: team).map { "\"\($0.groupName)\" (\($0.scope))" }
+            return [team.id, team.name, team.slug, groups.isEmpty ? "none" : groups.joined(separator: ", ")]
         }
-        return TextTable(
-            header: ["ID", "NAME", "SLUG", "GROUPS"],
-            rows: teams.map { team in
-                let groups = mappings(of: team).map { "\"\($0.groupName)\" (\($0.scope))" }
-                return [team.id, team.name, team.slug, groups.isEmpty ? "none" : groups.joined(separator: ", ")]
-            }
-        ).rendered()
     }
 
-    /// One JSON array, one object per team; `directory_id` is null for a mapping that matches every directory.
-    func json() throws -> String {
-        try JSONOutput.line(
-            teams.map { team in
-                Entry(
-                    id: team.id,
-                    name: team.name,
-                    slug: team.slug,
-                    mappings: mappings(of: team).map { MappingEntry(group_name: $0.groupName, directory_id: $0.directoryID) }
-                )
-            }
-        )
+    /// One object per team; `directory_id` is null for a mapping that matches every directory.
+    var entries: any Encodable {
+        teams.map { team in
+            Entry(
+                id: team.id,
+                name: team.name,
+                slug: team.slug,
+                mappings: mappings(of: team).map { MappingEntry(group_name: $0.groupName, directory_id: $0.directoryID) }
+            )
+        }
     }
 
     private struct Entry: Encodable {
@@ -49,18 +47,6 @@ struct TeamListing {
 
     private struct MappingEntry: Encodable {
         var group_name: String
-        var directory_id: String?
-
-        private enum CodingKeys: String, CodingKey {
-            case group_name
-            case directory_id
-        }
-
-        /// Writes `directory_id` as null rather than leaving it out.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(group_name, forKey: .group_name)
-            try container.encode(directory_id, forKey: .directory_id)
-        }
+        @ExplicitNull var directory_id: String?
     }
 }

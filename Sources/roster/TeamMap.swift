@@ -9,42 +9,39 @@ extension Roster.TeamCommands {
             abstract: "Map a group name to a team: every active member of a group of that exact name is in the team, now and later."
         )
 
-        @OptionGroup var global: GlobalOptions
+        /// How `team map` explains GROUP NAME and `--directory`.
+        enum Words: TeamMappingWords {
+            static let groupName = "The group's name exactly as the identity provider shows it (its SCIM displayName), case included."
+            static let directory = "Only groups of this directory count (default: groups of every directory)."
+        }
 
-        @Argument(help: "The team's id, slug or name (see `roster team list`).")
-        var team: String
-
-        @Argument(help: "The group's name exactly as the identity provider shows it (its SCIM displayName), case included.")
-        var groupName: String
-
-        @Option(help: ArgumentHelp("Only groups of this directory count (default: groups of every directory).", valueName: "id"))
-        var directory: String?
+        @OptionGroup var arguments: TeamMappingArguments<Words>
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let groupName = try TeamArguments.groupName(groupName)
-                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    let team = try await store.existingTeam(team)
-                    try await store.checkDirectory(directory)
-                    let outcome = try await store.map(team: team.id, groupName: groupName, directoryID: directory, by: .commandLineUser())
-                    let members = try await store.teamMembers(team.id)
-                    var lines = [
-                        outcome.alreadyMapped
-                            ? "Team \(team.shown) already had \(outcome.mapping.shown) mapped to it."
-                            : "Mapped \(outcome.mapping.shown) to team \(team.shown).",
-                        "Team \(team.shown) now has \(members.headcount).",
-                    ]
-                    if !members.contains(where: outcome.mapping.feeds) {
-                        lines.append(
-                            "No member of a group named \"\(groupName.replacingNewlines())\" is in the team yet: names match exactly, case "
-                                + "included; the members join when the identity provider pushes the group."
-                        )
-                    }
-                    for name in outcome.namesDifferingInCase {
-                        lines.append("A group named \"\(name.replacingNewlines())\" differs only in case: did you mean it?")
-                    }
-                    Console.out(lines.joined(separator: "\n"))
+            try await arguments.runOnStore { store, team, groupName in
+                let outcome = try await store.map(
+                    team: team.id,
+                    groupName: groupName,
+                    directoryID: arguments.directory,
+                    by: .commandLineUser()
+                )
+                let members = try await store.teamMembers(team.id)
+                var lines = [
+                    outcome.alreadyMapped
+                        ? "Team \(team.shown) already had \(outcome.mapping.shown) mapped to it."
+                        : "Mapped \(outcome.mapping.shown) to team \(team.shown).",
+                    "Team \(team.shown) now has \(members.headcount).",
+                ]
+                if !members.contains(where: outcome.mapping.feeds) {
+                    lines.append(
+                        "No member of a group named \"\(groupName.replacingNewlines())\" is in the team yet: names match exactly, case "
+                            + "included; the members join when the identity provider pushes the group."
+                    )
                 }
+                for name in outcome.namesDifferingInCase {
+                    lines.append("A group named \"\(name.replacingNewlines())\" differs only in case: did you mean it?")
+                }
+                Console.out(lines.joined(separator: "\n"))
             }
         }
     }

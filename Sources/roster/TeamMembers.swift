@@ -10,10 +10,7 @@ extension Roster.TeamCommands {
                 "List a team's people (the users of one email across directories are one person): active or suspended (deactivated in the identity provider), and their sources."
         )
 
-        @OptionGroup var global: GlobalOptions
-
-        @Argument(help: "The team's id, slug or name (see `roster team list`).")
-        var team: String
+        @OptionGroup var team: TeamOptions
 
         @Flag(
             help: """
@@ -24,12 +21,9 @@ extension Roster.TeamCommands {
         var json = false
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                try await global.withStore(environment: ProcessInfo.processInfo.environment) { store in
-                    let team = try await store.existingTeam(team)
-                    let listing = TeamMemberListing(team: team, members: try await store.teamMembers(team.id))
-                    Console.out(json ? try listing.json() : listing.table())
-                }
+            try await team.runOnStore { store, team in
+                let listing = TeamMemberListing(team: team, members: try await store.teamMembers(team.id))
+                Console.out(json ? try listing.json() : listing.table())
             }
         }
     }
