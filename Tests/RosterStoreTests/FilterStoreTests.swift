@@ -88,6 +88,11 @@ extension StoreCase {
             (#"emails[value sw "b."]"#, [b]),
             (#"emails[type eq "home"]"#, [b]),
             (#"emails pr"#, [a, b, d]),
+            // `eq null` is "not present": the emails sub-query keeps its directory value under the NOT.
+            (#"emails eq null"#, [c, e]),
+            (#"emails.value eq null"#, [c, e]),
+            (#"emails ne null"#, [a, b, d]),
+            (#"displayName eq null"#, [d, e]),
             (#"active eq false"#, [b]),
             (#"active eq true"#, [a, c, d, e]),
             (#"active ne false"#, [a, c, d, e]),
