@@ -142,6 +142,10 @@ public func buildRouter(
     WebhooksController(store: store, transport: webhookTransport, retryWindow: webhookRetryWindow, support: support).addRoutes(to: settings)
     APIKeysController(store: store, support: support).addRoutes(to: settings)
     AuditLogController(store: store, retention: configuration.auditRetention, support: support).addRoutes(to: settings)
+    // Any other page under the settings root: past the session check (a stranger is sent to sign-in), a settings
+    // page saying there is no such page, rather than the router's empty 404. (Only GET: every POST route is a form
+    // with a CSRF token, which the CSRF tests enumerate.)
+    settings.get("**") { _, _ -> Response in throw HTTPError(.notFound) }
     ReadAPIController(store: store).addRoutes(to: router)
     StaticFilesController().addRoutes(to: router)
     router.get("/") { _, _ in Response.redirect(to: SettingsPaths.root, type: .found) }

@@ -44,20 +44,9 @@ struct AdminSessionMiddleware<Store: AdminSessionStore>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as SettingsPageError {
             return pages.message(status: .init(code: error.status), heading: error.heading, message: error.message, chrome: chrome)
-        } catch let error as HTTPError where error.status == .notFound {
-            return pages.message(
-                status: .notFound,
-                heading: "Not found",
-                message: "There is no settings page at \(request.uri.path).",
-                chrome: chrome
-            )
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            return pages.message(
-                status: .contentTooLarge,
-                heading: "Form too large",
-                message: "The form sent more data than a settings form holds.",
-                chrome: chrome
-            )
+        } catch let error as any HTTPResponseError where SettingsPageError.answers(error.status) {
+            let page = SettingsPageError(error.status, path: request.uri.path)
+            return pages.message(status: error.status, heading: page.heading, message: page.message, chrome: chrome)
         } catch let error as StoreUnavailable {
             context.logger.warning("Settings request not served: \(error.reason)", metadata: ["path": "\(request.uri.path)"])
             return pages.storeUnavailable(error, chrome: chrome)

@@ -1,3 +1,5 @@
+import Hummingbird
+
 /// A settings request that ends on a page explaining what went wrong, with an HTTP status.
 struct SettingsPageError: Error, Sendable {
     /// The response status.
@@ -21,4 +23,22 @@ struct SettingsPageError: Error, Sendable {
         heading: "Form expired",
         message: "This form was not accepted: it did not come from this session's settings page. Go back, reload the page and try again."
     )
+}
+
+extension SettingsPageError {
+    /// Whether ``init(_:path:)`` has a page of its own for an error with `status`: 404 and 413. An error with any
+    /// other status ends on the 500 page.
+    static func answers(_ status: HTTPResponse.Status) -> Bool {
+        status == .notFound || status == .contentTooLarge
+    }
+
+    /// The page for an error the router or the form reader throws: 404 (no settings page at `path`) or 413 (a form
+    /// body over ``SubmittedForm/maxBytes``: Hummingbird's `NIOTooManyBytesError`); see ``answers(_:)``.
+    init(_ status: HTTPResponse.Status, path: String) {
+        if status == .contentTooLarge {
+            self.init(status: 413, heading: "Form too large", message: "The form sent more data than a settings form holds.")
+        } else {
+            self.init(status: 404, heading: "Not found", message: "There is no settings page at \(path).")
+        }
+    }
 }

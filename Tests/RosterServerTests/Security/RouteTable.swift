@@ -32,9 +32,13 @@ struct RouteTable: Sendable {
         return RouteTable(routes: router.routes.map { Route(method: $0.method, template: $0.path.description) })
     }
 
-    /// The routes whose template starts with `prefix` (a whole path segment), with one of `methods`.
+    /// The routes whose template starts with `prefix` (a whole path segment), with one of `methods`; not a catch-all
+    /// (`…/**`, which answers paths no route names, and which `SettingsPagesTests` and the SCIM tests cover).
     func routes(under prefix: String, methods: Set<HTTPRequest.Method>) -> [Route] {
-        routes.filter { methods.contains($0.method) && ($0.template == prefix || $0.template.hasPrefix(prefix + "/")) }
+        routes.filter {
+            methods.contains($0.method) && ($0.template == prefix || $0.template.hasPrefix(prefix + "/"))
+                && !$0.template.hasSuffix("/**")
+        }
     }
 
     /// `template` with each `{name}` replaced by `parameters[name]`; records an issue and returns nil when a

@@ -161,6 +161,23 @@ import Testing
         }
     }
 
+    @Test func anUnknownSettingsPathAndAnOversizedFormEndOnTheirOwnPages() async throws {
+        try await withSettingsApp { client, store in
+            let browser = try await SettingsBrowser.signIn(client, store: store)
+            let missing = try await browser.get("/settings/organization/dsync/no-such-page")
+            #expect(missing.status == .notFound)
+            #expect(missing.bodyText.contains("There is no settings page at /settings/organization/dsync/no-such-page."))
+            let oversized = String(repeating: "x", count: 70_000)
+            let large = try await browser.post("/settings/organization/dsync/teams", [("name", oversized)])
+            #expect(large.status == .contentTooLarge)
+            #expect(large.bodyText.contains("Form too large"))
+            #expect(try await store.teams().isEmpty)
+            let stranger = try await client.execute(uri: "/settings/organization/dsync/no-such-page", method: .get)
+            #expect(stranger.status == .seeOther)
+            #expect(stranger.headers[.location] == "/auth/sign-in")
+        }
+    }
+
     @Test func usersGroupsTeamAndUserPagesShowMembershipsAndTheirSources() async throws {
         try await withSettingsApp { client, store in
             let browser = try await SettingsBrowser.signIn(client, store: store)
