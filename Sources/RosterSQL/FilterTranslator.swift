@@ -143,7 +143,7 @@ public struct FilterTranslator<Dialect: SQLDialect>: Sendable {
             guard let bool = Self.boolean(value), comparison == .eq || comparison == .ne else { return nil }
             return SQLCondition(sql: "(\(name) \(comparison == .eq ? "=" : Dialect.notEqual) ?)", values: [.boolean(bool)])
         case .time(let name)?:
-            guard !comparison.isSubstring, let literal = Self.literal(value), let seconds = SCIMDateTime.instant(literal) else {
+            guard !comparison.isSubstring, let literal = value.text, let seconds = SCIMDateTime.instant(literal) else {
                 return nil
             }
             let milliseconds = Int64((seconds * 1000).rounded())
@@ -254,20 +254,10 @@ public struct FilterTranslator<Dialect: SQLDialect>: Sendable {
         }
     }
 
-    /// The literal as text, as the protocol core compares it.
-    private static func literal(_ value: FilterValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .number(let number): number.text
-        case .bool(let bool): bool ? "true" : "false"
-        case .null: nil
-        }
-    }
-
     /// The literal as bound text, up to its first NUL character: GRDB binds a Swift string as a C string, so SQLite
     /// compares with the value cut there, and PostgreSQL's TEXT cannot hold a NUL at all (binding one fails).
     private static func text(_ value: FilterValue) -> String? {
-        guard let text = literal(value) else { return nil }
+        guard let text = value.text else { return nil }
         guard let nul = text.unicodeScalars.firstIndex(of: "\u{0}") else { return text }
         return String(text.unicodeScalars[..<nul])
     }

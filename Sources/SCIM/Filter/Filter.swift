@@ -66,4 +66,15 @@ public enum FilterValue: Sendable, Hashable {
         case .null: .null
         }
     }
+
+    /// The value as text, as comparisons read it: strings as they are, numbers and booleans as written (`1.5`,
+    /// `true`); nil for `null`. The in-memory evaluator and the stores' SQL both compare this text.
+    public var text: String? {
+        switch self {
+        case .string(let string): string
+        case .number(let number): number.text
+        case .bool(let bool): bool ? "true" : "false"
+        case .null: nil
+        }
+    }
 }

@@ -11,7 +11,7 @@ enum FilterComparison {
             guard let lhs = number(candidate), let rhs = number(literal.jsonValue) else { return false }
             return order(lhs, rhs, comparison)
         case .dateTime:
-            if let lhsText = candidate.stringValue, let rhsText = text(literal),
+            if let lhsText = candidate.stringValue, let rhsText = literal.text,
                 let lhs = SCIMDateTime.instant(lhsText), let rhs = SCIMDateTime.instant(rhsText)
             {
                 if comparison.isSubstring { return compareText(lhsText, rhsText, comparison, caseExact: true) }
@@ -29,7 +29,7 @@ enum FilterComparison {
     private static func compareDynamic(_ candidate: JSONValue, _ comparison: ComparisonOperator, _ literal: FilterValue, caseExact: Bool) -> Bool {
         switch candidate {
         case .string(let string):
-            guard let rhs = text(literal) else { return false }
+            guard let rhs = literal.text else { return false }
             return compareText(string, rhs, comparison, caseExact: caseExact)
         case .number:
             guard let lhs = number(candidate), let rhs = number(literal.jsonValue) else { return false }
@@ -65,16 +65,6 @@ enum FilterComparison {
         case .lt: lhs < rhs
         case .le: lhs <= rhs
         case .co, .sw, .ew: false
-        }
-    }
-
-    /// The literal as text: strings as they are, numbers and booleans as written.
-    private static func text(_ literal: FilterValue) -> String? {
-        switch literal {
-        case .string(let string): string
-        case .number(let number): number.text
-        case .bool(let bool): bool ? "true" : "false"
-        case .null: nil
         }
     }
 
