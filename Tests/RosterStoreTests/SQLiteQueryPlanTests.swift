@@ -16,44 +16,6 @@ struct SQLiteQueryPlanTests {
         directory = try await store.createDirectory(name: "Okta", provider: .okta, tokenHash: BearerToken.hash("t"))
     }
 
-    func json(_ text: String) throws -> JSONValue { try JSONParser().parse(text) }
-
-    @discardableResult
-    func createUser(_ userName: String, in directoryID: String? = nil, extra: String = "") async throws -> StoredResource {
-        let body = try json(
-            #"{"userName":"\#(userName)","name":{"givenName":"G","familyName":"F"},"emails":[{"value":"\#(userName)","type":"work","primary":true}]\#(extra)}"#
-        )
-        return try await store.create(.user, directoryID: directoryID ?? directory.id, input: try ResourceNormalizer.normalize(body, schema: .user))
-    }
-
-    func createGroup(_ name: String, members: [String] = []) async throws -> StoredResource {
-        let list = members.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
-        let body = try json(#"{"displayName":"\#(name)","members":[\#(list)]}"#)
-        return try await store.create(.group, directoryID: directory.id, input: try ResourceNormalizer.normalize(body, schema: .group))
-    }
-
-    func patch(_ kind: ResourceKind, _ id: String, _ operations: String, ifMatch: String? = nil) async throws -> StoredResource {
-        let request = try PatchRequest(
-            parsing: try json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":\#(operations)}"#)
-        )
-        return try await store.patch(
-            kind,
-            directoryID: directory.id,
-            id: id,
-            request: request,
-            precondition: VersionPrecondition(ifMatch: ifMatch),
-            includeDerived: true
-        )
-    }
-
-    func memberIDs(_ group: StoredResource) -> [String] {
-        (group.derived["members"]?.arrayValue ?? []).compactMap { $0.objectValue?["value"]?.stringValue }
-    }
-
-    func list(_ kind: ResourceKind, _ parameters: [String: String]) async throws -> ResourcePage {
-        try await store.list(kind, directoryID: directory.id, query: try ListQuery(parameters: parameters), includeDerived: false)
-    }
-
     @Test func indexedFiltersUseAnIndex() async throws {
         let expectedIndexes = [
             #"userName eq "a@x.com""#: "scim_user_user_name",
