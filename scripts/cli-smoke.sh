@@ -10,8 +10,8 @@
 # request shapes), then drives team create, map, list, members, events (plain, --after, --limit, --follow), unmap,
 # rename and delete, checking text output, JSON output (parsed with python3) and error lines and exit codes; then the
 # audit trail (a second directory's token rotated, `roster audit` text, --json, filters, --after and --follow, with
-# actor `cli` and no token in it); then login-link (refused without SAML_ADMINS or for a non-admin; its link works
-# once) and, on a second server with a fresh database, the first sign-in link `roster serve` prints until an admin has signed in; with
+# actor `cli` and no token in it); then login-link (refused without SAML_ADMINS or for a non-admin; recorded in the
+# audit trail without its token; its link works once) and, on a second server with a fresh database, the first sign-in link `roster serve` prints until an admin has signed in; with
 # backup while serving; OIDC settings and AUDIT_RETENTION_DAYS refused at start-up; with ROSTER_TEST_POSTGRES_URL set (scripts/test.sh), export-postgres: copy with progress,
 # refusal, TLS and login errors, then a second, shorter pass with SAML_DATABASE_URL naming a fresh PostgreSQL database
 # (directory create and list, team create and map, events after SCIM pushes to a `roster serve` on it, backup and
@@ -470,6 +470,14 @@ STATUS=$(http_status "$LINK")
 if [[ $STATUS == 303 ]]; then pass; else fail "the link signs in once (303, got $STATUS)"; fi
 STATUS=$(http_status "$LINK")
 if [[ $STATUS == 400 ]]; then pass; else fail "the link does not work twice (400, got $STATUS)"; fi
+ok "audit of the sign-in link" audit --json --action admin.sign_in_link_issued
+audit_lines "login-link is in the audit trail as issued by cli with the OS user, for the admin's email" "
+assert len(entries) == 1, entries
+e = entries[0]
+assert (e['actor'], e['actor_kind'], e['actor_detail'], e['address']) == ('cli', 'cli', '$AUDIT_USER', None), e
+assert e['target'] == {'kind': 'session', 'id': '', 'name': 'admin@example.com'}, e
+assert e['before'] == {} and e['after'] == {'link': 'issued'}, e"
+lacks "the audit trail never shows the sign-in link's token" "${LINK#*token=}"
 
 # A second server on a fresh database with SAML_ADMINS prints a first sign-in link until someone signs in.
 FIRST_DATABASE=sqlite:$WORK/first.sqlite

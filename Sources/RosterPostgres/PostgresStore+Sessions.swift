@@ -5,14 +5,16 @@ import RosterCore
 /// One-time sign-in links and admin sessions (``AdminSessionStore``) in PostgreSQL. Only hashes of link and session
 /// tokens are stored; they are bound as `Data` so that they reach PostgreSQL as BYTEA.
 extension PostgresStore {
-    /// Stores a sign-in link, dropping links that expired more than a day ago.
-    public func createLoginLink(tokenHash: [UInt8], email: String, createdAt: Int64, expiresAt: Int64) async throws {
+    /// Stores a sign-in link, dropping links that expired more than a day ago, with its audit entry in the same
+    /// transaction.
+    public func createLoginLink(tokenHash: [UInt8], email: String, createdAt: Int64, expiresAt: Int64, by actor: AuditActor) async throws {
         let hash = Data(tokenHash)
         try await write { transaction in
             try await transaction.execute("DELETE FROM admin_login_link WHERE expires_at < \(createdAt - 86_400_000)")
             try await transaction.execute(
                 "INSERT INTO admin_login_link (token_hash, email, created_at, expires_at) VALUES (\(hash), \(email), \(createdAt), \(expiresAt))"
             )
+            transaction.record(.signInLinkIssued(email: email, by: actor), at: createdAt)
         }
     }
 

@@ -3,14 +3,16 @@ import GRDB
 import RosterCore
 
 extension SQLiteStore: AdminSessionStore {
-    /// Stores a sign-in link, dropping links that expired more than a day ago.
-    public func createLoginLink(tokenHash: [UInt8], email: String, createdAt: Int64, expiresAt: Int64) async throws {
+    /// Stores a sign-in link, dropping links that expired more than a day ago, with its audit entry in the same
+    /// transaction.
+    public func createLoginLink(tokenHash: [UInt8], email: String, createdAt: Int64, expiresAt: Int64, by actor: AuditActor) async throws {
         try await commits.write { db in
             try db.execute(sql: "DELETE FROM admin_login_link WHERE expires_at < ?", arguments: [createdAt - 86_400_000])
             try db.execute(
                 sql: "INSERT INTO admin_login_link (token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 arguments: [Data(tokenHash), email, createdAt, expiresAt]
             )
+            try AuditTrail.append(db, .signInLinkIssued(email: email, by: actor), at: createdAt)
         }
     }
 

@@ -161,6 +161,14 @@ extension StoreCase {
         #expect(try await store.revokeAPIKey(id: key.id, by: admin))
         #expect(try await store.revokeAPIKey(id: key.id, by: admin) == false)
         #expect(try await store.revokeAPIKey(id: "no-such-key", by: admin) == false)
+        let operations = AuditActor.commandLine(user: "ops")
+        try await store.createLoginLink(
+            tokenHash: BearerToken.hash("l1"),
+            email: "ada@example.com",
+            createdAt: clock.now,
+            expiresAt: clock.now + 900_000,
+            by: operations
+        )
         let session = adminSession("Ada@Example.com", at: clock.now, token: "s1")
         try await store.createSession(session, address: "203.0.113.7")
         try await store.deleteSession(tokenHash: session.tokenHash, address: "203.0.113.8")
@@ -174,6 +182,12 @@ extension StoreCase {
         let expected = [
             AuditEntry(actor: admin, action: .apiKeyCreated, target: keyTarget, after: ["name": "CI", "key": "issued"]),
             AuditEntry(actor: admin, action: .apiKeyRevoked, target: keyTarget, before: ["name": "CI"]),
+            AuditEntry(
+                actor: operations,
+                action: .signInLinkIssued,
+                target: AuditTarget(kind: "session", id: "", name: "ada@example.com"),
+                after: ["link": "issued"]
+            ),
             AuditEntry(
                 actor: .admin(email: "Ada@Example.com", address: "203.0.113.7"),
                 action: .signedIn,
@@ -327,6 +341,7 @@ extension StoreCase {
         let unique = UUID().uuidString.lowercased()
         let (scimToken, rotatedToken, apiKeyToken) = ("scim-\(unique)", "scim-rotated-\(unique)", "rst_\(unique)")
         let (firstSecret, secondSecret) = ("whsec-\(unique)", "whsec-rotated-\(unique)")
+        let linkToken = "link-\(unique)"
         let mark = try await auditMark()
 
         let secretive = try await store.createDirectory(
@@ -343,6 +358,7 @@ extension StoreCase {
             by: admin
         )
         #expect(try await store.revokeAPIKey(id: key.id, by: admin))
+        try await store.createLoginLink(tokenHash: BearerToken.hash(linkToken), email: "ada@example.com", createdAt: 1, expiresAt: 2, by: admin)
         let endpoint = try await store.createWebhookEndpoint(url: "https://hooks.example/secret", eventTypes: [], secret: firstSecret, by: admin)
         _ = try await store.rotateWebhookSecret(id: endpoint.id, newSecret: secondSecret, previousValidUntil: 0, by: admin)
         _ = try await store.updateWebhookEndpoint(
@@ -358,13 +374,13 @@ extension StoreCase {
         let entries = try await audited(after: mark)
         #expect(
             entries.map(\.entry.action) == [
-                .directoryCreated, .directoryTokenRotated, .apiKeyCreated, .apiKeyRevoked, .webhookCreated, .webhookSecretRotated,
-                .webhookChanged, .webhookDeleted, .directoryDeleted,
+                .directoryCreated, .directoryTokenRotated, .apiKeyCreated, .apiKeyRevoked, .signInLinkIssued, .webhookCreated,
+                .webhookSecretRotated, .webhookChanged, .webhookDeleted, .directoryDeleted,
             ]
         )
-        let hashes = [scimToken, rotatedToken, apiKeyToken].map(BearerToken.hash)
+        let hashes = [scimToken, rotatedToken, apiKeyToken, linkToken].map(BearerToken.hash)
         let secrets =
-            [scimToken, rotatedToken, apiKeyToken, firstSecret, secondSecret, unique]
+            [scimToken, rotatedToken, apiKeyToken, linkToken, firstSecret, secondSecret, unique]
             + hashes.map { $0.map { String(format: "%02x", $0) }.joined() }
             + hashes.map { Data($0).base64EncodedString() }
         let encoder = JSONEncoder()

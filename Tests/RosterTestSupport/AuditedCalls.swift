@@ -104,6 +104,11 @@ extension APIKeyStore {
 }
 
 extension AdminSessionStore {
+    /// ``createLoginLink(tokenHash:email:createdAt:expiresAt:by:)`` as the test setup.
+    public func createLoginLink(tokenHash: [UInt8], email: String, createdAt: Int64, expiresAt: Int64) async throws {
+        try await createLoginLink(tokenHash: tokenHash, email: email, createdAt: createdAt, expiresAt: expiresAt, by: testActor)
+    }
+
     /// ``createSession(_:address:)`` from no address, as the test setup.
     public func createSession(_ session: AdminSession) async throws {
         try await createSession(session, address: nil)
@@ -116,6 +121,11 @@ extension AdminSessionStore {
 }
 
 extension AdminAccess {
+    /// ``issueLoginLink(for:baseURL:by:)`` as the test setup.
+    public func issueLoginLink(for email: String, baseURL: String) async throws(AdminAccessError) -> String {
+        try await issueLoginLink(for: email, baseURL: baseURL, by: testActor)
+    }
+
     /// ``signIn(withLinkToken:address:)`` from no address, as the test setup.
     public func signIn(withLinkToken token: String) async throws -> StartedSession? {
         try await signIn(withLinkToken: token, address: nil)

@@ -33,8 +33,9 @@ public struct AdminAccess<Store: AdminSessionStore>: Sendable {
     /// Whether `email` may configure Roster.
     public func isAdmin(_ email: String) -> Bool { admins.contains(email) }
 
-    /// Stores a new one-time link for an admin and returns its URL under `baseURL`.
-    public func issueLoginLink(for email: String, baseURL: String) async throws(AdminAccessError) -> String {
+    /// Stores a new one-time link for an admin, recorded in the audit trail as issued by `actor`, and returns its URL
+    /// under `baseURL`.
+    public func issueLoginLink(for email: String, baseURL: String, by actor: AuditActor) async throws(AdminAccessError) -> String {
         guard !admins.isEmpty else { throw .noAdmins }
         guard isAdmin(email) else { throw .notAnAdmin(email) }
         let (token, hash) = BearerToken.generate()
@@ -44,7 +45,8 @@ public struct AdminAccess<Store: AdminSessionStore>: Sendable {
                 tokenHash: hash,
                 email: email.trimmed().lowercased(),
                 createdAt: created,
-                expiresAt: created + Self.loginLinkLifetime
+                expiresAt: created + Self.loginLinkLifetime,
+                by: actor
             )
         } catch {
             throw .storage(String(describing: error))

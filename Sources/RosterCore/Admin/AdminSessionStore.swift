@@ -1,7 +1,8 @@
 /// Where one-time sign-in links and admin sessions are kept. Only hashes of link and session tokens are stored.
 public protocol AdminSessionStore: AuditStore {
-    /// Stores a sign-in link for `email` that works once, until `expiresAt`.
-    func createLoginLink(tokenHash: [UInt8], email: String, createdAt: Int64, expiresAt: Int64) async throws
+    /// Stores a sign-in link for `email` that works once, until `expiresAt`, recording in the audit trail that `actor`
+    /// issued it (never the link).
+    func createLoginLink(tokenHash: [UInt8], email: String, createdAt: Int64, expiresAt: Int64, by actor: AuditActor) async throws
     /// Uses up the link with `tokenHash` if it is unused and not expired at `at`, returning its email; nil otherwise.
     /// Two concurrent redemptions of one link: exactly one gets the email.
     func redeemLoginLink(tokenHash: [UInt8], at: Int64) async throws -> String?

@@ -11,6 +11,9 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Compar
     /// Orders by name, for lists shown to people.
     public static func < (lhs: AuditAction, rhs: AuditAction) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// A one-time sign-in link was issued for an admin's email (`roster login-link`, or `roster serve` before any
+    /// admin has signed in); never the link itself.
+    public static let signInLinkIssued = AuditAction(rawValue: "admin.sign_in_link_issued")
     /// An admin signed in (the method in `after`).
     public static let signedIn = AuditAction(rawValue: "admin.signed_in")
     /// A sign-in was refused (the method and the reason in `after`; never the link, code or assertion).
@@ -56,7 +59,7 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Compar
 
     /// Every action Roster records, for the audit page's filter.
     public static let all: [AuditAction] = [
-        .signedIn, .signInFailed, .signedOut, .directoryCreated, .directoryTokenRotated, .directoryDeleted, .teamCreated,
+        .signInLinkIssued, .signedIn, .signInFailed, .signedOut, .directoryCreated, .directoryTokenRotated, .directoryDeleted, .teamCreated,
         .teamRenamed, .teamDeleted, .groupMapped, .groupUnmapped, .memberAdded, .memberRemoved, .webhookCreated,
         .webhookChanged, .webhookSecretRotated, .webhookDeleted, .webhookTestSent, .webhookRedelivered, .apiKeyCreated,
         .apiKeyRevoked,

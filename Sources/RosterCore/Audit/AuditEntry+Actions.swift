@@ -130,6 +130,12 @@ extension AuditEntry {
         )
     }
 
+    /// `actor` issued a one-time sign-in link for `email`. The link is recorded only as `"issued"`: only its holder
+    /// may use it.
+    public static func signInLinkIssued(email: String, by actor: AuditActor) -> AuditEntry {
+        AuditEntry(actor: actor, action: .signInLinkIssued, target: .session(email: email), after: ["link": "issued"])
+    }
+
     /// A sign-in with `method` was refused for `reason` (a stable code such as `not_admin` or `expired_link`). The
     /// email is the one the attempt claimed when one is known (an IdP's assertion for a non-admin), else `unknown`.
     public static func signInFailed(email: String?, method: SignInMethod, reason: String, address: String?) -> AuditEntry {
